@@ -1,0 +1,24 @@
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+namespace skon::cli {
+
+// What a subcommand's setup function hands back: the code to run once the command line is parsed.
+// Setup functions declare options bound to state they own (captured by the returned function).
+using CommandRun = std::function<int()>;
+
+// Registry filled by each subcommand's setup function; app.cpp runs the selected one.
+struct CommandTable {
+  // Called by a subcommand's CLI11 callback to mark itself as the one to run.
+  CommandRun selected;
+};
+
+// Declares the subcommands that are specified in DESIGN.md but not built yet; each answers
+// that it is not available yet and exits with the usage code.
+void setup_planned_commands(CLI::App& app, CommandTable& table);
+
+}  // namespace skon::cli

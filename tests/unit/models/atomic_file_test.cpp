@@ -1,0 +1,50 @@
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "skon/models/atomic_file.hpp"
+
+using namespace skon::models;
+namespace fs = std::filesystem;
+
+namespace {
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+fs::path fresh_dir(const char* name) {
+  const fs::path dir = fs::temp_directory_path() / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+}  // namespace
+
+TEST_CASE("atomic file: committed content replaces the target") {
+  const fs::path dir = fresh_dir("skon_atomic_commit");
+  write_file_atomically(dir / "out.txt", "old");
+  write_file_atomically(dir / "out.txt", "new content");
+  CHECK(slurp(dir / "out.txt") == "new content");
+  CHECK(std::distance(fs::directory_iterator(dir), fs::directory_iterator{}) == 1);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("atomic file: an uncommitted write leaves the old file and no temporary") {
+  const fs::path dir = fresh_dir("skon_atomic_abort");
+  write_file_atomically(dir / "out.txt", "old");
+  {
+    AtomicFile f(dir / "out.txt");
+    f.write("half-writ");
+  }  // destroyed without commit, as when a run fails midway
+  CHECK(slurp(dir / "out.txt") == "old");
+  CHECK(std::distance(fs::directory_iterator(dir), fs::directory_iterator{}) == 1);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("atomic file: an unwritable directory is an error") {
+  CHECK_THROWS(AtomicFile("/nonexistent-dir-skon/x.txt"));
+}
