@@ -84,6 +84,9 @@ int run_skon(int argc, char** argv) {
   app.add_flag("-q,--quiet", quiet, "only errors on stderr; no progress or summary");
 
   CommandTable table;
+  setup_check(app, table);
+  setup_fmt(app, table);
+  setup_test(app, table);
   setup_planned_commands(app, table);
 
   try {

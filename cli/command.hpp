@@ -17,6 +17,11 @@ struct CommandTable {
   CommandRun selected;
 };
 
+// The language's subcommands (commands/check.cpp, fmt.cpp, test.cpp).
+void setup_check(CLI::App& app, CommandTable& table);
+void setup_fmt(CLI::App& app, CommandTable& table);
+void setup_test(CLI::App& app, CommandTable& table);
+
 // Declares the subcommands that are specified in DESIGN.md but not built yet; each answers
 // that it is not available yet and exits with the usage code.
 void setup_planned_commands(CLI::App& app, CommandTable& table);

@@ -1,0 +1,86 @@
+// skon test PATH... — run the `test` blocks in rule files; ends with `N passed, N failed`.
+
+#include <cstdio>
+#include <memory>
+
+#include "command.hpp"
+#include "diagnostics_output.hpp"
+#include "exit_codes.hpp"
+#include "skon/engine/test_runner.hpp"
+
+namespace skon::cli {
+namespace {
+
+struct TestOptions {
+  std::vector<std::string> paths;
+  bool coverage = false;
+  bool quiet_passes = false;
+};
+
+std::string where(const dsl::SourceMap& sources, const dsl::Span& span) {
+  const dsl::SourceFile& f = sources.file(span.file);
+  const dsl::LineCol lc = f.line_col(span.begin);
+  return f.name() + ":" + std::to_string(lc.line);
+}
+
+void print_coverage(const dsl::Program& program, const engine::TestReport& report) {
+  std::printf("\ncoverage of rule outcomes (true / false / unknown):\n");
+  std::size_t width = 4;
+  for (const auto& r : program.rules) width = std::max(width, r.name.size());
+  std::size_t seen = 0;
+  for (std::size_t i = 0; i < program.rules.size(); ++i) {
+    const auto& c = report.coverage[i];
+    const auto mark = [](bool b) { return b ? "yes" : "NO "; };
+    std::printf("  %-*s  true %s  false %s  unknown %s%s\n", static_cast<int>(width),
+                program.rules[i].name.c_str(), mark(c[1]), mark(c[0]), mark(c[2]),
+                c[2] ? "" : "   <- untested with missing data");
+    seen += static_cast<std::size_t>(c[0]) + static_cast<std::size_t>(c[1]) +
+            static_cast<std::size_t>(c[2]);
+  }
+  const std::size_t total = 3 * program.rules.size();
+  std::printf("  %zu of %zu outcomes exercised (%.0f %%)\n", seen, total,
+              total == 0 ? 100.0 : 100.0 * static_cast<double>(seen) / static_cast<double>(total));
+}
+
+int run_test(const TestOptions& opt) {
+  dsl::DiagnosticBag bag;
+  auto program = load_rules(opt.paths, bag);
+  if (bag.has_errors()) {
+    print_diagnostics(bag, program->sources, DiagnosticOutput{}, stderr);
+    std::fprintf(stderr, "skon test: the rule files have errors; no test was run\n");
+    return kExitInput;
+  }
+  const engine::TestReport report = engine::run_tests(*program);
+  for (const auto& result : report.results) {
+    const std::string at = where(program->sources, result.test->decl->span);
+    const std::string& name = result.test->decl->name.value;
+    if (result.passed()) {
+      if (!opt.quiet_passes) std::printf("PASS %s  %s\n", at.c_str(), name.c_str());
+      continue;
+    }
+    std::printf("FAIL %s  %s\n", at.c_str(), name.c_str());
+    for (const auto& f : result.failures) {
+      std::printf("  %s: expected %s\n", where(program->sources, f.span).c_str(),
+                  f.expected.c_str());
+      std::printf("  %*s  actual: %s\n", 0, "", f.actual.c_str());
+    }
+  }
+  if (opt.coverage) print_coverage(*program, report);
+  std::printf("%zu passed, %zu failed\n", report.passed, report.failed);
+  return report.failed == 0 ? kExitOk : kExitFindings;
+}
+
+}  // namespace
+
+void setup_test(CLI::App& app, CommandTable& table) {
+  auto opt = std::make_shared<TestOptions>();
+  CLI::App* sub = app.add_subcommand("test", "run the test blocks in rule files");
+  sub->add_option("paths", opt->paths, "rule files or directories (searched for *.skon)")->required();
+  sub->add_flag("--coverage", opt->coverage,
+                "report, per rule, whether tests saw its condition true, false and unknown");
+  sub->add_flag("--failures-only", opt->quiet_passes, "list only failing tests");
+  sub->footer("Exit codes: 0 all passed, 1 a test failed, 3 the rule files have errors.");
+  sub->callback([opt, &table] { table.selected = [opt] { return run_test(*opt); }; });
+}
+
+}  // namespace skon::cli

@@ -1,0 +1,213 @@
+#pragma once
+
+// A loaded and checked rule set: every file, in evaluation order, and the symbol tables the
+// checker builds over them. Indices (FieldId, RuleId, ...) are positions in these tables and are
+// what the engine compiles against; names are only for messages and output.
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "skon/dsl/ast.hpp"
+#include "skon/dsl/diagnostic.hpp"
+#include "skon/dsl/parse.hpp"
+#include "skon/dsl/source.hpp"
+
+namespace skon::dsl {
+
+using Index = std::uint32_t;
+inline constexpr Index kNone = 0xFFFFFFFF;
+
+enum class ValueType : std::uint8_t { Number, Bool, Category, Date, Level, Text, Error };
+const char* to_string(ValueType t);
+
+// GDPR categories of personal data a source can hold.
+enum class DataCategory : std::uint8_t { Ordinary, Confidential, Special, Criminal };
+const char* to_string(DataCategory c);
+
+struct SourceInfo {
+  std::string name;
+  std::string label;
+  std::string holder;
+  DataCategory category = DataCategory::Ordinary;
+  std::optional<std::string> legal_basis;
+  std::vector<Index> accessible_to;  // roles
+  Span span;
+};
+
+struct FieldInfo {
+  std::string name;
+  std::string label;
+  ValueType type = ValueType::Number;
+  std::optional<double> low;  // declared range, inclusive
+  std::optional<double> high;
+  std::string unit;
+  std::vector<std::string> levels;  // category values, in declared order
+  Index source = kNone;
+  bool is_protected = false;
+  Span span;
+};
+
+struct LetInfo {
+  std::string name;
+  std::string label;
+  const ast::Expr* value = nullptr;
+  ValueType type = ValueType::Error;
+  Index category_field = kNone;   // for category-valued lets
+  std::vector<Index> fields_read;  // transitively, sorted
+  Span span;
+};
+
+struct Justification {
+  std::string text;
+  Span span;
+  bool used = false;
+};
+
+struct Band {
+  Index level = kNone;
+  std::optional<double> below;  // probability threshold; absent on the last band
+};
+
+struct Gate {
+  std::string metric;     // auc, pr_auc, brier, log_loss, calibration_error, group_gap
+  Index field = kNone;    // group_gap on FIELD
+  bool at_least = true;   // >= (else <=)
+  double bound = 0;
+  Span span;
+};
+
+struct Direction {
+  Index field = kNone;
+  bool raises = true;
+  Span span;
+};
+
+struct ReviewTrigger {
+  const ast::Expr* condition = nullptr;
+  std::string reason;  // the `because` text, or the condition's source text
+  Span span;
+};
+
+struct PurposeInfo {
+  std::string name;
+  std::string label;
+  Span span;
+  // governance
+  std::optional<std::string> owner, approved_by, legal_reference;
+  std::optional<std::int32_t> effective_from, effective_to;  // days since epoch, inclusive
+  std::optional<std::string> suspended;                      // the reason
+  // what it may use
+  std::vector<Index> roles;
+  std::vector<Index> sources;
+  std::map<std::string, Span> source_spans;  // where each allowed source is listed
+  std::vector<Index> features;
+  std::map<Index, Span> feature_spans;
+  std::vector<Index> forbidden;
+  std::map<std::string, Justification> justifications;  // by field or source name
+  std::optional<std::string> model_path;
+  std::optional<std::string> model_sha256;
+  Span model_span;
+  // how it decides
+  double completeness = 0;  // fraction of the fields it reads that must be known
+  std::vector<Band> bands;
+  std::vector<Gate> gates;
+  std::vector<Direction> directions;
+  std::vector<ReviewTrigger> reviews;
+  std::map<Index, std::string> guidance;  // by level
+  std::vector<Index> rules;               // in evaluation order
+  std::vector<Index> fields_read;         // by its rules, lets, features and triggers, sorted
+
+  bool allows_source(Index source) const;
+};
+
+struct RuleInfo {
+  std::string name;
+  std::string label;
+  const ast::RuleDecl* decl = nullptr;
+  Span span;
+  std::vector<Index> purposes;  // resolved scope (all purposes when the rule names none)
+  bool scoped = false;          // named its purposes explicitly
+  const ast::Expr* condition = nullptr;
+  const ast::RuleStmt* flag = nullptr;
+  std::optional<double> points;
+  Index raise_to = kNone;
+  std::string raise_because;
+  Index cap_at = kNone;
+  std::string cap_because;
+  std::optional<std::string> review_because;
+  std::optional<std::int32_t> effective_from, effective_to;
+  std::vector<Index> fields_read;  // by its condition and flag text, transitively through lets
+};
+
+struct TestInfo {
+  const ast::TestDecl* decl = nullptr;
+  Index purpose = kNone;
+};
+
+// Everything loaded for one run. Owns the source texts and the ASTs; the info tables point into
+// them, so a Program is neither copied nor moved after loading.
+class Program {
+ public:
+  Program() = default;
+  Program(const Program&) = delete;
+  Program& operator=(const Program&) = delete;
+
+  SourceMap sources;
+  std::vector<ast::Module> modules;  // imports before importers; evaluation order
+  std::vector<std::filesystem::path> paths;  // per module, as given or resolved
+
+  std::vector<std::string> levels;  // ascending
+  std::vector<Span> level_spans;
+  std::vector<std::string> roles;
+  std::vector<Span> role_spans;
+  std::vector<SourceInfo> source_infos;
+  std::vector<FieldInfo> fields;
+  std::vector<LetInfo> lets;
+  std::vector<PurposeInfo> purposes;
+  std::vector<RuleInfo> rules;
+  std::vector<TestInfo> tests;
+
+  Index find_field(std::string_view name) const { return find(field_index, name); }
+  Index find_source(std::string_view name) const { return find(source_index, name); }
+  Index find_purpose(std::string_view name) const { return find(purpose_index, name); }
+  Index find_rule(std::string_view name) const { return find(rule_index, name); }
+  Index find_level(std::string_view name) const { return find(level_index, name); }
+  Index find_let(std::string_view name) const { return find(let_index, name); }
+  Index find_role(std::string_view name) const { return find(role_index, name); }
+
+  std::unordered_map<std::string, Index> field_index, source_index, purpose_index, rule_index,
+      level_index, let_index, role_index;
+
+ private:
+  static Index find(const std::unordered_map<std::string, Index>& m, std::string_view name) {
+    const auto it = m.find(std::string(name));
+    return it == m.end() ? kNone : it->second;
+  }
+};
+
+struct LoadOptions {
+  ParseLimits limits;
+};
+
+// Reads the rule files at `paths` — files, or directories searched recursively for *.skon in
+// sorted order — and every file they import. An import is resolved relative to the importing
+// file and may not leave the rule root (the directory given, or a given file's directory).
+// Problems are diagnostics in `bag`; the program holds whatever could be read.
+std::unique_ptr<Program> load_program(const std::vector<std::filesystem::path>& paths,
+                                      DiagnosticBag& bag, const LoadOptions& options = {});
+
+// Loads rule text held in memory as one file named `name` (tests, `explain --set`, tools).
+std::unique_ptr<Program> load_program_text(std::string name, std::string text, DiagnosticBag& bag,
+                                           const LoadOptions& options = {});
+
+// Binds names, checks types and the purposes' data-protection constraints, and runs the lints.
+// Fills the program's tables. Errors and warnings go to `bag`.
+void check_program(Program& program, DiagnosticBag& bag);
+
+}  // namespace skon::dsl

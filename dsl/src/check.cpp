@@ -1,0 +1,744 @@
+#include <algorithm>
+#include <cmath>
+
+#include "checker.hpp"
+#include "skon/dsl/format.hpp"
+#include "skon/dsl/suggest.hpp"
+
+namespace skon::dsl {
+
+const char* to_string(ValueType t) {
+  switch (t) {
+    case ValueType::Number: return "number";
+    case ValueType::Bool: return "bool";
+    case ValueType::Category: return "category";
+    case ValueType::Date: return "date";
+    case ValueType::Level: return "level";
+    case ValueType::Text: return "text";
+    case ValueType::Error: return "error";
+  }
+  return "error";
+}
+
+const char* to_string(DataCategory c) {
+  switch (c) {
+    case DataCategory::Ordinary: return "ordinary";
+    case DataCategory::Confidential: return "confidential";
+    case DataCategory::Special: return "special";
+    case DataCategory::Criminal: return "criminal";
+  }
+  return "ordinary";
+}
+
+bool PurposeInfo::allows_source(Index source) const {
+  return std::find(sources.begin(), sources.end(), source) != sources.end();
+}
+
+void check_program(Program& program, DiagnosticBag& bag) { detail::Checker(program, bag).run(); }
+
+namespace detail {
+
+std::string backticked(std::string_view name) { return "`" + std::string(name) + "`"; }
+
+namespace {
+
+// Statement keywords cannot name fields or derived values: a condition reading `points` or
+// `flag` would be ambiguous with the statement that follows it.
+constexpr std::string_view kReservedNames[] = {
+    "when", "flag", "points", "raise", "cap", "require", "review", "owner", "approved_by",
+    "legal_reference", "effective", "roles", "sources", "model", "features", "forbid", "justify",
+    "completeness", "bands", "gate", "direction", "suspended", "guidance", "given", "probability",
+    "expect", "level", "flags", "missing", "known", "count", "sum"};
+
+bool is_reserved(std::string_view name) {
+  return std::find(std::begin(kReservedNames), std::end(kReservedNames), name) !=
+         std::end(kReservedNames);
+}
+
+template <typename Map>
+std::vector<std::string> keys(const Map& m) {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : m) out.push_back(k);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Diagnostic& unknown(DiagnosticBag& bag, const ast::Ident& id, const std::string& kind,
+                    const std::vector<std::string>& candidates) {
+  Diagnostic& d = bag.add(DiagCode::E0104, id.span, "unknown " + kind + " " + backticked(id.name));
+  if (auto s = closest_match(id.name, candidates)) {
+    d.help = "did you mean " + backticked(*s) + "?";
+    d.fix = FixIt{id.span, *s};
+  }
+  return d;
+}
+
+}  // namespace
+
+void Checker::duplicate(const std::string& kind, const ast::Ident& name, Span first) {
+  Diagnostic& d = bag_.add(DiagCode::E0105, name.span,
+                           kind + " " + backticked(name.name) + " is defined more than once");
+  d.notes.push_back({first, "first defined here"});
+}
+
+std::vector<std::string> Checker::names_of_fields_and_lets() const {
+  auto out = keys(p_.field_index);
+  for (const auto& l : keys(p_.let_index)) out.push_back(l);
+  return out;
+}
+
+Index Checker::resolve_level(const ast::Ident& id) {
+  const Index i = p_.find_level(id.name);
+  if (i == kNone) {
+    Diagnostic& d = bag_.add(DiagCode::E0203, id.span, "unknown level " + backticked(id.name));
+    if (auto s = closest_match(id.name, p_.levels)) {
+      d.help = "did you mean " + backticked(*s) + "?";
+      d.fix = FixIt{id.span, *s};
+    } else if (p_.levels.empty()) {
+      d.help = "declare the levels once, e.g. `levels low, medium, high`";
+    } else {
+      std::string all;
+      for (const auto& l : p_.levels) all += (all.empty() ? "" : ", ") + l;
+      d.help = "the declared levels are " + all;
+    }
+  }
+  return i;
+}
+
+Index Checker::resolve_role(const ast::Ident& id) {
+  const Index i = p_.find_role(id.name);
+  if (i == kNone) {
+    Diagnostic& d = unknown(bag_, id, "role", p_.roles);
+    if (!d.help) d.help = "declare it with `role " + id.name + " \"label\"`";
+  }
+  return i;
+}
+
+Index Checker::resolve_field(const ast::Ident& id, const char* what) {
+  const Index i = p_.find_field(id.name);
+  if (i == kNone) unknown(bag_, id, what, keys(p_.field_index));
+  return i;
+}
+
+void Checker::run() {
+  declare();
+  check_sources();
+  check_fields();
+  check_lets();
+  check_purposes();
+  check_rules();
+  check_tests();
+  check_policies();
+  run_lints();
+}
+
+// Pass 1: every name, so later passes can refer forwards and report duplicates once.
+void Checker::declare() {
+  std::map<std::string, Span> value_names;  // fields and lets share the expression namespace
+  for (ast::Module& m : p_.modules) {
+    for (ast::Decl& d : m.decls) {
+      if (auto* lv = std::get_if<ast::LevelsDecl>(&d)) {
+        if (!p_.levels.empty()) {
+          Diagnostic& diag = bag_.add(DiagCode::E0105, lv->span,
+                                      "the levels are declared more than once");
+          diag.notes.push_back({p_.level_spans.front(), "first declared here"});
+          continue;
+        }
+        for (const auto& l : lv->levels) {
+          if (p_.level_index.contains(l.name)) {
+            duplicate("level", l, p_.level_spans[p_.level_index[l.name]]);
+            continue;
+          }
+          p_.level_index[l.name] = static_cast<Index>(p_.levels.size());
+          p_.levels.push_back(l.name);
+          p_.level_spans.push_back(l.span);
+        }
+      } else if (auto* r = std::get_if<ast::RoleDecl>(&d)) {
+        if (p_.role_index.contains(r->name.name)) {
+          duplicate("role", r->name, p_.role_spans[p_.role_index[r->name.name]]);
+          continue;
+        }
+        p_.role_index[r->name.name] = static_cast<Index>(p_.roles.size());
+        p_.roles.push_back(r->name.name);
+        p_.role_spans.push_back(r->name.span);
+      } else if (auto* s = std::get_if<ast::SourceDecl>(&d)) {
+        if (p_.source_index.contains(s->name.name)) {
+          duplicate("source", s->name, p_.source_infos[p_.source_index[s->name.name]].span);
+          continue;
+        }
+        SourceInfo info;
+        info.name = s->name.name;
+        info.label = s->label ? s->label->value : "";
+        info.span = s->name.span;
+        p_.source_index[info.name] = static_cast<Index>(p_.source_infos.size());
+        p_.source_infos.push_back(std::move(info));
+      } else if (auto* f = std::get_if<ast::FieldDecl>(&d)) {
+        if (auto it = value_names.find(f->name.name); it != value_names.end()) {
+          duplicate("field", f->name, it->second);
+          continue;
+        }
+        if (is_reserved(f->name.name)) {
+          bag_.add(DiagCode::E0112, f->name.span,
+                   backticked(f->name.name) + " is a keyword and cannot name a field")
+              .help = "choose another name, e.g. " + backticked(f->name.name + "_value");
+          continue;
+        }
+        value_names[f->name.name] = f->name.span;
+        FieldInfo info;
+        info.name = f->name.name;
+        info.span = f->name.span;
+        p_.field_index[info.name] = static_cast<Index>(p_.fields.size());
+        p_.fields.push_back(std::move(info));
+      } else if (auto* l = std::get_if<ast::LetDecl>(&d)) {
+        if (auto it = value_names.find(l->name.name); it != value_names.end()) {
+          duplicate("name", l->name, it->second);
+          continue;
+        }
+        if (is_reserved(l->name.name)) {
+          bag_.add(DiagCode::E0112, l->name.span,
+                   backticked(l->name.name) + " is a keyword and cannot name a derived value");
+          continue;
+        }
+        value_names[l->name.name] = l->name.span;
+        LetInfo info;
+        info.name = l->name.name;
+        info.label = l->label ? l->label->value : "";
+        info.value = l->value.get();
+        info.span = l->name.span;
+        p_.let_index[info.name] = static_cast<Index>(p_.lets.size());
+        p_.lets.push_back(std::move(info));
+      } else if (auto* pd = std::get_if<ast::PurposeDecl>(&d)) {
+        if (p_.purpose_index.contains(pd->name.name)) {
+          duplicate("purpose", pd->name, p_.purposes[p_.purpose_index[pd->name.name]].span);
+          continue;
+        }
+        PurposeInfo info;
+        info.name = pd->name.name;
+        info.label = pd->label ? pd->label->value : "";
+        info.span = pd->name.span;
+        p_.purpose_index[info.name] = static_cast<Index>(p_.purposes.size());
+        p_.purposes.push_back(std::move(info));
+      } else if (auto* rd = std::get_if<ast::RuleDecl>(&d)) {
+        if (p_.rule_index.contains(rd->name.name)) {
+          duplicate("rule", rd->name, p_.rules[p_.rule_index[rd->name.name]].span);
+          continue;
+        }
+        RuleInfo info;
+        info.name = rd->name.name;
+        info.label = rd->label ? rd->label->value : "";
+        info.decl = rd;
+        info.span = rd->name.span;
+        p_.rule_index[info.name] = static_cast<Index>(p_.rules.size());
+        p_.rules.push_back(std::move(info));
+      } else if (auto* td = std::get_if<ast::TestDecl>(&d)) {
+        p_.tests.push_back(TestInfo{td, kNone});
+      }
+    }
+  }
+}
+
+void Checker::check_sources() {
+  static const std::vector<std::string> kCategories = {"ordinary", "confidential", "special",
+                                                       "criminal"};
+  for (ast::Module& m : p_.modules) {
+    for (ast::Decl& d : m.decls) {
+      auto* s = std::get_if<ast::SourceDecl>(&d);
+      if (s == nullptr) continue;
+      const Index si = p_.find_source(s->name.name);
+      if (si == kNone || p_.source_infos[si].span != s->name.span) continue;  // a duplicate
+      SourceInfo& info = p_.source_infos[si];
+      std::set<int> seen;
+      bool has_category = false;
+      for (const auto& st : s->body) {
+        if (st.key != ast::SourceDecl::Key::AccessibleTo && !seen.insert(static_cast<int>(st.key)).second) {
+          bag_.add(DiagCode::E0109, st.span, "this statement may appear only once per source");
+        }
+        switch (st.key) {
+          case ast::SourceDecl::Key::Holder: info.holder = st.ident->name; break;
+          case ast::SourceDecl::Key::Category: {
+            has_category = true;
+            const auto& c = st.ident->name;
+            if (c == "ordinary") info.category = DataCategory::Ordinary;
+            else if (c == "confidential") info.category = DataCategory::Confidential;
+            else if (c == "special") info.category = DataCategory::Special;
+            else if (c == "criminal") info.category = DataCategory::Criminal;
+            else {
+              Diagnostic& diag = bag_.add(DiagCode::E0209, st.ident->span,
+                                          "unknown data category " + backticked(c));
+              diag.help = "use ordinary, confidential, special (GDPR Art. 9) or criminal (Art. 10)";
+              if (auto sug = closest_match(c, kCategories)) diag.fix = FixIt{st.ident->span, *sug};
+            }
+            break;
+          }
+          case ast::SourceDecl::Key::LegalBasis: info.legal_basis = st.text->value; break;
+          case ast::SourceDecl::Key::AccessibleTo:
+            for (const auto& r : st.idents) {
+              const Index ri = resolve_role(r);
+              if (ri != kNone) info.accessible_to.push_back(ri);
+            }
+            break;
+        }
+      }
+      if (!has_category) {
+        bag_.add(DiagCode::E0110, s->name.span,
+                 "source " + backticked(info.name) + " does not say its data category")
+            .help = "add `category ordinary` (or confidential, special, criminal)";
+      }
+    }
+  }
+}
+
+void Checker::check_fields() {
+  for (ast::Module& m : p_.modules) {
+    for (ast::Decl& d : m.decls) {
+      auto* f = std::get_if<ast::FieldDecl>(&d);
+      if (f == nullptr) continue;
+      const Index fi = p_.find_field(f->name.name);
+      if (fi == kNone || p_.fields[fi].span != f->name.span) continue;
+      FieldInfo& info = p_.fields[fi];
+      info.label = f->label ? f->label->value : "";
+      info.is_protected = f->is_protected;
+      switch (f->type.kind) {
+        case ast::FieldType::Kind::Number: info.type = ValueType::Number; break;
+        case ast::FieldType::Kind::Bool: info.type = ValueType::Bool; break;
+        case ast::FieldType::Kind::Date: info.type = ValueType::Date; break;
+        case ast::FieldType::Kind::Category: info.type = ValueType::Category; break;
+      }
+      if (f->type.low) {
+        info.low = f->type.low->value;
+        info.high = f->type.high->value;
+        if (*info.low > *info.high) {
+          bag_.add(DiagCode::E0206, f->type.span,
+                   "the range " + f->type.low->text + ".." + f->type.high->text +
+                       " is empty: its lower bound exceeds its upper bound");
+        }
+      }
+      if (f->type.unit) info.unit = f->type.unit->value;
+      std::set<std::string> seen;
+      for (const auto& level : f->type.levels) {
+        if (!seen.insert(level.name).second) {
+          bag_.add(DiagCode::E0105, level.span,
+                   "category value " + backticked(level.name) + " is listed twice");
+          continue;
+        }
+        info.levels.push_back(level.name);
+      }
+      const Index si = p_.find_source(f->source.name);
+      if (si == kNone) {
+        unknown(bag_, f->source, "source", keys(p_.source_index));
+      }
+      info.source = si;
+    }
+  }
+}
+
+void Checker::check_lets() {
+  let_facts_.resize(p_.lets.size());
+  for (Index li = 0; li < p_.lets.size(); ++li) {
+    LetInfo& let = p_.lets[li];
+    ExprFacts& facts = let_facts_[li];
+    const Ty t = check_expr(*const_cast<ast::Expr*>(let.value), facts, li);
+    let.type = t.type;
+    let.category_field = t.category_field;
+    std::set<Index> reads;
+    for (const auto& r : facts.references) reads.insert(r.field);
+    let.fields_read.assign(reads.begin(), reads.end());
+  }
+}
+
+void Checker::check_purposes() {
+  using Key = ast::PurposeStmt::Key;
+  trigger_facts_.resize(p_.purposes.size());
+  for (ast::Module& m : p_.modules) {
+    for (ast::Decl& d : m.decls) {
+      auto* pd = std::get_if<ast::PurposeDecl>(&d);
+      if (pd == nullptr) continue;
+      const Index pi = p_.find_purpose(pd->name.name);
+      if (pi == kNone || p_.purposes[pi].span != pd->name.span) continue;
+      PurposeInfo& info = p_.purposes[pi];
+      std::map<Key, Span> once;
+      for (auto& st : pd->body) {
+        const bool repeatable = st.key == Key::Justify || st.key == Key::Gate ||
+                                st.key == Key::Direction || st.key == Key::Review ||
+                                st.key == Key::Guidance;
+        if (!repeatable) {
+          if (auto it = once.find(st.key); it != once.end()) {
+            Diagnostic& diag = bag_.add(DiagCode::E0109, st.span,
+                                        "this statement may appear only once per purpose");
+            diag.notes.push_back({it->second, "first given here"});
+            continue;
+          }
+          once[st.key] = st.span;
+        }
+        switch (st.key) {
+          case Key::Owner: info.owner = st.text->value; break;
+          case Key::ApprovedBy: info.approved_by = st.text->value; break;
+          case Key::LegalReference: info.legal_reference = st.text->value; break;
+          case Key::Effective:
+            info.effective_from = st.from->days;
+            if (st.to) {
+              info.effective_to = st.to->days;
+              if (st.to->days < st.from->days) {
+                bag_.add(DiagCode::E0209, st.span, "the effective period ends before it starts");
+              }
+            }
+            break;
+          case Key::Roles:
+            for (const auto& r : st.idents) {
+              const Index ri = resolve_role(r);
+              if (ri != kNone) info.roles.push_back(ri);
+            }
+            break;
+          case Key::Sources:
+            for (const auto& s : st.idents) {
+              const Index si = p_.find_source(s.name);
+              if (si == kNone) {
+                unknown(bag_, s, "source", keys(p_.source_index));
+                continue;
+              }
+              info.sources.push_back(si);
+              info.source_spans[s.name] = s.span;
+            }
+            break;
+          case Key::Model:
+            info.model_path = st.text->value;
+            info.model_span = st.span;
+            if (st.sha256) {
+              const std::string& h = st.sha256->value;
+              const bool hex = h.size() == 64 && std::all_of(h.begin(), h.end(), [](char c) {
+                                 return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+                               });
+              if (!hex) {
+                bag_.add(DiagCode::E0209, st.sha256->span,
+                         "a model pin must be 64 lowercase hexadecimal digits (a SHA-256)");
+              }
+              info.model_sha256 = h;
+            }
+            break;
+          case Key::Features:
+            for (const auto& f : st.idents) {
+              const Index fi = resolve_field(f, "field");
+              if (fi == kNone) continue;
+              info.features.push_back(fi);
+              info.feature_spans[fi] = f.span;
+              fields_used_.insert(fi);
+            }
+            break;
+          case Key::Forbid:
+            for (const auto& f : st.idents) {
+              const Index fi = resolve_field(f, "field");
+              if (fi != kNone) info.forbidden.push_back(fi);
+            }
+            break;
+          case Key::Justify: {
+            const auto& target = st.idents[0];
+            if (p_.find_field(target.name) == kNone && p_.find_source(target.name) == kNone) {
+              auto candidates = keys(p_.field_index);
+              for (const auto& s : keys(p_.source_index)) candidates.push_back(s);
+              unknown(bag_, target, "field or source", candidates);
+              break;
+            }
+            info.justifications[target.name] = Justification{st.text->value, target.span, false};
+            break;
+          }
+          case Key::Completeness: {
+            const double pct = st.number->value;
+            if (pct < 0 || pct > 100) {
+              bag_.add(DiagCode::E0209, st.span, "completeness must lie between 0 and 100 %");
+            }
+            info.completeness = std::clamp(pct, 0.0, 100.0) / 100.0;
+            break;
+          }
+          case Key::Bands: {
+            Index previous_level = kNone;
+            double previous = 0;
+            bool ok = true;
+            for (std::size_t i = 0; i < st.bands.size(); ++i) {
+              const auto& b = st.bands[i];
+              const Index li = resolve_level(b.level);
+              if (li == kNone) {
+                ok = false;
+                continue;
+              }
+              const bool last = i + 1 == st.bands.size();
+              if (previous_level != kNone && li <= previous_level) {
+                bag_.add(DiagCode::E0208, b.level.span,
+                         "band " + backticked(b.level.name) +
+                             " must come after a lower level; list bands from the lowest level up");
+                ok = false;
+              }
+              if (!last && !b.below) {
+                bag_.add(DiagCode::E0208, b.level.span,
+                         "band " + backticked(b.level.name) + " needs `below P`; only the last band is open-ended");
+                ok = false;
+              }
+              if (last && b.below) {
+                bag_.add(DiagCode::E0208, b.level.span,
+                         "the last band must be open-ended (no `below`), so every probability has a level");
+                ok = false;
+              }
+              if (b.below && (b.below->value <= previous || b.below->value >= 1)) {
+                bag_.add(DiagCode::E0208, b.level.span,
+                         "band thresholds must increase strictly between 0 and 1");
+                ok = false;
+              }
+              if (b.below) previous = b.below->value;
+              previous_level = li;
+              info.bands.push_back(Band{li, b.below ? std::optional(b.below->value) : std::nullopt});
+            }
+            if (!ok) info.bands.clear();
+            break;
+          }
+          case Key::Gate: {
+            static const std::vector<std::string> kMetrics = {
+                "auc", "pr_auc", "brier", "log_loss", "calibration_error", "group_gap"};
+            Gate g;
+            g.metric = st.gate->metric.name;
+            g.at_least = st.gate->op == ast::BinaryOp::Ge;
+            g.bound = st.gate->bound.value;
+            g.span = st.span;
+            if (std::find(kMetrics.begin(), kMetrics.end(), g.metric) == kMetrics.end()) {
+              unknown(bag_, st.gate->metric, "quality metric", kMetrics);
+              break;
+            }
+            if (st.gate->on) {
+              g.field = resolve_field(*st.gate->on, "field");
+              if (g.field != kNone) fields_used_.insert(g.field);
+              if (g.field != kNone && p_.fields[g.field].type != ValueType::Category) {
+                bag_.add(DiagCode::E0201, st.gate->on->span,
+                         "group gaps are measured over the groups of a category field; " +
+                             backticked(st.gate->on->name) + " is a " +
+                             to_string(p_.fields[g.field].type));
+              }
+            } else if (g.metric == "group_gap") {
+              bag_.add(DiagCode::E0209, st.span,
+                       "`group_gap` needs the field whose groups it compares: `gate group_gap on sex <= 0.05`");
+            }
+            info.gates.push_back(g);
+            break;
+          }
+          case Key::Direction: {
+            const Index fi = resolve_field(st.idents[0], "field");
+            if (fi != kNone) info.directions.push_back(Direction{fi, st.raises, st.span});
+            break;
+          }
+          case Key::Suspended: info.suspended = st.text->value; break;
+          case Key::Review: {
+            ExprFacts facts;
+            check_condition(*st.condition, facts, static_cast<Index>(p_.lets.size()),
+                            "a review trigger");
+            trigger_facts_[pi].push_back(std::move(facts));
+            info.reviews.push_back(ReviewTrigger{
+                st.condition.get(), st.text ? st.text->value : format_expr(*st.condition),
+                st.span});
+            break;
+          }
+          case Key::Guidance: {
+            const Index li = resolve_level(*st.level);
+            if (li == kNone) break;
+            if (info.guidance.contains(li)) {
+              bag_.add(DiagCode::E0109, st.span,
+                       "guidance for level " + backticked(st.level->name) + " is given twice");
+            }
+            info.guidance[li] = st.text->value;
+            break;
+          }
+        }
+      }
+      if (info.roles.empty() && !once.contains(Key::Roles)) {
+        bag_.add(DiagCode::E0110, pd->name.span,
+                 "purpose " + backticked(info.name) + " does not say which roles use it")
+            .help = "add `roles ROLE, ...`";
+      }
+      if (!once.contains(Key::Sources)) {
+        bag_.add(DiagCode::E0110, pd->name.span,
+                 "purpose " + backticked(info.name) + " does not say which sources it may use")
+            .help = "add `sources SOURCE, ...`; a purpose may use no data it does not list";
+      }
+      if (!once.contains(Key::Bands)) {
+        bag_.add(DiagCode::E0110, pd->name.span,
+                 "purpose " + backticked(info.name) + " has no level bands")
+            .help = "add e.g. `bands low below 0.1, medium below 0.25, high`";
+      }
+      // Direction constraints apply to model features only.
+      for (const auto& dir : info.directions) {
+        if (std::find(info.features.begin(), info.features.end(), dir.field) == info.features.end()) {
+          bag_.add(DiagCode::E0307, dir.span,
+                   "direction given for " + backticked(p_.fields[dir.field].name) +
+                       ", which is not one of the purpose's model features");
+        }
+      }
+    }
+  }
+}
+
+void Checker::check_rules() {
+  using Key = ast::RuleStmt::Key;
+  rule_facts_.resize(p_.rules.size());
+  for (Index ri = 0; ri < p_.rules.size(); ++ri) {
+    RuleInfo& rule = p_.rules[ri];
+    ExprFacts& facts = rule_facts_[ri];
+    const ast::RuleDecl& decl = *rule.decl;
+    rule.scoped = !decl.purposes.empty();
+    if (rule.scoped) {
+      for (const auto& pid : decl.purposes) {
+        const Index pi = p_.find_purpose(pid.name);
+        if (pi == kNone) {
+          unknown(bag_, pid, "purpose", keys(p_.purpose_index));
+          continue;
+        }
+        rule.purposes.push_back(pi);
+      }
+    } else {
+      for (Index pi = 0; pi < p_.purposes.size(); ++pi) rule.purposes.push_back(pi);
+    }
+    for (Index pi : rule.purposes) p_.purposes[pi].rules.push_back(ri);
+
+    std::map<Key, Span> once;
+    bool has_effect = false;
+    for (const auto& st : decl.body) {
+      if (auto it = once.find(st.key); it != once.end()) {
+        Diagnostic& diag =
+            bag_.add(DiagCode::E0109, st.span, "this statement may appear only once per rule");
+        diag.notes.push_back({it->second, "first given here"});
+        continue;
+      }
+      once[st.key] = st.span;
+      switch (st.key) {
+        case Key::Owner:
+        case Key::ApprovedBy:
+        case Key::LegalReference: break;
+        case Key::Effective:
+          rule.effective_from = st.from->days;
+          if (st.to) rule.effective_to = st.to->days;
+          if (st.to && st.to->days < st.from->days) {
+            bag_.add(DiagCode::E0209, st.span, "the effective period ends before it starts");
+          }
+          break;
+        case Key::When:
+          rule.condition = st.condition.get();
+          check_condition(*const_cast<ast::Expr*>(rule.condition), facts,
+                          static_cast<Index>(p_.lets.size()), "a rule's condition");
+          break;
+        case Key::Flag:
+          rule.flag = &st;
+          has_effect = true;
+          check_interpolation(*st.text, facts);
+          break;
+        case Key::Points:
+          rule.points = st.number->value;
+          has_effect = true;
+          break;
+        case Key::Raise:
+          rule.raise_to = resolve_level(*st.level);
+          rule.raise_because = st.text->value;
+          has_effect = true;
+          break;
+        case Key::Cap:
+          rule.cap_at = resolve_level(*st.level);
+          rule.cap_because = st.text->value;
+          has_effect = true;
+          break;
+        case Key::Review:
+          rule.review_because = st.text->value;
+          has_effect = true;
+          break;
+      }
+    }
+    if (rule.condition == nullptr) {
+      bag_.add(DiagCode::E0110, decl.name.span,
+               "rule " + backticked(rule.name) + " has no `when` condition")
+          .help = "add `when CONDITION`; a rule applies only when its condition is true";
+    } else if (!has_effect) {
+      bag_.add(DiagCode::W0506, decl.name.span,
+               "rule " + backticked(rule.name) + " has a condition but no effect")
+          .help = "add a flag, points, raise/cap level or require review";
+    }
+    std::set<Index> reads;
+    for (const auto& r : facts.references) reads.insert(r.field);
+    rule.fields_read.assign(reads.begin(), reads.end());
+  }
+}
+
+void Checker::check_tests() {
+  using Key = ast::TestStmt::Key;
+  for (TestInfo& test : p_.tests) {
+    const ast::TestDecl& decl = *test.decl;
+    if (decl.purpose) {
+      test.purpose = p_.find_purpose(decl.purpose->name);
+      if (test.purpose == kNone) unknown(bag_, *decl.purpose, "purpose", keys(p_.purpose_index));
+    } else if (p_.purposes.size() == 1) {
+      test.purpose = 0;
+    } else {
+      bag_.add(DiagCode::E0401, decl.name.span,
+               "test " + backticked(decl.name.value) + " does not say which purpose it runs under")
+          .help = "write `test \"...\" in PURPOSE {`";
+    }
+    for (const auto& st : decl.body) {
+      switch (st.key) {
+        case Key::Given:
+          for (const auto& g : st.givens) {
+            const Index fi = resolve_field(g.field, "field");
+            if (fi == kNone || g.is_missing) continue;
+            const FieldInfo& f = p_.fields[fi];
+            const ast::Expr& v = *g.value;
+            const auto bad = [&](const std::string& expected) {
+              bag_.add(DiagCode::E0402, v.span,
+                       backticked(f.name) + " is a " + to_string(f.type) + "; expected " + expected);
+            };
+            if (f.type == ValueType::Number) {
+              const auto* n = std::get_if<ast::NumberLit>(&v.kind);
+              if (n == nullptr) {
+                bad("a number");
+              } else if ((f.low && n->value < *f.low) || (f.high && n->value > *f.high)) {
+                bag_.add(DiagCode::E0202, v.span,
+                         n->text + " lies outside the declared range of " + backticked(f.name));
+              }
+            } else if (f.type == ValueType::Bool) {
+              if (!std::holds_alternative<ast::BoolLit>(v.kind)) bad("true or false");
+            } else if (f.type == ValueType::Date) {
+              if (!std::holds_alternative<ast::DateLit>(v.kind)) bad("a date such as 2026-08-01");
+            } else if (f.type == ValueType::Category) {
+              const auto* n = std::get_if<ast::NameRef>(&v.kind);
+              if (n == nullptr) {
+                bad("one of its values");
+              } else if (std::find(f.levels.begin(), f.levels.end(), n->name) == f.levels.end()) {
+                Diagnostic& diag = bag_.add(DiagCode::E0204, v.span,
+                                            backticked(n->name) + " is not a value of " +
+                                                backticked(f.name));
+                if (auto s = closest_match(n->name, f.levels)) {
+                  diag.help = "did you mean " + backticked(*s) + "?";
+                  diag.fix = FixIt{v.span, *s};
+                }
+              }
+            }
+          }
+          break;
+        case Key::ExpectFlag:
+        case Key::ExpectNoFlag: {
+          const Index ri = p_.find_rule(st.ident->name);
+          if (ri == kNone) {
+            unknown(bag_, *st.ident, "rule", keys(p_.rule_index));
+          } else if (test.purpose != kNone &&
+                     std::find(p_.rules[ri].purposes.begin(), p_.rules[ri].purposes.end(),
+                               test.purpose) == p_.rules[ri].purposes.end()) {
+            bag_.add(DiagCode::E0112, st.ident->span,
+                     "rule " + backticked(st.ident->name) + " does not apply to purpose " +
+                         backticked(p_.purposes[test.purpose].name));
+          }
+          break;
+        }
+        case Key::ExpectLevel: resolve_level(*st.ident); break;
+        case Key::Probability:
+          if (st.number->value > 1) {
+            bag_.add(DiagCode::E0402, st.span, "a probability lies between 0 and 1");
+          }
+          break;
+        default: break;
+      }
+    }
+  }
+}
+
+}  // namespace detail
+}  // namespace skon::dsl

@@ -1,0 +1,78 @@
+#pragma once
+
+// The checker's internal state, shared by check.cpp (declarations), check_expr.cpp (expressions),
+// check_policy.cpp (data-protection constraints) and lints.cpp (warnings).
+
+#include <set>
+
+#include "skon/dsl/program.hpp"
+
+namespace skon::dsl::detail {
+
+// A read of a field somewhere in a rule, let, trigger or feature list, with where it happens.
+struct Reference {
+  Index field = kNone;
+  Span span;            // the name as written (a let's name when read through it)
+  Index via_let = kNone;
+  bool presence_only = false;  // inside missing()/known()
+};
+
+// What checking one expression found out.
+struct ExprFacts {
+  std::vector<Reference> references;
+  std::set<Index> presence_checked;  // fields tested with missing()/known()
+  bool uses_aggregates = false;      // count(flags) / sum(points)
+};
+
+struct Ty {
+  Ty(ValueType t = ValueType::Error, Index category = kNone, Index number = kNone,
+     std::optional<double> value = std::nullopt)
+      : type(t), category_field(category), number_field(number), constant(value) {}
+  ValueType type = ValueType::Error;
+  Index category_field = kNone;  // category values come from this field
+  Index number_field = kNone;    // a number read straight from this field (range checks)
+  std::optional<double> constant;
+};
+
+class Checker {
+ public:
+  Checker(Program& program, DiagnosticBag& bag) : p_(program), bag_(bag) {}
+  void run();
+
+  // check_expr.cpp
+  // `let_limit`: lets with an index >= this may not be referenced (definition order).
+  Ty check_expr(ast::Expr& e, ExprFacts& facts, Index let_limit);
+  void check_condition(ast::Expr& e, ExprFacts& facts, Index let_limit, const char* where);
+  void check_interpolation(const ast::Text& text, ExprFacts& facts);
+
+  // check_policy.cpp
+  void check_policies();
+  // lints.cpp
+  void run_lints();
+
+  Program& p_;
+  DiagnosticBag& bag_;
+  std::vector<ExprFacts> let_facts_;
+  std::vector<ExprFacts> rule_facts_;
+  std::vector<std::vector<ExprFacts>> trigger_facts_;  // per purpose, per review trigger
+  std::set<Index> fields_used_;  // anywhere, for the unused-field warning
+  std::set<Index> lets_used_;
+
+ private:
+  void declare();
+  void check_sources();
+  void check_fields();
+  void check_lets();
+  void check_purposes();
+  void check_rules();
+  void check_tests();
+  Index resolve_level(const ast::Ident& id);
+  Index resolve_role(const ast::Ident& id);
+  Index resolve_field(const ast::Ident& id, const char* what);
+  void duplicate(const std::string& kind, const ast::Ident& name, Span first);
+  std::vector<std::string> names_of_fields_and_lets() const;
+};
+
+std::string backticked(std::string_view name);
+
+}  // namespace skon::dsl::detail

@@ -1,0 +1,39 @@
+#pragma once
+
+// Runs the `test` blocks of a checked rule set: each test's `given` record is evaluated under its
+// purpose and every expectation is compared with what happened.
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "skon/dsl/program.hpp"
+#include "skon/engine/rule_eval.hpp"
+
+namespace skon::engine {
+
+struct ExpectationFailure {
+  dsl::Span span;        // the expectation's statement
+  std::string expected;  // "flag `high_absence`"
+  std::string actual;    // "the rule did not fire: its condition was unknown"
+};
+
+struct TestResult {
+  const dsl::TestInfo* test = nullptr;
+  std::vector<ExpectationFailure> failures;
+  PurposeOutcome outcome;
+  bool passed() const { return failures.empty(); }
+};
+
+struct TestReport {
+  std::vector<TestResult> results;
+  // Per rule: whether some test saw its condition false, true, unknown (Truth order).
+  std::vector<std::array<bool, 3>> coverage;
+  std::size_t passed = 0;
+  std::size_t failed = 0;
+};
+
+// Runs every test of `program`, which must have passed check_program without errors.
+TestReport run_tests(const dsl::Program& program);
+
+}  // namespace skon::engine

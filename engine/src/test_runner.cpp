@@ -1,0 +1,150 @@
+#include "skon/engine/test_runner.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace skon::engine {
+
+namespace ast = dsl::ast;
+
+namespace {
+
+Value given_value(const dsl::Program& p, Index field, const ast::Given& g) {
+  if (g.is_missing) return Value::missing();
+  const ast::Expr& e = *g.value;
+  if (const auto* n = std::get_if<ast::NumberLit>(&e.kind)) return Value::of_number(n->value);
+  if (const auto* b = std::get_if<ast::BoolLit>(&e.kind)) return Value::of_bool(b->value);
+  if (const auto* d = std::get_if<ast::DateLit>(&e.kind)) return Value::of_date(d->date.days);
+  if (const auto* r = std::get_if<ast::NameRef>(&e.kind)) {
+    const auto& levels = p.fields[field].levels;
+    const auto it = std::find(levels.begin(), levels.end(), r->name);
+    if (it != levels.end()) return Value::of_category(static_cast<std::uint32_t>(it - levels.begin()));
+  }
+  return Value::missing();
+}
+
+std::string bt(const std::string& s) { return "`" + s + "`"; }
+
+// Why a rule did not fire, in words.
+std::string why_not(const PurposeOutcome& o, const dsl::PurposeInfo& purpose, Index rule) {
+  if (o.insufficient_data) return "the outcome was insufficient data, so no rule ran";
+  const auto it = std::find(purpose.rules.begin(), purpose.rules.end(), rule);
+  if (it == purpose.rules.end()) return "the rule does not apply to this purpose";
+  const Truth t = o.rule_truth[static_cast<std::size_t>(it - purpose.rules.begin())];
+  if (t == Truth::Unknown) return "the rule did not fire: its condition was unknown (missing data)";
+  return "the rule did not fire: its condition was false";
+}
+
+}  // namespace
+
+TestReport run_tests(const dsl::Program& program) {
+  using Key = ast::TestStmt::Key;
+  TestReport report;
+  report.coverage.assign(program.rules.size(), {false, false, false});
+  const RuleEvaluator evaluator(program);
+
+  for (const dsl::TestInfo& test : program.tests) {
+    TestResult result;
+    result.test = &test;
+    if (test.purpose == dsl::kNone) continue;  // reported by the checker
+    const dsl::PurposeInfo& purpose = program.purposes[test.purpose];
+
+    std::vector<Value> record(program.fields.size());
+    RuleEvaluator::Options options;
+    for (const auto& st : test.decl->body) {
+      if (st.key == Key::Given) {
+        for (const auto& g : st.givens) {
+          const Index f = program.find_field(g.field.name);
+          if (f != dsl::kNone) record[f] = given_value(program, f, g);
+        }
+      } else if (st.key == Key::Probability) {
+        options.probability = st.number->value;
+      }
+    }
+    // A given probability stands for the model's score, which exists only for a record the model
+    // could score: completeness is then not re-checked.
+    options.check_completeness = !options.probability;
+    result.outcome = evaluator.evaluate(test.purpose, record, options);
+    const PurposeOutcome& o = result.outcome;
+
+    for (std::size_t i = 0; i < purpose.rules.size() && i < o.rule_truth.size(); ++i) {
+      report.coverage[purpose.rules[i]][static_cast<std::size_t>(o.rule_truth[i])] = true;
+    }
+
+    const auto fired = [&](Index rule) {
+      const auto it = std::find(purpose.rules.begin(), purpose.rules.end(), rule);
+      if (it == purpose.rules.end() || o.insufficient_data) return false;
+      return o.rule_truth[static_cast<std::size_t>(it - purpose.rules.begin())] == Truth::True;
+    };
+    const auto level_name = [&](Index l) {
+      return l == dsl::kNone ? std::string("none (insufficient data)") : bt(program.levels[l]);
+    };
+    for (const auto& st : test.decl->body) {
+      const auto fail = [&](std::string expected, std::string actual) {
+        result.failures.push_back({st.span, std::move(expected), std::move(actual)});
+      };
+      switch (st.key) {
+        case Key::Given:
+        case Key::Probability: break;
+        case Key::ExpectFlag: {
+          const Index r = program.find_rule(st.ident->name);
+          const bool flagged = std::any_of(o.flags.begin(), o.flags.end(),
+                                           [&](const FlagRaised& f) { return f.rule == r; });
+          if (!fired(r)) {
+            fail("rule " + bt(st.ident->name) + " fires", why_not(o, purpose, r));
+          } else if (!flagged && program.rules[r].flag != nullptr) {
+            fail("flag " + bt(st.ident->name), "no flag was raised");
+          }
+          break;
+        }
+        case Key::ExpectNoFlag: {
+          const Index r = program.find_rule(st.ident->name);
+          if (fired(r)) fail("rule " + bt(st.ident->name) + " does not fire", "it fired");
+          break;
+        }
+        case Key::ExpectLevel: {
+          const Index want = program.find_level(st.ident->name);
+          if (o.level != want) {
+            std::string how;
+            for (const LevelStep& step : o.trace) {
+              how += how.empty() ? " (" : "; ";
+              how += step.rule == dsl::kNone ? "model band " + program.levels[step.to]
+                                             : bt(program.rules[step.rule].name) + " -> " +
+                                                   program.levels[step.to];
+            }
+            if (!how.empty()) how += ")";
+            fail("level " + bt(st.ident->name), "level " + level_name(o.level) + how);
+          }
+          break;
+        }
+        case Key::ExpectReview:
+          if (!o.review_required) fail("review required", "no review was required");
+          break;
+        case Key::ExpectNoReview:
+          if (o.review_required) {
+            std::string reasons;
+            for (const auto& r : o.review_reasons) reasons += (reasons.empty() ? "" : "; ") + r;
+            fail("no review", "review required: " + reasons);
+          }
+          break;
+        case Key::ExpectInsufficient:
+          if (!o.insufficient_data) {
+            fail("insufficient data", "the data sufficed (" +
+                                          format_number(std::round(o.completeness * 1000) / 10) +
+                                          " % of the model's features known)");
+          }
+          break;
+        case Key::ExpectPoints:
+          if (o.points != st.number->value) {
+            fail("points " + st.number->text, "points " + format_number(o.points));
+          }
+          break;
+      }
+    }
+    if (result.passed()) ++report.passed; else ++report.failed;
+    report.results.push_back(std::move(result));
+  }
+  return report;
+}
+
+}  // namespace skon::engine
