@@ -684,7 +684,8 @@ void Checker::check_tests() {
             const ast::Expr& v = *g.value;
             const auto bad = [&](const std::string& expected) {
               bag_.add(DiagCode::E0402, v.span,
-                       backticked(f.name) + " is a " + to_string(f.type) + "; expected " + expected);
+                       backticked(f.name) + " takes " + expected + ", and `" + format_expr(v) +
+                           "` is not one");
             };
             if (f.type == ValueType::Number) {
               const auto* n = std::get_if<ast::NumberLit>(&v.kind);
@@ -697,11 +698,11 @@ void Checker::check_tests() {
             } else if (f.type == ValueType::Bool) {
               if (!std::holds_alternative<ast::BoolLit>(v.kind)) bad("true or false");
             } else if (f.type == ValueType::Date) {
-              if (!std::holds_alternative<ast::DateLit>(v.kind)) bad("a date such as 2026-08-01");
+              if (!std::holds_alternative<ast::DateLit>(v.kind)) bad("a date (YYYY-MM-DD)");
             } else if (f.type == ValueType::Category) {
               const auto* n = std::get_if<ast::NameRef>(&v.kind);
               if (n == nullptr) {
-                bad("one of its values");
+                bad("one of its category values");
               } else if (std::find(f.levels.begin(), f.levels.end(), n->name) == f.levels.end()) {
                 Diagnostic& diag = bag_.add(DiagCode::E0204, v.span,
                                             backticked(n->name) + " is not a value of " +

@@ -29,7 +29,7 @@ struct Loader {
   // Loads `display` (as the user should see it) and, first, the files it imports.
   void visit(const fs::path& display, const fs::path& root, std::optional<Span> imported_at) {
     std::error_code ec;
-    const fs::path canonical = fs::weakly_canonical(display, ec);
+    const fs::path canonical = fs::weakly_canonical(fs::absolute(display, ec), ec);
     auto text = read(display);
     if (!text) {
       bag.add(DiagCode::E0001, imported_at, "cannot read `" + display.generic_string() + "`");
@@ -44,12 +44,11 @@ struct Loader {
       const auto* imp = std::get_if<ast::ImportDecl>(&d);
       if (imp == nullptr) continue;
       const fs::path target = (display.parent_path() / imp->path.value).lexically_normal();
-      const fs::path target_canonical = fs::weakly_canonical(target, ec);
+      const fs::path target_canonical = fs::weakly_canonical(fs::absolute(target, ec), ec);
       const fs::path relative = target_canonical.lexically_relative(root);
       if (relative.empty() || *relative.begin() == "..") {
         bag.add(DiagCode::E0108, imp->path.span,
-                "import `" + imp->path.value + "` leaves the rule root `" +
-                    root.generic_string() + "`")
+                "import `" + imp->path.value + "` leaves the rule set's root folder")
             .help = "keep every rule file of a rule set under one folder";
         continue;
       }

@@ -238,8 +238,10 @@ ast::Module parse_module(const SourceMap& sources, FileId file, DiagnosticBag& b
     } catch (const pegtl::parse_error& e) {
       const std::size_t at = offset + e.positions().front().byte;
       const auto at32 = static_cast<std::uint32_t>(at);
-      bag.add(DiagCode::E0101, Span{file, at32, at32 + 1},
-              std::string(e.message()) + ", found " + describe_found(text, at));
+      const std::string found = describe_found(text, at);
+      Diagnostic& d = bag.add(DiagCode::E0101, Span{file, at32, at32 + 1},
+                              std::string(e.message()) + ", found " + found);
+      if (found == "`=`") d.help = "use `==` to compare two values";
       offset = next_declaration(text, at);
       if (offset >= text.size()) break;
     }

@@ -10,5 +10,29 @@ skon_cli_test(NAME unknown_subcommand_suggests EXIT 2 STDERR ${G}/unknown_subcom
 skon_cli_test(NAME unknown_option_suggests EXIT 2 STDERR ${G}/unknown_option.stderr ARGS --log-levl debug)
 skon_cli_test(NAME unknown_far_subcommand EXIT 2 STDERR_MATCH "^skon: unknown subcommand 'zzzzzz'$" ARGS zzzzzz)
 skon_cli_test(NAME bad_log_level EXIT 2 STDERR_MATCH "log-level" ARGS --log-level loud)
+
+# Golden diagnostics: one rule file per diagnostic code, its `skon check` output compared byte
+# for byte. E-files must fail the check (exit 1), W-files only warn (exit 0).
+file(GLOB SKON_DIAG_GOLDEN CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/golden/diagnostics/*.skon)
+foreach(skon_file ${SKON_DIAG_GOLDEN})
+  get_filename_component(case ${skon_file} NAME_WE)
+  get_filename_component(case_file ${skon_file} NAME)
+  string(SUBSTRING ${case} 0 1 severity)
+  set(expected_exit 0)
+  if(severity STREQUAL "E")
+    set(expected_exit 1)
+  endif()
+  skon_cli_test(NAME diagnostics.${case} EXIT ${expected_exit}
+    WORKDIR ${CMAKE_CURRENT_SOURCE_DIR}/golden/diagnostics
+    STDOUT ${CMAKE_CURRENT_SOURCE_DIR}/golden/diagnostics/${case}.expected
+    ARGS check --color never ${case_file})
+endforeach()
+skon_cli_test(NAME diagnostics_json EXIT 1 STDOUT_MATCH "\"code\": \"E0104\""
+  WORKDIR ${CMAKE_CURRENT_SOURCE_DIR}/golden/diagnostics
+  ARGS check --format json E0104_unknown_field.skon)
+skon_cli_test(NAME check_strict_fails_on_warnings EXIT 1
+  WORKDIR ${CMAKE_CURRENT_SOURCE_DIR}/golden/diagnostics ARGS check --strict W0504_unused_field.skon)
+skon_cli_test(NAME check_missing_path EXIT 1 STDOUT_MATCH "E0001" ARGS check no/such/dir)
+skon_cli_test(NAME check_requires_path EXIT 2 STDERR_MATCH "paths" ARGS check)
 skon_cli_test(NAME planned_subcommand_is_usage_error EXIT 2
   STDERR_MATCH "^skon diff: not available yet" ARGS diff old new)
