@@ -129,12 +129,13 @@ class Printer {
     if (any && pos <= text_.size() && blank_line_before(pos)) out_ += '\n';
   }
 
-  // Ends the current line, with a trailing comment if the source had one on the line of `end`.
-  void end_line(std::uint32_t end) {
+  // Ends the current line, with a trailing comment if the source had one on the line of `end`
+  // (and before `limit`, where the next item starts).
+  void end_line(std::uint32_t end, std::uint32_t limit = 0xFFFFFFFF) {
     last_end_ = std::max(last_end_, end);
     if (next_comment_ < module_.comments.size()) {
       const ast::Comment& c = module_.comments[next_comment_];
-      if (!c.own_line && c.span.begin >= end &&
+      if (!c.own_line && c.span.begin >= end && c.span.begin < limit &&
           text_.substr(end, c.span.begin - end).find('\n') == std::string_view::npos) {
         out_ += "  " + c.text;
         last_end_ = c.span.end;
@@ -151,9 +152,15 @@ class Printer {
     end_line(span.end);
   }
 
-  void open_block(const std::string& header, std::uint32_t header_end) {
+  // `first_item`: where the block's first statement starts; a comment after it belongs to it.
+  void open_block(const std::string& header, std::uint32_t header_end, std::uint32_t first_item) {
     out_ += header + " {";
-    end_line(header_end);
+    end_line(header_end, first_item);
+  }
+
+  template <typename Body>
+  static std::uint32_t first_item(const Body& body, Span decl) {
+    return body.empty() ? decl.end : body.front().span.begin;
   }
 
   void close_block(Span decl) {
@@ -182,7 +189,8 @@ class Printer {
   void print(const ast::RoleDecl& d) { line(0, labelled("role " + d.name.name, d.label), d.span, false); }
 
   void print(const ast::SourceDecl& d) {
-    open_block(labelled("source " + d.name.name, d.label), header_end(d.span));
+    open_block(labelled("source " + d.name.name, d.label), header_end(d.span),
+               first_item(d.body, d.span));
     for (const auto& st : d.body) {
       std::string s;
       switch (st.key) {
@@ -225,7 +233,8 @@ class Printer {
 
   void print(const ast::PurposeDecl& d) {
     using Key = ast::PurposeStmt::Key;
-    open_block(labelled("purpose " + d.name.name, d.label), header_end(d.span));
+    open_block(labelled("purpose " + d.name.name, d.label), header_end(d.span),
+               first_item(d.body, d.span));
     for (const auto& st : d.body) {
       std::string s;
       switch (st.key) {
@@ -275,7 +284,7 @@ class Printer {
     using Key = ast::RuleStmt::Key;
     std::string head = labelled("rule " + d.name.name, d.label);
     if (!d.purposes.empty()) head += " in " + join(d.purposes);
-    open_block(head, header_end(d.span));
+    open_block(head, header_end(d.span), first_item(d.body, d.span));
     for (const auto& st : d.body) {
       std::string s;
       switch (st.key) {
@@ -304,7 +313,7 @@ class Printer {
     using Key = ast::TestStmt::Key;
     std::string head = "test " + quote(d.name);
     if (d.purpose) head += " in " + d.purpose->name;
-    open_block(head, header_end(d.span));
+    open_block(head, header_end(d.span), first_item(d.body, d.span));
     for (const auto& st : d.body) {
       std::string s;
       switch (st.key) {

@@ -152,15 +152,20 @@ ast::ExprPtr Lowerer::literal_expr(const PtNode& n) {
 }
 
 ast::ExprPtr Lowerer::expr(const PtNode& n, unsigned depth) {
-  if (depth > limits_.max_nesting * 4) {
-    // Unreachable through parentheses (bounded before parsing); long operator chains end here.
-    bag_.add(DiagCode::E0005, span(n), "expression nested too deeply")
+  const unsigned limit = limits_.max_nesting * 4;
+  // Parentheses are bounded before parsing; long chains of operators are bounded here, so every
+  // later recursive pass over the tree stays shallow.
+  const auto too_deep = [&](const PtNode& at) {
+    bag_.add(DiagCode::E0005, stmt_span(at),
+             "expression nested too deeply (more than " + std::to_string(limit) +
+                 " operators in a chain)")
         .help = "split the condition into named values with `let`";
     auto e = std::make_unique<ast::Expr>();
-    e->span = span(n);
+    e->span = stmt_span(at);
     e->kind = ast::BoolLit{false};
     return e;
-  }
+  };
+  if (depth > limit) return too_deep(n);
   const auto make_binary = [](ast::BinaryOp op, ast::ExprPtr lhs, ast::ExprPtr rhs) {
     auto e = std::make_unique<ast::Expr>();
     e->span = Span{lhs->span.file, lhs->span.begin, rhs->span.end};
@@ -171,26 +176,29 @@ ast::ExprPtr Lowerer::expr(const PtNode& n, unsigned depth) {
 
   if (n.is_type<grammar::expr>() || n.is_type<and_expr>()) {  // folded unless two or more operands
     const auto op = n.is_type<grammar::expr>() ? ast::BinaryOp::Or : ast::BinaryOp::And;
-    ast::ExprPtr acc = expr(*kids[0], depth + 1);
+    if (depth + kids.size() > limit) return too_deep(n);
+    ast::ExprPtr acc = expr(*kids[0], depth + kids.size());
     for (std::size_t i = 1; i < kids.size(); ++i) {
-      acc = make_binary(op, std::move(acc), expr(*kids[i], depth + 1 + static_cast<unsigned>(i)));
+      acc = make_binary(op, std::move(acc), expr(*kids[i], depth + kids.size()));
     }
     return acc;
   }
   if (n.is_type<sum_expr>() || n.is_type<prod_expr>()) {  // operand (op operand)*
-    ast::ExprPtr acc = expr(*kids[0], depth + 1);
+    if (depth + kids.size() / 2 > limit) return too_deep(n);
+    ast::ExprPtr acc = expr(*kids[0], depth + kids.size() / 2);
     for (std::size_t i = 1; i + 1 < kids.size(); i += 2) {
       const char c = kids[i]->string_view()[0];
       const auto op = c == '+'   ? ast::BinaryOp::Add
                       : c == '-' ? ast::BinaryOp::Sub
                       : c == '*' ? ast::BinaryOp::Mul
                                  : ast::BinaryOp::Div;
-      acc = make_binary(op, std::move(acc), expr(*kids[i + 1], depth + 1 + static_cast<unsigned>(i)));
+      acc = make_binary(op, std::move(acc), expr(*kids[i + 1], depth + kids.size() / 2));
     }
     return acc;
   }
   if (n.is_type<not_expr>() || n.is_type<unary_expr>()) {  // prefix operators, then the operand
     const std::size_t ops = kids.size() - 1;
+    if (depth + ops > limit) return too_deep(n);
     ast::ExprPtr acc = expr(*kids.back(), depth + 1 + static_cast<unsigned>(ops));
     for (std::size_t i = ops; i-- > 0;) {
       auto e = std::make_unique<ast::Expr>();

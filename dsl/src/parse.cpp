@@ -57,6 +57,15 @@ std::size_t find_invalid_utf8(std::string_view text) {
 
 namespace {
 
+// Like PEGTL's fold_one, but a node that keeps several children keeps its end position too:
+// lower.cpp computes spans from it.
+struct fold_one_keep_span : pt::apply<fold_one_keep_span> {
+  template <typename Node, typename... States>
+  static void transform(std::unique_ptr<Node>& n, States&&...) noexcept {
+    if (n->children.size() == 1) n = std::move(n->children.front());
+  }
+};
+
 // clang-format off
 template <typename Rule>
 using selector = pt::selector<Rule,
@@ -77,7 +86,7 @@ using selector = pt::selector<Rule,
         given_stmt, given_item, probability_stmt, expect_stmt, expect_no_flag, expect_no_review, expect_flag,
         expect_level, expect_review, expect_insufficient, expect_points, test_scope,
         paren_expr, call, set_lit, range_lit>,
-    pt::fold_one::on<expr, and_expr, not_expr, cmp_expr, sum_expr, prod_expr, unary_expr>>;
+    fold_one_keep_span::on<expr, and_expr, not_expr, cmp_expr, sum_expr, prod_expr, unary_expr>>;
 // clang-format on
 
 struct CommentCollector {
