@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include "checker.hpp"
+#include "skon/dsl/date.hpp"
 #include "skon/dsl/format.hpp"
 #include "skon/dsl/suggest.hpp"
 
@@ -35,6 +36,28 @@ bool PurposeInfo::allows_source(Index source) const {
 }
 
 void check_program(Program& program, DiagnosticBag& bag) { detail::Checker(program, bag).run(); }
+
+bool purpose_assessable(const Program& program, Index purpose, std::int32_t today,
+                        DiagnosticBag& bag) {
+  const PurposeInfo& p = program.purposes.at(purpose);
+  const std::string name = "`" + p.name + "`";
+  if (p.suspended) {
+    bag.add(DiagCode::E0306, p.span, "purpose " + name + " is suspended: " + *p.suspended)
+        .help = "nothing is assessed under a suspended purpose";
+    return false;
+  }
+  if ((p.effective_from && today < *p.effective_from) || (p.effective_to && today > *p.effective_to)) {
+    Diagnostic& d = bag.add(DiagCode::E0306, p.span,
+                            "purpose " + name + " is not in effect on " + format_iso_date(today) +
+                                " (effective " +
+                                (p.effective_from ? format_iso_date(*p.effective_from) : "…") +
+                                " to " + (p.effective_to ? format_iso_date(*p.effective_to) : "…") +
+                                ")");
+    d.help = "renew the purpose's approval and its `effective` period before assessing";
+    return false;
+  }
+  return true;
+}
 
 namespace detail {
 

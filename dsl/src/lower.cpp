@@ -118,7 +118,9 @@ ast::NumberLit Lowerer::number(const PtNode& n) {
   const char* e = b + lit.text.size();
   const auto result = fast_float::from_chars(b, e, lit.value);
   if (result.ec != std::errc() || result.ptr != e || !std::isfinite(lit.value)) {
-    bag_.add(DiagCode::E0103, span(n), "number `" + lit.text + "` cannot be represented");
+    const std::string shown = lit.text.size() > 24 ? lit.text.substr(0, 20) + "…" : lit.text;
+    bag_.add(DiagCode::E0103, span(n), "number `" + shown + "` cannot be represented")
+        .help = "numbers must lie within ±1.7e308";
     lit.value = 0;
   }
   return lit;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "skon/dsl/parse.hpp"
+
 namespace skon::dsl {
 namespace {
 
@@ -30,6 +32,25 @@ const char* severity_colour(Severity s) {
   return kRed;
 }
 
+// Invalid UTF-8 in a source line is shown as U+FFFD, so the snippet never corrupts a terminal.
+std::string printable(std::string_view line) {
+  std::string out;
+  while (!line.empty()) {
+    const std::size_t bad = find_invalid_utf8(line);
+    if (bad == std::string_view::npos) {
+      out += line;
+      break;
+    }
+    out += line.substr(0, bad);
+    out += "\xEF\xBF\xBD";
+    line.remove_prefix(bad + 1);
+    while (!line.empty() && (static_cast<unsigned char>(line.front()) & 0xC0) == 0x80) {
+      line.remove_prefix(1);
+    }
+  }
+  return out;
+}
+
 std::string location(const SourceMap& sources, const Span& span) {
   const SourceFile& f = sources.file(span.file);
   const LineCol lc = f.line_col(span.begin);
@@ -41,11 +62,13 @@ void append_snippet(std::string& out, const SourceMap& sources, const Span& span
                     const Painter& paint, const char* caret_colour) {
   const SourceFile& f = sources.file(span.file);
   const LineCol lc = f.line_col(span.begin);
-  std::string line(f.line_text(lc.line));
+  const std::string_view raw_line = f.line_text(lc.line);
+  std::string line = printable(raw_line);
   std::replace(line.begin(), line.end(), '\t', ' ');
   const std::string number = std::to_string(lc.line);
   const std::string gutter(number.size(), ' ');
-  const std::uint32_t line_end = f.line_start(lc.line) + static_cast<std::uint32_t>(line.size());
+  const std::uint32_t line_end =
+      f.line_start(lc.line) + static_cast<std::uint32_t>(raw_line.size());
   const std::uint32_t end = std::clamp(span.end, span.begin, line_end);
   const std::string_view text = f.text();
   std::uint32_t width = count_code_points(text.substr(span.begin, end - span.begin));

@@ -206,6 +206,11 @@ std::unique_ptr<Program> load_program(const std::vector<std::filesystem::path>& 
 std::unique_ptr<Program> load_program_text(std::string name, std::string text, DiagnosticBag& bag,
                                            const LoadOptions& options = {});
 
+// Whether `purpose` may be assessed on day `today` (days since 1970-01-01): it is not suspended
+// and `today` lies in its effective period. Otherwise adds E0306 to `bag` and returns false.
+bool purpose_assessable(const Program& program, Index purpose, std::int32_t today,
+                        DiagnosticBag& bag);
+
 // Binds names, checks types and the purposes' data-protection constraints, and runs the lints.
 // Fills the program's tables. Errors and warnings go to `bag`.
 void check_program(Program& program, DiagnosticBag& bag);
