@@ -36,3 +36,18 @@ skon_cli_test(NAME check_missing_path EXIT 1 STDOUT_MATCH "E0001" ARGS check no/
 skon_cli_test(NAME check_requires_path EXIT 2 STDERR_MATCH "paths" ARGS check)
 skon_cli_test(NAME planned_subcommand_is_usage_error EXIT 2
   STDERR_MATCH "^skon diff: not available yet" ARGS diff old new)
+
+# skon fmt and skon test
+add_test(NAME cli.fmt_roundtrip
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/fmt_roundtrip.sh $<TARGET_FILE:skon>
+          ${CMAKE_CURRENT_SOURCE_DIR}/golden/fmt)
+set_tests_properties(cli.fmt_roundtrip PROPERTIES LABELS cli)
+skon_cli_test(NAME fmt_stdout EXIT 0 STDOUT ${G}/../fmt/messy.formatted
+  WORKDIR ${CMAKE_CURRENT_SOURCE_DIR}/golden/fmt ARGS fmt --stdout messy.skon)
+skon_cli_test(NAME test_suite EXIT 1 STDOUT ${CMAKE_CURRENT_SOURCE_DIR}/golden/test/suite.expected
+  WORKDIR ${CMAKE_CURRENT_SOURCE_DIR}/golden/test ARGS test suite.skon)
+skon_cli_test(NAME test_coverage EXIT 1
+  STDOUT ${CMAKE_CURRENT_SOURCE_DIR}/golden/test/suite.coverage.expected
+  WORKDIR ${CMAKE_CURRENT_SOURCE_DIR}/golden/test ARGS test --coverage --failures-only suite.skon)
+skon_cli_test(NAME test_on_broken_rules EXIT 3 STDERR_MATCH "no test was run"
+  WORKDIR ${CMAKE_CURRENT_SOURCE_DIR}/golden/diagnostics ARGS test E0104_unknown_field.skon)
