@@ -1,0 +1,86 @@
+#pragma once
+
+// Evaluation metrics with scikit-learn's definitions, plus what a municipality needs: the
+// quality of the top k % it can follow up on, and the same metrics per group with the largest
+// gap between groups (as Fairlearn's MetricFrame).
+
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace skon::models {
+
+// Indices ordering `scores` ascending (stable: ties keep index order). LSD radix sort on the
+// doubles' bit patterns: linear time, which is what makes AUC of a million scores fast.
+std::vector<std::uint32_t> order_ascending(std::span<const double> scores);
+
+struct AucResult {
+  double auc = 0;
+  double se = 0;        // DeLong standard error
+  double ci_low = 0;    // 95 % interval, clipped to [0, 1]
+  double ci_high = 0;
+};
+
+// ROC AUC (ties count one half) with DeLong's variance. Labels are 0/1; both must occur.
+AucResult roc_auc(std::span<const double> labels, std::span<const double> scores);
+// Average precision as scikit-learn's average_precision_score (step-wise, no interpolation).
+double average_precision(std::span<const double> labels, std::span<const double> scores);
+double brier_score(std::span<const double> labels, std::span<const double> probs);
+// Mean log loss; probabilities clipped to [eps, 1 - eps] with eps = DBL_EPSILON (sklearn "auto").
+double log_loss(std::span<const double> labels, std::span<const double> probs);
+
+struct ReliabilityBin {
+  double low = 0, high = 0;  // probability range
+  std::size_t count = 0;
+  double mean_predicted = 0;
+  double observed_rate = 0;
+};
+// Equal-width bins over [0, 1].
+std::vector<ReliabilityBin> reliability_table(std::span<const double> labels,
+                                              std::span<const double> probs, int bins = 10);
+// Expected calibration error: sum over bins of (count / n) * |mean predicted - observed|.
+double expected_calibration_error(std::span<const double> labels, std::span<const double> probs,
+                                  int bins = 10);
+
+struct Confusion {
+  std::size_t tp = 0, fp = 0, tn = 0, fn = 0;
+  double precision() const;
+  double recall() const;  // TPR
+  double fpr() const;
+  double flag_rate() const;
+};
+
+// Flags the records scoring at or above `threshold`.
+Confusion confusion_at(std::span<const double> labels, std::span<const double> probs,
+                       double threshold);
+// Flags the top `share` (0..1) of records by score (ties broken by record order), the follow-up
+// capacity of a municipality. Returns the confusion and the score threshold that results.
+Confusion confusion_at_capacity(std::span<const double> labels, std::span<const double> probs,
+                                double share, double* threshold = nullptr);
+
+struct GroupMetrics {
+  std::string group;
+  std::size_t count = 0;
+  double base_rate = 0;
+  double mean_predicted = 0;  // calibration in the large: compare with base_rate
+  double auc = 0;             // NaN when the group has one class only
+  double flag_rate = 0;
+  double tpr = 0;             // NaN without positives
+  double fpr = 0;             // NaN without negatives
+};
+
+struct GroupReport {
+  std::string field;
+  std::vector<GroupMetrics> groups;
+  // Largest difference between two groups, per metric (NaN ignored).
+  double gap_flag_rate = 0, gap_tpr = 0, gap_fpr = 0, gap_calibration = 0, gap_auc = 0;
+};
+
+// Metrics per group; `group` holds each record's group index (NaN: no group, left out), `names`
+// the group names. Flags use `threshold`.
+GroupReport group_report(const std::string& field, const std::vector<std::string>& names,
+                         std::span<const double> group, std::span<const double> labels,
+                         std::span<const double> probs, double threshold);
+
+}  // namespace skon::models

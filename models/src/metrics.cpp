@@ -1,0 +1,269 @@
+#include "skon/models/metrics.hpp"
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+
+namespace skon::models {
+
+namespace {
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+std::uint64_t sortable_bits(double d) {
+  std::uint64_t u;
+  std::memcpy(&u, &d, sizeof u);
+  return (u & 0x8000000000000000ULL) ? ~u : (u | 0x8000000000000000ULL);
+}
+
+void check_sizes(std::span<const double> a, std::span<const double> b) {
+  if (a.size() != b.size()) throw std::invalid_argument("labels and scores differ in length");
+}
+}  // namespace
+
+std::vector<std::uint32_t> order_ascending(std::span<const double> scores) {
+  const std::size_t n = scores.size();
+  std::vector<std::uint64_t> keys(n), keys_tmp(n);
+  std::vector<std::uint32_t> idx(n), idx_tmp(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    keys[i] = sortable_bits(scores[i] == 0 ? 0.0 : scores[i]);  // -0 sorts with +0
+    idx[i] = static_cast<std::uint32_t>(i);
+  }
+  std::vector<std::uint32_t> count(1 << 16);
+  for (int pass = 0; pass < 4; ++pass) {
+    const int shift = 16 * pass;
+    std::fill(count.begin(), count.end(), 0);
+    for (std::size_t i = 0; i < n; ++i) ++count[(keys[i] >> shift) & 0xFFFF];
+    if (count[(keys[0] >> shift) & 0xFFFF] == n) continue;  // all equal in this digit
+    std::uint32_t sum = 0;
+    for (auto& c : count) {
+      const std::uint32_t t = c;
+      c = sum;
+      sum += t;
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint32_t slot = count[(keys[i] >> shift) & 0xFFFF]++;
+      keys_tmp[slot] = keys[i];
+      idx_tmp[slot] = idx[i];
+    }
+    keys.swap(keys_tmp);
+    idx.swap(idx_tmp);
+  }
+  return idx;
+}
+
+AucResult roc_auc(std::span<const double> labels, std::span<const double> scores) {
+  check_sizes(labels, scores);
+  const std::size_t n = scores.size();
+  const auto order = n ? order_ascending(scores) : std::vector<std::uint32_t>{};
+  double npos = 0;
+  for (double y : labels) npos += y > 0.5 ? 1 : 0;
+  const double nneg = static_cast<double>(n) - npos;
+  if (npos == 0 || nneg == 0) throw std::invalid_argument("AUC needs both outcomes");
+  // Walk tie groups in ascending order. For DeLong: each positive's placement is the share of
+  // negatives scoring below it (+ half the ties); each negative's, the share of positives above.
+  std::vector<double> v10, v01;
+  v10.reserve(static_cast<std::size_t>(npos));
+  v01.reserve(static_cast<std::size_t>(nneg));
+  double neg_below = 0, pos_below = 0, auc_sum = 0;
+  for (std::size_t i = 0; i < n;) {
+    std::size_t j = i;
+    double pos_tie = 0, neg_tie = 0;
+    const double s = scores[order[i]];
+    while (j < n && scores[order[j]] == s) {
+      (labels[order[j]] > 0.5 ? pos_tie : neg_tie) += 1;
+      ++j;
+    }
+    const double pos_place = (neg_below + 0.5 * neg_tie) / nneg;
+    const double neg_place = (npos - pos_below - pos_tie + 0.5 * pos_tie) / npos;
+    for (std::size_t k = 0; k < static_cast<std::size_t>(pos_tie); ++k) v10.push_back(pos_place);
+    for (std::size_t k = 0; k < static_cast<std::size_t>(neg_tie); ++k) v01.push_back(neg_place);
+    auc_sum += pos_tie * (neg_below + 0.5 * neg_tie);
+    neg_below += neg_tie;
+    pos_below += pos_tie;
+    i = j;
+  }
+  AucResult r;
+  r.auc = auc_sum / (npos * nneg);
+  const auto variance = [](const std::vector<double>& v, double mean) {
+    if (v.size() < 2) return 0.0;
+    double ss = 0;
+    for (double x : v) ss += (x - mean) * (x - mean);
+    return ss / static_cast<double>(v.size() - 1);
+  };
+  const double var = variance(v10, r.auc) / npos + variance(v01, r.auc) / nneg;
+  r.se = std::sqrt(var);
+  r.ci_low = std::max(0.0, r.auc - 1.959963984540054 * r.se);
+  r.ci_high = std::min(1.0, r.auc + 1.959963984540054 * r.se);
+  return r;
+}
+
+double average_precision(std::span<const double> labels, std::span<const double> scores) {
+  check_sizes(labels, scores);
+  const auto order = order_ascending(scores);
+  double npos = 0;
+  for (double y : labels) npos += y > 0.5 ? 1 : 0;
+  if (npos == 0) throw std::invalid_argument("average precision needs positives");
+  double tp = 0, fp = 0, ap = 0, last_recall = 0;
+  // Descending score, one step per distinct score.
+  for (std::size_t i = order.size(); i > 0;) {
+    std::size_t j = i;
+    const double s = scores[order[i - 1]];
+    while (j > 0 && scores[order[j - 1]] == s) {
+      (labels[order[j - 1]] > 0.5 ? tp : fp) += 1;
+      --j;
+    }
+    const double recall = tp / npos;
+    ap += (recall - last_recall) * (tp / (tp + fp));
+    last_recall = recall;
+    i = j;
+  }
+  return ap;
+}
+
+double brier_score(std::span<const double> labels, std::span<const double> probs) {
+  check_sizes(labels, probs);
+  double s = 0;
+  for (std::size_t i = 0; i < probs.size(); ++i) s += (probs[i] - labels[i]) * (probs[i] - labels[i]);
+  return s / static_cast<double>(probs.size());
+}
+
+double log_loss(std::span<const double> labels, std::span<const double> probs) {
+  check_sizes(labels, probs);
+  double s = 0;
+  for (std::size_t i = 0; i < probs.size(); ++i) {
+    const double p = std::clamp(probs[i], DBL_EPSILON, 1 - DBL_EPSILON);
+    s -= labels[i] > 0.5 ? std::log(p) : std::log1p(-p);
+  }
+  return s / static_cast<double>(probs.size());
+}
+
+std::vector<ReliabilityBin> reliability_table(std::span<const double> labels,
+                                              std::span<const double> probs, int bins) {
+  check_sizes(labels, probs);
+  std::vector<ReliabilityBin> out(static_cast<std::size_t>(bins));
+  for (int b = 0; b < bins; ++b) {
+    out[static_cast<std::size_t>(b)].low = static_cast<double>(b) / bins;
+    out[static_cast<std::size_t>(b)].high = static_cast<double>(b + 1) / bins;
+  }
+  for (std::size_t i = 0; i < probs.size(); ++i) {
+    const int b = std::clamp(static_cast<int>(probs[i] * bins), 0, bins - 1);
+    auto& bin = out[static_cast<std::size_t>(b)];
+    ++bin.count;
+    bin.mean_predicted += probs[i];
+    bin.observed_rate += labels[i];
+  }
+  for (auto& bin : out) {
+    if (bin.count == 0) continue;
+    bin.mean_predicted /= static_cast<double>(bin.count);
+    bin.observed_rate /= static_cast<double>(bin.count);
+  }
+  return out;
+}
+
+double expected_calibration_error(std::span<const double> labels, std::span<const double> probs,
+                                  int bins) {
+  double ece = 0;
+  for (const auto& bin : reliability_table(labels, probs, bins)) {
+    ece += static_cast<double>(bin.count) * std::abs(bin.mean_predicted - bin.observed_rate);
+  }
+  return probs.empty() ? 0 : ece / static_cast<double>(probs.size());
+}
+
+double Confusion::precision() const { return tp + fp ? static_cast<double>(tp) / static_cast<double>(tp + fp) : kNaN; }
+double Confusion::recall() const { return tp + fn ? static_cast<double>(tp) / static_cast<double>(tp + fn) : kNaN; }
+double Confusion::fpr() const { return fp + tn ? static_cast<double>(fp) / static_cast<double>(fp + tn) : kNaN; }
+double Confusion::flag_rate() const {
+  const auto n = tp + fp + tn + fn;
+  return n ? static_cast<double>(tp + fp) / static_cast<double>(n) : kNaN;
+}
+
+Confusion confusion_at(std::span<const double> labels, std::span<const double> probs, double threshold) {
+  check_sizes(labels, probs);
+  Confusion c;
+  for (std::size_t i = 0; i < probs.size(); ++i) {
+    const bool flag = probs[i] >= threshold;
+    const bool pos = labels[i] > 0.5;
+    if (flag && pos) ++c.tp;
+    else if (flag) ++c.fp;
+    else if (pos) ++c.fn;
+    else ++c.tn;
+  }
+  return c;
+}
+
+Confusion confusion_at_capacity(std::span<const double> labels, std::span<const double> probs,
+                                double share, double* threshold) {
+  check_sizes(labels, probs);
+  const std::size_t n = probs.size();
+  const auto order = order_ascending(probs);
+  const auto k = static_cast<std::size_t>(std::ceil(std::clamp(share, 0.0, 1.0) * static_cast<double>(n) - 1e-9));
+  Confusion c;
+  // The top k are the last k of the ascending order; among equal scores the later record wins,
+  // which is deterministic.
+  for (std::size_t r = 0; r < n; ++r) {
+    const std::uint32_t i = order[r];
+    const bool flag = r >= n - k;
+    const bool pos = labels[i] > 0.5;
+    if (flag && pos) ++c.tp;
+    else if (flag) ++c.fp;
+    else if (pos) ++c.fn;
+    else ++c.tn;
+  }
+  if (threshold != nullptr) *threshold = k == 0 ? 1.0 : probs[order[n - k]];
+  return c;
+}
+
+GroupReport group_report(const std::string& field, const std::vector<std::string>& names,
+                         std::span<const double> group, std::span<const double> labels,
+                         std::span<const double> probs, double threshold) {
+  GroupReport report;
+  report.field = field;
+  for (std::size_t g = 0; g < names.size(); ++g) {
+    std::vector<double> y, p;
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      if (!std::isnan(group[i]) && static_cast<std::size_t>(group[i]) == g) {
+        y.push_back(labels[i]);
+        p.push_back(probs[i]);
+      }
+    }
+    GroupMetrics m;
+    m.group = names[g];
+    m.count = y.size();
+    if (y.empty()) {
+      m.base_rate = m.mean_predicted = m.auc = m.flag_rate = m.tpr = m.fpr = kNaN;
+      report.groups.push_back(m);
+      continue;
+    }
+    double pos = 0, psum = 0;
+    for (std::size_t i = 0; i < y.size(); ++i) pos += y[i], psum += p[i];
+    m.base_rate = pos / static_cast<double>(y.size());
+    m.mean_predicted = psum / static_cast<double>(y.size());
+    m.auc = (pos > 0 && pos < static_cast<double>(y.size())) ? roc_auc(y, p).auc : kNaN;
+    const Confusion c = confusion_at(y, p, threshold);
+    m.flag_rate = c.flag_rate();
+    m.tpr = c.recall();
+    m.fpr = c.fpr();
+    report.groups.push_back(m);
+  }
+  const auto gap = [&](auto get) {
+    double lo = INFINITY, hi = -INFINITY;
+    for (const auto& m : report.groups) {
+      const double v = get(m);
+      if (std::isnan(v)) continue;
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+    return hi >= lo ? hi - lo : 0.0;
+  };
+  report.gap_flag_rate = gap([](const GroupMetrics& m) { return m.flag_rate; });
+  report.gap_tpr = gap([](const GroupMetrics& m) { return m.tpr; });
+  report.gap_fpr = gap([](const GroupMetrics& m) { return m.fpr; });
+  report.gap_auc = gap([](const GroupMetrics& m) { return m.auc; });
+  report.gap_calibration = gap([](const GroupMetrics& m) { return m.mean_predicted - m.base_rate; });
+  return report;
+}
+
+}  // namespace skon::models

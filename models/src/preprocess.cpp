@@ -1,0 +1,131 @@
+#include "skon/models/preprocess.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace skon::models {
+
+std::size_t FeatureTransform::width() const {
+  const std::size_t base = column.type == ColumnType::Category
+                               ? (levels.empty() ? 0 : levels.size() - 1)
+                               : 1;
+  return base + (missing_indicator ? 1 : 0);
+}
+
+Preprocessor::Preprocessor(std::vector<FeatureTransform> features) : features_(std::move(features)) {
+  index();
+}
+
+void Preprocessor::index() {
+  names_.clear();
+  owner_.clear();
+  for (std::size_t f = 0; f < features_.size(); ++f) {
+    const FeatureTransform& t = features_[f];
+    if (t.column.type == ColumnType::Category) {
+      for (std::size_t l = 0; l < t.levels.size(); ++l) {
+        if (static_cast<int>(l) == t.reference) continue;
+        names_.push_back(t.column.name + "=" + t.levels[l]);
+        owner_.push_back(f);
+      }
+    } else {
+      names_.push_back(t.column.name);
+      owner_.push_back(f);
+    }
+    if (t.missing_indicator) {
+      names_.push_back(t.column.name + ":missing");
+      owner_.push_back(f);
+    }
+  }
+  width_ = names_.size();
+}
+
+Preprocessor Preprocessor::fit(const std::vector<ColumnSpec>& columns,
+                               const std::vector<std::vector<double>>& raw) {
+  std::vector<FeatureTransform> out;
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    FeatureTransform t;
+    t.column = columns[c];
+    const auto& x = raw[c];
+    std::size_t known = 0;
+    if (t.column.type == ColumnType::Category) {
+      t.levels = t.column.levels;
+      std::vector<std::size_t> counts(t.levels.size(), 0);
+      for (double v : x) {
+        if (is_missing(v)) continue;
+        ++known;
+        ++counts[static_cast<std::size_t>(v)];
+      }
+      // The most frequent level is the reference: contributions read as "compared with most".
+      t.reference = static_cast<int>(std::max_element(counts.begin(), counts.end()) - counts.begin());
+    } else {
+      // Two-pass mean and variance for accuracy (as numpy does).
+      double sum = 0;
+      for (double v : x) {
+        if (is_missing(v)) continue;
+        sum += v;
+        ++known;
+      }
+      t.mean = known ? sum / static_cast<double>(known) : 0;
+      double ss = 0;
+      for (double v : x) {
+        if (!is_missing(v)) ss += (v - t.mean) * (v - t.mean);
+      }
+      const double sd = known ? std::sqrt(ss / static_cast<double>(known)) : 0;
+      t.scale = sd > 0 ? sd : 1;  // a constant column stays constant (as StandardScaler)
+    }
+    t.missing_indicator = known < x.size();
+    out.push_back(std::move(t));
+  }
+  return Preprocessor(std::move(out));
+}
+
+void Preprocessor::transform(const double* raw, double* out) const {
+  std::size_t j = 0;
+  for (std::size_t f = 0; f < features_.size(); ++f) {
+    const FeatureTransform& t = features_[f];
+    const double v = raw[f];
+    const bool missing = is_missing(v);
+    if (t.column.type == ColumnType::Category) {
+      const int level = missing ? t.reference : static_cast<int>(v);
+      for (int l = 0; l < static_cast<int>(t.levels.size()); ++l) {
+        if (l == t.reference) continue;
+        out[j++] = l == level ? 1.0 : 0.0;
+      }
+    } else {
+      out[j++] = missing ? 0.0 : (v - t.mean) / t.scale;
+    }
+    if (t.missing_indicator) out[j++] = missing ? 1.0 : 0.0;
+  }
+}
+
+Eigen::MatrixXd Preprocessor::transform_columns(const std::vector<std::vector<double>>& raw) const {
+  const std::size_t n = raw.empty() ? 0 : raw[0].size();
+  Eigen::MatrixXd X(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(width_));
+  Eigen::Index j = 0;
+  for (std::size_t f = 0; f < features_.size(); ++f) {
+    const FeatureTransform& t = features_[f];
+    const auto& x = raw[f];
+    if (t.column.type == ColumnType::Category) {
+      for (int l = 0; l < static_cast<int>(t.levels.size()); ++l) {
+        if (l == t.reference) continue;
+        for (std::size_t i = 0; i < n; ++i) {
+          const int level = is_missing(x[i]) ? t.reference : static_cast<int>(x[i]);
+          X(static_cast<Eigen::Index>(i), j) = level == l ? 1.0 : 0.0;
+        }
+        ++j;
+      }
+    } else {
+      for (std::size_t i = 0; i < n; ++i) {
+        X(static_cast<Eigen::Index>(i), j) = is_missing(x[i]) ? 0.0 : (x[i] - t.mean) / t.scale;
+      }
+      ++j;
+    }
+    if (t.missing_indicator) {
+      for (std::size_t i = 0; i < n; ++i) X(static_cast<Eigen::Index>(i), j) = is_missing(x[i]) ? 1.0 : 0.0;
+      ++j;
+    }
+  }
+  return X;
+}
+
+}  // namespace skon::models
