@@ -12,6 +12,7 @@
 #include "logging.hpp"
 #include "skon/dsl/suggest.hpp"
 #include "skon/engine/version.hpp"
+#include "skon/models/schema.hpp"
 
 namespace skon::cli {
 namespace {
@@ -87,6 +88,8 @@ int run_skon(int argc, char** argv) {
   setup_check(app, table);
   setup_fmt(app, table);
   setup_test(app, table);
+  setup_train(app, table);
+  setup_evaluate(app, table);
   setup_planned_commands(app, table);
 
   try {
@@ -112,6 +115,12 @@ int run_skon(int argc, char** argv) {
   }
   try {
     return table.selected();
+  } catch (const models::InputError& e) {
+    std::cerr << "skon: " << e.what() << "\n";
+    return kExitInput;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "skon: " << e.what() << "\n";
+    return kExitInput;
   } catch (const std::exception& e) {
     spdlog::critical("internal error: {}", e.what());
     return kExitInternal;

@@ -175,6 +175,32 @@ std::map<std::string, std::string> read_header_map(const std::string& path) {
   return out;
 }
 
+std::vector<std::string> read_headers(const std::string& path, const ReadOptions& options) {
+  std::vector<std::string> out;
+  if (path.ends_with(".jsonl") || path.ends_with(".ndjson")) {
+    std::ifstream in(path);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (trim(line).empty()) continue;
+      try {
+        const auto j = nlohmann::json::parse(line);
+        if (j.is_object()) {
+          for (const auto& [k, v] : j.items()) out.push_back(k);
+        }
+      } catch (const nlohmann::json::exception&) {
+      }
+      break;
+    }
+    return out;
+  }
+  CsvTokenizer t(path, options.delimiter, options.encoding);
+  std::vector<std::string_view> fields;
+  if (t.next(fields)) {
+    for (auto f : fields) out.emplace_back(trim(f));
+  }
+  return out;
+}
+
 struct CohortReader::Impl {
   std::string path;
   ReadOptions options;

@@ -41,11 +41,20 @@ void Preprocessor::index() {
 
 Preprocessor Preprocessor::fit(const std::vector<ColumnSpec>& columns,
                                const std::vector<std::vector<double>>& raw) {
+  std::vector<std::uint32_t> all(raw.empty() ? 0 : raw[0].size());
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<std::uint32_t>(i);
+  return fit(columns, raw, all);
+}
+
+Preprocessor Preprocessor::fit(const std::vector<ColumnSpec>& columns,
+                               const std::vector<std::vector<double>>& raw,
+                               const std::vector<std::uint32_t>& rows) {
   std::vector<FeatureTransform> out;
+  std::vector<double> x(rows.size());
   for (std::size_t c = 0; c < columns.size(); ++c) {
     FeatureTransform t;
     t.column = columns[c];
-    const auto& x = raw[c];
+    for (std::size_t i = 0; i < rows.size(); ++i) x[i] = raw[c][rows[i]];
     std::size_t known = 0;
     if (t.column.type == ColumnType::Category) {
       t.levels = t.column.levels;
@@ -99,29 +108,38 @@ void Preprocessor::transform(const double* raw, double* out) const {
 }
 
 Eigen::MatrixXd Preprocessor::transform_columns(const std::vector<std::vector<double>>& raw) const {
-  const std::size_t n = raw.empty() ? 0 : raw[0].size();
+  std::vector<std::uint32_t> all(raw.empty() ? 0 : raw[0].size());
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<std::uint32_t>(i);
+  return transform_rows(raw, all);
+}
+
+Eigen::MatrixXd Preprocessor::transform_rows(const std::vector<std::vector<double>>& raw,
+                                             const std::vector<std::uint32_t>& rows) const {
+  const std::size_t n = rows.size();
   Eigen::MatrixXd X(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(width_));
   Eigen::Index j = 0;
   for (std::size_t f = 0; f < features_.size(); ++f) {
     const FeatureTransform& t = features_[f];
-    const auto& x = raw[f];
+    const auto& col = raw[f];
+    const auto x = [&](std::size_t i) { return col[rows[i]]; };
     if (t.column.type == ColumnType::Category) {
       for (int l = 0; l < static_cast<int>(t.levels.size()); ++l) {
         if (l == t.reference) continue;
         for (std::size_t i = 0; i < n; ++i) {
-          const int level = is_missing(x[i]) ? t.reference : static_cast<int>(x[i]);
+          const int level = is_missing(x(i)) ? t.reference : static_cast<int>(x(i));
           X(static_cast<Eigen::Index>(i), j) = level == l ? 1.0 : 0.0;
         }
         ++j;
       }
     } else {
       for (std::size_t i = 0; i < n; ++i) {
-        X(static_cast<Eigen::Index>(i), j) = is_missing(x[i]) ? 0.0 : (x[i] - t.mean) / t.scale;
+        const double v = x(i);
+        X(static_cast<Eigen::Index>(i), j) = is_missing(v) ? 0.0 : (v - t.mean) / t.scale;
       }
       ++j;
     }
     if (t.missing_indicator) {
-      for (std::size_t i = 0; i < n; ++i) X(static_cast<Eigen::Index>(i), j) = is_missing(x[i]) ? 1.0 : 0.0;
+      for (std::size_t i = 0; i < n; ++i) X(static_cast<Eigen::Index>(i), j) = is_missing(x(i)) ? 1.0 : 0.0;
       ++j;
     }
   }

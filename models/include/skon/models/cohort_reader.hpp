@@ -66,6 +66,9 @@ class CohortReader {
   std::size_t rejected_ = 0;
 };
 
+// The column headers of a CSV file (trimmed), or the keys of a JSON Lines file's first object.
+std::vector<std::string> read_headers(const std::string& path, const ReadOptions& options);
+
 // Parses one cell for `spec`; returns NaN for a missing cell. On a bad value returns false and
 // sets `expected` to what the column takes.
 bool parse_cell(std::string_view cell, const ColumnSpec& spec, const ReadOptions& options,

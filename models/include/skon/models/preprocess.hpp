@@ -37,6 +37,10 @@ class Preprocessor {
   // Fits the transforms to raw training columns (one vector per column spec, NaN = missing).
   static Preprocessor fit(const std::vector<ColumnSpec>& columns,
                           const std::vector<std::vector<double>>& raw);
+  // The same over the rows listed in `rows` only (no copy of the data).
+  static Preprocessor fit(const std::vector<ColumnSpec>& columns,
+                          const std::vector<std::vector<double>>& raw,
+                          const std::vector<std::uint32_t>& rows);
 
   const std::vector<FeatureTransform>& features() const { return features_; }
   std::size_t width() const { return width_; }
@@ -49,6 +53,9 @@ class Preprocessor {
   void transform(const double* raw, double* out) const;
   // Builds the whole design matrix (n x width, column-major) from raw columns.
   Eigen::MatrixXd transform_columns(const std::vector<std::vector<double>>& raw) const;
+  // The design matrix of the rows listed in `rows`.
+  Eigen::MatrixXd transform_rows(const std::vector<std::vector<double>>& raw,
+                                 const std::vector<std::uint32_t>& rows) const;
 
  private:
   void index();

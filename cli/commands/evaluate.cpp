@@ -1,0 +1,204 @@
+// skon evaluate --model MODEL --data FILE — metrics, calibration and group gaps on a cohort.
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "command.hpp"
+#include "data_options.hpp"
+#include "exit_codes.hpp"
+#include "skon/models/model.hpp"
+#include "skon/models/train.hpp"
+
+namespace skon::cli {
+namespace {
+
+struct EvaluateOptions {
+  std::string model;
+  std::string data;
+  std::string target = "outcome";
+  std::string positive;
+  std::vector<std::string> by;
+  double capacity_pct = 10;
+  bool json = false;
+  DataOptions data_options;
+};
+
+std::string num(double v, int digits = 3) {
+  if (std::isnan(v)) return "–";
+  char b[32];
+  std::snprintf(b, sizeof b, "%.*f", digits, v);
+  return b;
+}
+
+nlohmann::ordered_json null_or(double v) { return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr); }
+
+int run_evaluate(const EvaluateOptions& opt) {
+  std::string model_sha;
+  const models::LogisticModel model = models::load_model(opt.model, &model_sha);
+  const auto& features = model.preprocessor.features();
+
+  // Columns: the model's features, the outcome, and any group columns that are not features
+  // (read as text; their groups are the distinct values).
+  std::vector<models::ColumnSpec> cols;
+  for (const auto& f : features) cols.push_back(f.column);
+  const std::size_t target_at = cols.size();
+  cols.push_back({opt.target, models::ColumnType::Text, {}, {}, {}, "", ""});
+  std::vector<std::size_t> group_at;
+  for (const auto& g : opt.by) {
+    const auto it = std::find_if(features.begin(), features.end(),
+                                 [&](const auto& f) { return f.column.name == g; });
+    if (it != features.end() && it->column.type == models::ColumnType::Category) {
+      group_at.push_back(static_cast<std::size_t>(it - features.begin()));
+    } else {
+      group_at.push_back(cols.size());
+      cols.push_back({g, models::ColumnType::Text, {}, {}, {}, "", ""});
+    }
+  }
+  models::CohortReader reader(opt.data, cols, opt.data_options.to_read_options(opt.data + ".rejects.csv"));
+  std::vector<double> labels, probs, design(model.preprocessor.width());
+  std::vector<models::ColumnSpec> group_specs(opt.by.size());
+  std::vector<std::map<std::string, std::size_t>> text_levels(opt.by.size());
+  std::vector<std::vector<double>> group_values(opt.by.size());
+  std::size_t skipped = 0;
+  models::Row row;
+  while (reader.next(row)) {
+    const std::string& t = row.texts[target_at];
+    double y;
+    if (!opt.positive.empty()) y = t == opt.positive ? 1 : 0;
+    else if (t == "1" || t == "true" || t == "ja") y = 1;
+    else if (t == "0" || t == "false" || t == "nej") y = 0;
+    else {
+      ++skipped;  // no outcome: cannot be evaluated
+      continue;
+    }
+    labels.push_back(y);
+    probs.push_back(model.probability(row.values.data(), design.data()));
+    for (std::size_t g = 0; g < opt.by.size(); ++g) {
+      const std::size_t at = group_at[g];
+      if (at < features.size()) {
+        group_values[g].push_back(row.values[at]);
+      } else {
+        const std::string& v = row.texts[at];
+        if (v.empty()) {
+          group_values[g].push_back(models::kMissing);
+          continue;
+        }
+        auto [it, added] = text_levels[g].emplace(v, text_levels[g].size());
+        group_values[g].push_back(static_cast<double>(it->second));
+      }
+    }
+  }
+  for (std::size_t g = 0; g < opt.by.size(); ++g) {
+    group_specs[g].name = opt.by[g];
+    group_specs[g].type = models::ColumnType::Category;
+    if (group_at[g] < features.size()) {
+      group_specs[g].levels = features[group_at[g]].levels;
+    } else {
+      group_specs[g].levels.resize(text_levels[g].size());
+      for (const auto& [name, i] : text_levels[g]) group_specs[g].levels[i] = name;
+    }
+  }
+  if (labels.empty()) {
+    std::fprintf(stderr, "skon evaluate: no row of %s has an outcome in column '%s'\n", opt.data.c_str(),
+                 opt.target.c_str());
+    return kExitInput;
+  }
+  const models::ModelMetrics m = models::evaluate_predictions(labels, probs, group_specs, group_values,
+                                                              opt.capacity_pct / 100, "evaluation data");
+  const models::Confusion c = models::confusion_at_capacity(labels, probs, opt.capacity_pct / 100);
+
+  if (opt.json) {
+    nlohmann::ordered_json j;
+    j["model"] = opt.model;
+    j["model_sha256"] = model_sha;
+    j["data"] = opt.data;
+    j["rows"] = labels.size();
+    j["rows_without_outcome"] = skipped;
+    j["rows_rejected"] = reader.rows_rejected();
+    j["auc"] = null_or(m.auc);
+    j["auc_ci95"] = {null_or(m.auc_ci_low), null_or(m.auc_ci_high)};
+    j["pr_auc"] = null_or(m.pr_auc);
+    j["brier"] = m.brier;
+    j["log_loss"] = m.log_loss;
+    j["calibration_error"] = m.calibration_error;
+    j["capacity"] = {{"share", m.capacity}, {"threshold", m.capacity_threshold},
+                     {"precision", null_or(m.capacity_precision)}, {"recall", null_or(m.capacity_recall)},
+                     {"flag_rate", null_or(m.capacity_flag_rate)},
+                     {"confusion", {{"tp", c.tp}, {"fp", c.fp}, {"tn", c.tn}, {"fn", c.fn}}}};
+    j["reliability"] = nlohmann::ordered_json::array();
+    for (const auto& b : m.reliability) {
+      j["reliability"].push_back({{"low", b.low}, {"high", b.high}, {"count", b.count},
+                                  {"mean_predicted", b.mean_predicted}, {"observed_rate", b.observed_rate}});
+    }
+    j["groups"] = nlohmann::ordered_json::array();
+    for (const auto& g : m.groups) {
+      nlohmann::ordered_json gj;
+      gj["field"] = g.field;
+      gj["largest_gap"] = {{"flag_rate", g.gap_flag_rate}, {"tpr", g.gap_tpr}, {"fpr", g.gap_fpr},
+                           {"calibration", g.gap_calibration}, {"auc", g.gap_auc}};
+      gj["groups"] = nlohmann::ordered_json::array();
+      for (const auto& x : g.groups) {
+        gj["groups"].push_back({{"group", x.group}, {"count", x.count}, {"base_rate", null_or(x.base_rate)},
+                                {"mean_predicted", null_or(x.mean_predicted)}, {"auc", null_or(x.auc)},
+                                {"flag_rate", null_or(x.flag_rate)}, {"tpr", null_or(x.tpr)}, {"fpr", null_or(x.fpr)}});
+      }
+      j["groups"].push_back(std::move(gj));
+    }
+    std::printf("%s\n", j.dump(2).c_str());
+    return kExitOk;
+  }
+  std::printf("model  %s (purpose %s, sha256 %.12s…)\n", opt.model.c_str(), model.purpose.c_str(), model_sha.c_str());
+  std::printf("data   %s: %zu rows with an outcome (%.1f %% positive)%s\n\n", opt.data.c_str(), labels.size(),
+              100.0 * static_cast<double>(c.tp + c.fn) / static_cast<double>(labels.size()),
+              skipped ? (", " + std::to_string(skipped) + " without").c_str() : "");
+  std::printf("  ROC AUC             %s  (95 %% DeLong %s–%s)\n", num(m.auc).c_str(), num(m.auc_ci_low).c_str(), num(m.auc_ci_high).c_str());
+  std::printf("  PR AUC              %s\n", num(m.pr_auc).c_str());
+  std::printf("  Brier score         %s\n", num(m.brier, 4).c_str());
+  std::printf("  log loss            %s\n", num(m.log_loss, 4).c_str());
+  std::printf("  calibration error   %s\n\n", num(m.calibration_error, 4).c_str());
+  std::printf("  capacity: the top %.0f %% (%zu of %zu) flagged, threshold %s\n", opt.capacity_pct,
+              c.tp + c.fp, labels.size(), num(m.capacity_threshold).c_str());
+  std::printf("    precision %s   recall %s   false-positive rate %s\n", num(c.precision()).c_str(),
+              num(c.recall()).c_str(), num(c.fpr()).c_str());
+  std::printf("    confusion: %zu TP, %zu FP, %zu FN, %zu TN\n\n", c.tp, c.fp, c.fn, c.tn);
+  std::printf("  reliability      rows  predicted  observed\n");
+  for (const auto& b : m.reliability) {
+    if (b.count == 0) continue;
+    std::printf("    %.1f–%.1f  %8zu  %9s  %8s\n", b.low, b.high, b.count, num(b.mean_predicted).c_str(),
+                num(b.observed_rate).c_str());
+  }
+  for (const auto& g : m.groups) {
+    std::printf("\n  by %s            rows  outcome  predicted    AUC  flagged    TPR    FPR\n", g.field.c_str());
+    for (const auto& x : g.groups) {
+      std::printf("    %-14s %8zu  %7s  %9s  %5s  %7s  %5s  %5s\n", x.group.c_str(), x.count, num(x.base_rate).c_str(),
+                  num(x.mean_predicted).c_str(), num(x.auc).c_str(), num(x.flag_rate).c_str(),
+                  num(x.tpr).c_str(), num(x.fpr).c_str());
+    }
+    std::printf("    largest gap: flag rate %s, TPR %s, FPR %s, calibration %s\n", num(g.gap_flag_rate).c_str(),
+                num(g.gap_tpr).c_str(), num(g.gap_fpr).c_str(), num(g.gap_calibration).c_str());
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void setup_evaluate(CLI::App& app, CommandTable& table) {
+  auto opt = std::make_shared<EvaluateOptions>();
+  CLI::App* sub = app.add_subcommand("evaluate", "metrics, calibration and group gaps of a model on a cohort");
+  sub->add_option("--model", opt->model, "model file")->required();
+  sub->add_option("--data", opt->data, "cohort with outcomes (CSV or JSON Lines)")->required();
+  sub->add_option("--target", opt->target, "column holding the outcome")->capture_default_str();
+  sub->add_option("--positive", opt->positive, "outcome value that counts as positive (default: 1/true)");
+  sub->add_option("--by", opt->by, "columns to report group metrics and gaps for")->delimiter(',');
+  sub->add_option("--capacity", opt->capacity_pct, "percent a municipality can follow up on")
+      ->check(CLI::Range(0.0, 100.0))->capture_default_str();
+  sub->add_flag("--json", opt->json, "machine-readable output");
+  opt->data_options.add_to(*sub);
+  sub->callback([opt, &table] { table.selected = [opt] { return run_evaluate(*opt); }; });
+}
+
+}  // namespace skon::cli

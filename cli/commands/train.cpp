@@ -1,0 +1,186 @@
+// skon train --rules DIR --purpose P --data FILE -o MODEL — fit the purpose's model.
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+
+#include "command.hpp"
+#include "data_options.hpp"
+#include "diagnostics_output.hpp"
+#include "exit_codes.hpp"
+#include "skon/dsl/suggest.hpp"
+#include "skon/engine/columns.hpp"
+#include "skon/engine/version.hpp"
+#include "skon/models/atomic_file.hpp"
+#include "skon/models/train.hpp"
+
+namespace skon::cli {
+namespace {
+
+struct TrainOptions {
+  std::vector<std::string> rules;
+  std::string purpose;
+  std::string data;
+  std::string output;
+  std::string target = "outcome";
+  std::string positive;
+  std::string year;
+  std::vector<std::string> by;
+  std::string penalty = "l2";
+  double C = 1.0;
+  double l1_ratio = 0.5;
+  std::string class_weight = "none";
+  std::string calibration = "platt";
+  double capacity_pct = 10;
+  int folds = 5;
+  std::uint64_t seed = 2026;
+  DataOptions data_options;
+};
+
+std::string card_path(const std::string& model_path) {
+  const auto dot = model_path.rfind(".json");
+  return (dot == std::string::npos ? model_path : model_path.substr(0, dot)) + ".card.md";
+}
+
+int run_train(const TrainOptions& opt) {
+  dsl::DiagnosticBag bag;
+  auto program = load_rules(opt.rules, bag);
+  if (bag.has_errors()) {
+    print_diagnostics(bag, program->sources, DiagnosticOutput{}, stderr);
+    std::fprintf(stderr, "skon train: the rule files have errors; nothing was trained\n");
+    return kExitInput;
+  }
+  const dsl::Index pi = program->find_purpose(opt.purpose);
+  if (pi == dsl::kNone) {
+    std::vector<std::string> names;
+    for (const auto& p : program->purposes) names.push_back(p.name);
+    const auto s = dsl::closest_match(opt.purpose, names);
+    std::fprintf(stderr, "skon train: no purpose '%s'%s\n", opt.purpose.c_str(),
+                 s ? ("; did you mean '" + *s + "'?").c_str() : "");
+    return kExitInput;
+  }
+  const dsl::PurposeInfo& purpose = program->purposes[pi];
+  if (purpose.features.empty()) {
+    std::fprintf(stderr,
+                 "skon train: purpose '%s' names no model features; add `features FIELD, ...`\n",
+                 purpose.name.c_str());
+    return kExitInput;
+  }
+
+  models::TrainSpec spec;
+  spec.purpose = purpose.name;
+  spec.data_path = opt.data;
+  spec.read = opt.data_options.to_read_options(opt.output + ".rejects.csv");
+  for (dsl::Index f : purpose.features) {
+    spec.features.push_back(engine::column_spec(*program, f));
+    int d = 0;
+    for (const auto& dir : purpose.directions) {
+      if (dir.field == f) d = dir.raises ? 1 : -1;
+    }
+    spec.directions.push_back(d);
+  }
+  spec.target = opt.target;
+  spec.positive = opt.positive;
+  spec.year = opt.year;
+  const auto headers = models::read_headers(opt.data, spec.read);
+  if (spec.year.empty()) {
+    for (const char* candidate : {"cohort_year", "year"}) {
+      if (std::find(headers.begin(), headers.end(), candidate) != headers.end()) {
+        spec.year = candidate;
+        break;
+      }
+    }
+  }
+  for (const auto& g : opt.by) {
+    const dsl::Index f = program->find_field(g);
+    if (f == dsl::kNone || program->fields[f].type != dsl::ValueType::Category) {
+      std::fprintf(stderr, "skon train: --by needs category fields; '%s' is not one\n", g.c_str());
+      return kExitUsage;
+    }
+    spec.groups.push_back(engine::column_spec(*program, f));
+  }
+  spec.options.penalty = opt.penalty == "none" ? models::Penalty::None
+                         : opt.penalty == "l1" ? models::Penalty::L1
+                         : opt.penalty == "elasticnet" ? models::Penalty::ElasticNet
+                                                       : models::Penalty::L2;
+  spec.options.C = opt.C;
+  spec.options.l1_ratio = opt.l1_ratio;
+  spec.options.balanced = opt.class_weight == "balanced";
+  spec.calibration = opt.calibration == "isotonic" ? models::Calibration::Method::Isotonic
+                     : opt.calibration == "none"   ? models::Calibration::Method::None
+                                                   : models::Calibration::Method::Platt;
+  spec.capacity = opt.capacity_pct / 100.0;
+  spec.folds = opt.folds;
+  spec.seed = opt.seed;
+  spec.created = utc_timestamp();
+  spec.tool_version = std::string(engine::version());
+
+  const auto t0 = std::chrono::steady_clock::now();
+  models::TrainReport report = models::train_model(spec);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const models::LogisticModel& m = report.model;
+
+  // Both files or neither: the card is written first, the model last.
+  models::AtomicFile card(card_path(opt.output));
+  card.write(models::model_card(m));
+  models::AtomicFile model(opt.output);
+  model.write(models::to_json_text(m));
+  card.commit();
+  model.commit();
+
+  for (const auto& note : report.notes) spdlog::warn("{}", note);
+  const auto& mm = m.metrics;
+  std::printf("trained %s for purpose %s on %zu rows (%.1f %% positive) in %.2f s\n",
+              opt.output.c_str(), m.purpose.c_str(), m.training.rows, 100 * m.training.base_rate(),
+              seconds);
+  std::printf("validation: %s\n", mm.validation.c_str());
+  std::printf("AUC %.3f (95 %% CI %.3f-%.3f), PR AUC %.3f, Brier %.4f, calibration error %.4f\n",
+              mm.auc, mm.auc_ci_low, mm.auc_ci_high, mm.pr_auc, mm.brier, mm.calibration_error);
+  std::printf("top %.0f %%: precision %.3f, recall %.3f\n", 100 * mm.capacity, mm.capacity_precision,
+              mm.capacity_recall);
+  for (const auto& g : mm.groups) {
+    std::printf("largest gaps by %s: flag rate %.3f, TPR %.3f, FPR %.3f\n", g.field.c_str(),
+                g.gap_flag_rate, g.gap_tpr, g.gap_fpr);
+  }
+  if (report.rows_rejected > 0) {
+    std::printf("%zu rows skipped; reasons in %s\n", report.rows_rejected, spec.read.rejects_path.c_str());
+  }
+  std::printf("model card: %s\n", card_path(opt.output).c_str());
+  return kExitOk;
+}
+
+}  // namespace
+
+void setup_train(CLI::App& app, CommandTable& table) {
+  auto opt = std::make_shared<TrainOptions>();
+  CLI::App* sub = app.add_subcommand(
+      "train", "fit a purpose's model on historical data; writes model file and model card");
+  sub->add_option("--rules", opt->rules, "rule files or directories")->required();
+  sub->add_option("--purpose", opt->purpose, "the purpose whose features and constraints apply")->required();
+  sub->add_option("--data", opt->data, "historical cohort with outcomes (CSV or JSON Lines)")->required();
+  sub->add_option("-o,--output", opt->output, "model file to write (JSON); the card goes beside it")->required();
+  sub->add_option("--target", opt->target, "column holding the outcome")->capture_default_str();
+  sub->add_option("--positive", opt->positive, "outcome value that counts as positive (default: 1/true)");
+  sub->add_option("--year", opt->year, "cohort year column for temporal validation (default: cohort_year or year if present)");
+  sub->add_option("--by", opt->by, "category fields to report group metrics for")->delimiter(',');
+  sub->add_option("--penalty", opt->penalty, "l2, l1, elasticnet or none")
+      ->check(CLI::IsMember({"l2", "l1", "elasticnet", "none"}))->capture_default_str();
+  sub->add_option("--C", opt->C, "inverse regularization strength (as scikit-learn)")
+      ->check(CLI::PositiveNumber)->capture_default_str();
+  sub->add_option("--l1-ratio", opt->l1_ratio, "elastic-net mix")->check(CLI::Range(0.0, 1.0))->capture_default_str();
+  sub->add_option("--class-weight", opt->class_weight, "none or balanced")
+      ->check(CLI::IsMember({"none", "balanced"}))->capture_default_str();
+  sub->add_option("--calibration", opt->calibration, "platt, isotonic or none")
+      ->check(CLI::IsMember({"platt", "isotonic", "none"}))->capture_default_str();
+  sub->add_option("--capacity", opt->capacity_pct, "percent a municipality can follow up on")
+      ->check(CLI::Range(0.0, 100.0))->capture_default_str();
+  sub->add_option("--folds", opt->folds, "folds when there is no cohort year")->check(CLI::Range(2, 50))->capture_default_str();
+  sub->add_option("--seed", opt->seed, "seed for splits")->capture_default_str();
+  opt->data_options.add_to(*sub);
+  sub->callback([opt, &table] { table.selected = [opt] { return run_train(*opt); }; });
+}
+
+}  // namespace skon::cli

@@ -1,0 +1,32 @@
+#pragma once
+
+// The options every command that reads a cohort shares: dialect, encoding, missing markers,
+// header mapping and what to do with bad rows.
+
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "skon/models/cohort_reader.hpp"
+
+namespace skon::cli {
+
+struct DataOptions {
+  std::string delimiter;  // "" detect, ";", ",", "tab", "|"
+  std::string decimal = ".";
+  std::string encoding = "utf-8";
+  std::vector<std::string> missing;
+  std::string mapping;
+  std::string on_bad_row = "error";
+  std::string rejects;
+
+  void add_to(CLI::App& sub);
+  // Throws models::InputError for a bad mapping file, std::invalid_argument for bad values.
+  models::ReadOptions to_read_options(const std::string& default_rejects) const;
+};
+
+// "2026-11-26T13:34:12Z", or SOURCE_DATE_EPOCH's time when set (reproducible builds and tests).
+std::string utc_timestamp();
+
+}  // namespace skon::cli

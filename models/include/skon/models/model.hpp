@@ -1,0 +1,126 @@
+#pragma once
+
+// A trained logistic model as stored in a model file: preprocessing, coefficients, calibration,
+// training provenance, metrics and the scorecard. Scoring and explanations live here so that the
+// numbers a professional reads are computed in exactly one place.
+
+#include <Eigen/Dense>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "skon/models/calibration.hpp"
+#include "skon/models/logistic.hpp"
+#include "skon/models/metrics.hpp"
+#include "skon/models/preprocess.hpp"
+
+namespace skon::models {
+
+inline constexpr const char* kModelFormat = "skon.model";
+inline constexpr int kModelFormatMajor = 1;
+inline constexpr int kModelFormatMinor = 0;
+
+struct TrainingInfo {
+  std::string data_sha256;
+  std::size_t rows = 0;
+  std::size_t positives = 0;
+  std::string target;
+  std::optional<int> year_min, year_max;
+  Penalty penalty = Penalty::L2;
+  double C = 1;
+  double l1_ratio = 0.5;
+  double weight_negative = 1, weight_positive = 1;
+  int iterations = 0;
+  bool converged = false;
+  double base_rate() const { return rows ? static_cast<double>(positives) / static_cast<double>(rows) : 0; }
+};
+
+struct ModelMetrics {
+  std::string validation;  // "temporal: train 2019-2022, test 2023", "5-fold", "training data"
+  std::size_t rows = 0;
+  double auc = 0, auc_ci_low = 0, auc_ci_high = 0;
+  double pr_auc = 0, brier = 0, log_loss = 0, calibration_error = 0;
+  double capacity = 0.1;  // share flagged for the capacity metrics
+  double capacity_threshold = 0;
+  double capacity_precision = 0, capacity_recall = 0, capacity_flag_rate = 0;
+  std::vector<ReliabilityBin> reliability;
+  std::vector<GroupReport> groups;
+  double largest_group_gap(const std::string& field) const;  // max over its gap metrics
+};
+
+struct Coefficient {
+  std::string name;       // design column
+  double value = 0;
+  double reference = 0;   // training mean of the design column
+  std::optional<double> std_error;  // unpenalized fits
+};
+
+struct ScorecardBin {
+  std::string label;  // "10–15", "male", "ukendt"
+  std::optional<double> low, high;  // numeric bins: [low, high)
+  std::optional<std::size_t> level;  // category bins
+  bool missing = false;
+  int points = 0;
+};
+
+struct ScorecardFeature {
+  std::string field;
+  std::vector<ScorecardBin> bins;
+};
+
+struct Scorecard {
+  double points_per_log_odds = 0;  // 20 / ln 2: 20 points double the odds
+  int base_points = 0;             // the average young person
+  std::vector<ScorecardFeature> features;
+  std::vector<std::pair<int, double>> table;  // total points -> probability
+};
+
+struct Explanation {
+  double baseline = 0;  // log-odds of the training reference (the average design row)
+  double log_odds = 0;  // baseline + sum of contributions (calibrated log-odds under Platt)
+  double probability = 0;
+  std::vector<double> contributions;  // per feature (Preprocessor::features() order)
+  std::vector<std::size_t> order;     // features by |contribution|, largest first
+};
+
+class LogisticModel {
+ public:
+  std::string purpose;
+  std::string created;       // ISO 8601 UTC
+  std::string tool_version;
+  Preprocessor preprocessor;
+  std::vector<Coefficient> coefficients;  // one per design column
+  double intercept = 0;
+  Calibration calibration;
+  std::vector<int> directions;  // per feature: +1 may only raise risk, -1 only lower, 0 free
+  TrainingInfo training;
+  ModelMetrics metrics;
+  Scorecard scorecard;
+
+  // The uncalibrated log-odds for raw values in feature order; `design` is scratch of width().
+  double log_odds(const double* raw, double* design) const;
+  double probability(const double* raw, double* design) const;
+  // Contributions per feature: coefficient x (value - reference), summed over the feature's
+  // design columns; baseline + contributions == log-odds to rounding (checked to 1e-9 in tests).
+  Explanation explain(const double* raw) const;
+
+  // Whether every coefficient obeys `directions` (a raising feature has no negative coefficient
+  // on its numeric column); lists the violations.
+  std::vector<std::string> direction_violations() const;
+};
+
+// Serializes to the model file's JSON text (deterministic key order, round-trip precision).
+std::string to_json_text(const LogisticModel& model);
+// Parses and validates a model file's text; throws InputError naming what is wrong (unknown
+// format or major version, missing or mistyped keys, NaN/Inf, inconsistent lengths, directions
+// violated).
+LogisticModel model_from_json_text(const std::string& text, const std::string& name);
+// Reads a model file; `sha256` receives the hash of its bytes (what assessments cite).
+LogisticModel load_model(const std::string& path, std::string* sha256 = nullptr);
+// Writes atomically.
+void save_model(const LogisticModel& model, const std::string& path);
+
+// Builds the points scorecard from the model and its raw training columns.
+Scorecard make_scorecard(const LogisticModel& model, const std::vector<std::vector<double>>& raw);
+
+}  // namespace skon::models

@@ -1,0 +1,59 @@
+#pragma once
+
+// Training with honest evaluation: the model that is saved is the model that was measured.
+//   temporal (a year column with 3+ years): train on the earlier years, calibrate on the
+//     second-to-last year, measure on the last year;
+//   temporal with 2 years: calibrate on a seeded 20 % of the earlier year;
+//   otherwise k-fold: out-of-fold predictions (each fold's model calibrated on 20 % of its
+//     training part) give the metrics; the saved model is trained on a seeded 80 % of all rows
+//     and calibrated on the other 20 %.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "skon/models/cohort_reader.hpp"
+#include "skon/models/model.hpp"
+
+namespace skon::models {
+
+struct TrainSpec {
+  std::string purpose;
+  std::string data_path;
+  ReadOptions read;
+  std::vector<ColumnSpec> features;
+  std::vector<int> directions;       // per feature: +1 raises, -1 lowers, 0 free
+  std::string target;                // column name
+  std::string positive;              // the target value meaning "dropped out" ("" for 1/true)
+  std::string year;                  // column name, "" for none
+  std::vector<ColumnSpec> groups;    // category columns to report group metrics for
+  LogisticOptions options;
+  Calibration::Method calibration = Calibration::Method::Platt;
+  double capacity = 0.10;            // share a municipality can follow up on
+  int folds = 5;
+  std::uint64_t seed = 2026;
+  std::string created;               // ISO 8601, stamped into the model
+  std::string tool_version;
+};
+
+struct TrainReport {
+  LogisticModel model;
+  std::size_t rows_rejected = 0;
+  std::vector<std::string> notes;  // what a user should know (e.g. a fold without both classes)
+};
+
+// Reads the data, fits, calibrates, evaluates and builds the scorecard. Throws InputError for bad
+// data and std::invalid_argument for an impossible fit (e.g. one class only).
+TrainReport train_model(const TrainSpec& spec);
+
+// Metrics of `model` on rows whose outcome is known: probabilities, labels and group indices.
+ModelMetrics evaluate_predictions(const std::vector<double>& labels, const std::vector<double>& probs,
+                                  const std::vector<ColumnSpec>& groups,
+                                  const std::vector<std::vector<double>>& group_values,
+                                  double capacity, std::string validation);
+
+// The model card: intended purpose, data, metrics overall and per group, calibration,
+// limitations and what the model must not be used for. Markdown.
+std::string model_card(const LogisticModel& model);
+
+}  // namespace skon::models

@@ -1,0 +1,575 @@
+#include "skon/models/model.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <numeric>
+#include <sstream>
+
+#include "skon/models/atomic_file.hpp"
+#include "skon/models/sha256.hpp"
+
+namespace skon::models {
+
+using Json = nlohmann::ordered_json;
+
+double ModelMetrics::largest_group_gap(const std::string& field) const {
+  for (const auto& g : groups) {
+    if (g.field == field) {
+      return std::max({g.gap_flag_rate, g.gap_tpr, g.gap_fpr, std::abs(g.gap_calibration)});
+    }
+  }
+  return std::nan("");
+}
+
+double LogisticModel::log_odds(const double* raw, double* design) const {
+  preprocessor.transform(raw, design);
+  double eta = intercept;
+  for (std::size_t j = 0; j < coefficients.size(); ++j) eta += coefficients[j].value * design[j];
+  return eta;
+}
+
+double LogisticModel::probability(const double* raw, double* design) const {
+  return calibration.apply(log_odds(raw, design));
+}
+
+Explanation LogisticModel::explain(const double* raw) const {
+  std::vector<double> design(preprocessor.width());
+  preprocessor.transform(raw, design.data());
+  const auto& owner = preprocessor.column_feature();
+  Explanation e;
+  e.contributions.assign(preprocessor.features().size(), 0.0);
+  e.baseline = intercept;
+  double eta = intercept;
+  for (std::size_t j = 0; j < coefficients.size(); ++j) {
+    const Coefficient& c = coefficients[j];
+    e.baseline += c.value * c.reference;
+    e.contributions[owner[j]] += c.value * (design[j] - c.reference);
+    eta += c.value * design[j];
+  }
+  // Under Platt scaling the calibrated log-odds are a * eta + b: scale so that the parts still
+  // add up to what the probability is computed from.
+  if (calibration.method == Calibration::Method::Platt) {
+    e.baseline = calibration.a * e.baseline + calibration.b;
+    for (double& v : e.contributions) v *= calibration.a;
+  }
+  e.log_odds = e.baseline;
+  for (double v : e.contributions) e.log_odds += v;
+  e.probability = calibration.apply(eta);
+  e.order.resize(e.contributions.size());
+  std::iota(e.order.begin(), e.order.end(), 0);
+  std::stable_sort(e.order.begin(), e.order.end(), [&](std::size_t a, std::size_t b) {
+    return std::abs(e.contributions[a]) > std::abs(e.contributions[b]);
+  });
+  return e;
+}
+
+std::vector<std::string> LogisticModel::direction_violations() const {
+  std::vector<std::string> out;
+  const auto& owner = preprocessor.column_feature();
+  const auto& names = preprocessor.column_names();
+  for (std::size_t j = 0; j < coefficients.size(); ++j) {
+    const std::size_t f = owner[j];
+    if (f >= directions.size() || directions[f] == 0) continue;
+    const FeatureTransform& t = preprocessor.features()[f];
+    if (t.column.type == ColumnType::Category || names[j].ends_with(":missing")) continue;
+    const double v = coefficients[j].value;
+    if ((directions[f] > 0 && v < 0) || (directions[f] < 0 && v > 0)) {
+      out.push_back(names[j] + " has coefficient " + std::to_string(v) + " but may only " +
+                    (directions[f] > 0 ? "raise" : "lower") + " the risk");
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON
+
+namespace {
+
+Json number_or_null(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
+
+Json group_json(const GroupReport& g) {
+  Json j;
+  j["field"] = g.field;
+  j["gap_flag_rate"] = number_or_null(g.gap_flag_rate);
+  j["gap_tpr"] = number_or_null(g.gap_tpr);
+  j["gap_fpr"] = number_or_null(g.gap_fpr);
+  j["gap_calibration"] = number_or_null(g.gap_calibration);
+  j["gap_auc"] = number_or_null(g.gap_auc);
+  j["groups"] = Json::array();
+  for (const auto& m : g.groups) {
+    Json r;
+    r["group"] = m.group;
+    r["count"] = m.count;
+    r["base_rate"] = number_or_null(m.base_rate);
+    r["mean_predicted"] = number_or_null(m.mean_predicted);
+    r["auc"] = number_or_null(m.auc);
+    r["flag_rate"] = number_or_null(m.flag_rate);
+    r["tpr"] = number_or_null(m.tpr);
+    r["fpr"] = number_or_null(m.fpr);
+    j["groups"].push_back(std::move(r));
+  }
+  return j;
+}
+
+// Reading with a path in every error message.
+struct Reader {
+  const std::string& name;
+  [[noreturn]] void fail(const std::string& where, const std::string& what) const {
+    throw InputError(name + ": " + where + ": " + what);
+  }
+  const Json& at(const Json& j, const std::string& key, const std::string& where) const {
+    if (!j.is_object()) fail(where, "expected an object");
+    const auto it = j.find(key);
+    if (it == j.end()) fail(where, "missing key '" + key + "'");
+    return *it;
+  }
+  double num(const Json& j, const std::string& key, const std::string& where, bool allow_null = false) const {
+    const Json& v = at(j, key, where);
+    if (allow_null && v.is_null()) return std::nan("");
+    if (!v.is_number()) fail(where + "." + key, "expected a number");
+    const double d = v.get<double>();
+    if (!std::isfinite(d)) fail(where + "." + key, "is not finite");
+    return d;
+  }
+  std::string str(const Json& j, const std::string& key, const std::string& where) const {
+    const Json& v = at(j, key, where);
+    if (!v.is_string()) fail(where + "." + key, "expected a string");
+    return v.get<std::string>();
+  }
+  const Json& arr(const Json& j, const std::string& key, const std::string& where) const {
+    const Json& v = at(j, key, where);
+    if (!v.is_array()) fail(where + "." + key, "expected an array");
+    return v;
+  }
+  std::vector<double> nums(const Json& j, const std::string& key, const std::string& where) const {
+    std::vector<double> out;
+    const Json& a = arr(j, key, where);
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (!a[i].is_number()) fail(where + "." + key + "[" + std::to_string(i) + "]", "expected a number");
+      out.push_back(a[i].get<double>());
+      if (!std::isfinite(out.back())) fail(where + "." + key + "[" + std::to_string(i) + "]", "is not finite");
+    }
+    return out;
+  }
+};
+
+ColumnType type_from(const std::string& s, const Reader& r, const std::string& where) {
+  if (s == "number") return ColumnType::Number;
+  if (s == "bool") return ColumnType::Bool;
+  if (s == "category") return ColumnType::Category;
+  if (s == "date") return ColumnType::Date;
+  r.fail(where, "unknown type '" + s + "'");
+}
+
+}  // namespace
+
+std::string to_json_text(const LogisticModel& m) {
+  Json j;
+  j["format"] = kModelFormat;
+  j["format_version"] = std::to_string(kModelFormatMajor) + "." + std::to_string(kModelFormatMinor);
+  j["model_type"] = "logistic_regression";
+  j["purpose"] = m.purpose;
+  j["created"] = m.created;
+  j["tool_version"] = m.tool_version;
+
+  Json t;
+  t["target"] = m.training.target;
+  t["data_sha256"] = m.training.data_sha256;
+  t["rows"] = m.training.rows;
+  t["positives"] = m.training.positives;
+  t["base_rate"] = m.training.base_rate();
+  t["year_span"] = m.training.year_min ? Json::array({*m.training.year_min, *m.training.year_max}) : Json(nullptr);
+  t["penalty"] = to_string(m.training.penalty);
+  t["C"] = m.training.C;
+  t["l1_ratio"] = m.training.l1_ratio;
+  t["class_weight"] = {{"negative", m.training.weight_negative}, {"positive", m.training.weight_positive}};
+  t["iterations"] = m.training.iterations;
+  t["converged"] = m.training.converged;
+  j["training"] = t;
+
+  j["features"] = Json::array();
+  for (std::size_t f = 0; f < m.preprocessor.features().size(); ++f) {
+    const FeatureTransform& ft = m.preprocessor.features()[f];
+    Json fj;
+    fj["field"] = ft.column.name;
+    fj["source"] = ft.column.source;
+    fj["label"] = ft.column.label;
+    fj["type"] = to_string(ft.column.type);
+    if (ft.column.type == ColumnType::Category) {
+      fj["transform"] = {{"kind", "one_hot"}, {"levels", ft.levels}, {"reference", ft.levels.at(static_cast<std::size_t>(ft.reference))}};
+    } else {
+      fj["transform"] = {{"kind", "standardize"}, {"mean", ft.mean}, {"sd", ft.scale}};
+      if (ft.column.low) fj["transform"]["low"] = *ft.column.low;
+      if (ft.column.high) fj["transform"]["high"] = *ft.column.high;
+    }
+    fj["missing_indicator"] = ft.missing_indicator;
+    const int d = f < m.directions.size() ? m.directions[f] : 0;
+    fj["direction"] = d > 0 ? Json("raises") : d < 0 ? Json("lowers") : Json(nullptr);
+    j["features"].push_back(std::move(fj));
+  }
+  j["intercept"] = m.intercept;
+  j["coefficients"] = Json::array();
+  for (const auto& c : m.coefficients) {
+    Json cj;
+    cj["name"] = c.name;
+    cj["value"] = c.value;
+    cj["reference"] = c.reference;
+    if (c.std_error) cj["std_error"] = *c.std_error;
+    j["coefficients"].push_back(std::move(cj));
+  }
+  Json cal;
+  cal["method"] = to_string(m.calibration.method);
+  if (m.calibration.method == Calibration::Method::Platt) {
+    cal["a"] = m.calibration.a;
+    cal["b"] = m.calibration.b;
+  } else if (m.calibration.method == Calibration::Method::Isotonic) {
+    cal["x"] = m.calibration.x;
+    cal["y"] = m.calibration.y;
+  }
+  j["calibration"] = cal;
+
+  const ModelMetrics& mm = m.metrics;
+  Json mj;
+  mj["validation"] = mm.validation;
+  mj["rows"] = mm.rows;
+  mj["auc"] = number_or_null(mm.auc);
+  mj["auc_ci95"] = Json::array({number_or_null(mm.auc_ci_low), number_or_null(mm.auc_ci_high)});
+  mj["pr_auc"] = number_or_null(mm.pr_auc);
+  mj["brier"] = number_or_null(mm.brier);
+  mj["log_loss"] = number_or_null(mm.log_loss);
+  mj["calibration_error"] = number_or_null(mm.calibration_error);
+  mj["capacity"] = {{"share", mm.capacity}, {"threshold", number_or_null(mm.capacity_threshold)},
+                    {"precision", number_or_null(mm.capacity_precision)},
+                    {"recall", number_or_null(mm.capacity_recall)},
+                    {"flag_rate", number_or_null(mm.capacity_flag_rate)}};
+  mj["reliability"] = Json::array();
+  for (const auto& b : mm.reliability) {
+    mj["reliability"].push_back({{"low", b.low}, {"high", b.high}, {"count", b.count},
+                                 {"mean_predicted", b.mean_predicted}, {"observed_rate", b.observed_rate}});
+  }
+  mj["groups"] = Json::array();
+  for (const auto& g : mm.groups) mj["groups"].push_back(group_json(g));
+  j["metrics"] = mj;
+
+  Json sc;
+  sc["points_per_log_odds"] = m.scorecard.points_per_log_odds;
+  sc["base_points"] = m.scorecard.base_points;
+  sc["features"] = Json::array();
+  for (const auto& f : m.scorecard.features) {
+    Json fj;
+    fj["field"] = f.field;
+    fj["bins"] = Json::array();
+    for (const auto& b : f.bins) {
+      Json bj;
+      bj["label"] = b.label;
+      if (b.low) bj["low"] = *b.low;
+      if (b.high) bj["high"] = *b.high;
+      if (b.level) bj["level"] = *b.level;
+      if (b.missing) bj["missing"] = true;
+      bj["points"] = b.points;
+      fj["bins"].push_back(std::move(bj));
+    }
+    sc["features"].push_back(std::move(fj));
+  }
+  sc["table"] = Json::array();
+  for (const auto& [points, p] : m.scorecard.table) sc["table"].push_back({{"points", points}, {"probability", p}});
+  j["scorecard"] = sc;
+  return j.dump(1) + "\n";
+}
+
+LogisticModel model_from_json_text(const std::string& text, const std::string& name) {
+  Reader r{name};
+  Json j;
+  try {
+    j = Json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw InputError(name + ": not valid JSON: " + e.what());
+  }
+  if (!j.is_object()) r.fail("(top)", "expected an object");
+  if (r.str(j, "format", "(top)") != kModelFormat) r.fail("format", "not a Skøn model file");
+  const std::string version = r.str(j, "format_version", "(top)");
+  const int major = std::atoi(version.c_str());
+  if (major != kModelFormatMajor) {
+    r.fail("format_version", "version " + version + " is not supported; this skon reads " +
+                                 std::to_string(kModelFormatMajor) + ".x");
+  }
+  if (r.str(j, "model_type", "(top)") != "logistic_regression") r.fail("model_type", "unknown model type");
+  LogisticModel m;
+  m.purpose = r.str(j, "purpose", "(top)");
+  m.created = r.str(j, "created", "(top)");
+  m.tool_version = r.str(j, "tool_version", "(top)");
+
+  const Json& t = r.at(j, "training", "(top)");
+  m.training.target = r.str(t, "target", "training");
+  m.training.data_sha256 = r.str(t, "data_sha256", "training");
+  m.training.rows = static_cast<std::size_t>(r.num(t, "rows", "training"));
+  m.training.positives = static_cast<std::size_t>(r.num(t, "positives", "training"));
+  const Json& span = r.at(t, "year_span", "training");
+  if (span.is_array() && span.size() == 2) {
+    m.training.year_min = span[0].get<int>();
+    m.training.year_max = span[1].get<int>();
+  }
+  const std::string pen = r.str(t, "penalty", "training");
+  m.training.penalty = pen == "none" ? Penalty::None : pen == "l1" ? Penalty::L1 : pen == "elasticnet" ? Penalty::ElasticNet : Penalty::L2;
+  m.training.C = r.num(t, "C", "training");
+  m.training.l1_ratio = r.num(t, "l1_ratio", "training");
+  m.training.weight_negative = r.num(r.at(t, "class_weight", "training"), "negative", "training.class_weight");
+  m.training.weight_positive = r.num(r.at(t, "class_weight", "training"), "positive", "training.class_weight");
+  m.training.iterations = static_cast<int>(r.num(t, "iterations", "training"));
+  m.training.converged = r.at(t, "converged", "training").get<bool>();
+
+  std::vector<FeatureTransform> features;
+  const Json& fa = r.arr(j, "features", "(top)");
+  for (std::size_t f = 0; f < fa.size(); ++f) {
+    const std::string where = "features[" + std::to_string(f) + "]";
+    const Json& fj = fa[f];
+    FeatureTransform ft;
+    ft.column.name = r.str(fj, "field", where);
+    ft.column.source = r.str(fj, "source", where);
+    ft.column.label = r.str(fj, "label", where);
+    ft.column.type = type_from(r.str(fj, "type", where), r, where + ".type");
+    const Json& tr = r.at(fj, "transform", where);
+    const std::string kind = r.str(tr, "kind", where + ".transform");
+    if (ft.column.type == ColumnType::Category) {
+      if (kind != "one_hot") r.fail(where + ".transform.kind", "a category needs one_hot");
+      ft.levels = r.at(tr, "levels", where + ".transform").get<std::vector<std::string>>();
+      ft.column.levels = ft.levels;
+      const std::string ref = r.str(tr, "reference", where + ".transform");
+      const auto it = std::find(ft.levels.begin(), ft.levels.end(), ref);
+      if (it == ft.levels.end()) r.fail(where + ".transform.reference", "not one of the levels");
+      ft.reference = static_cast<int>(it - ft.levels.begin());
+    } else {
+      if (kind != "standardize") r.fail(where + ".transform.kind", "expected standardize");
+      ft.mean = r.num(tr, "mean", where + ".transform");
+      ft.scale = r.num(tr, "sd", where + ".transform");
+      if (!(ft.scale > 0)) r.fail(where + ".transform.sd", "must be positive");
+      if (tr.contains("low")) ft.column.low = r.num(tr, "low", where + ".transform");
+      if (tr.contains("high")) ft.column.high = r.num(tr, "high", where + ".transform");
+    }
+    ft.missing_indicator = r.at(fj, "missing_indicator", where).get<bool>();
+    const Json& dir = r.at(fj, "direction", where);
+    m.directions.push_back(dir.is_null() ? 0 : dir == "raises" ? 1 : dir == "lowers" ? -1 : (r.fail(where + ".direction", "expected raises, lowers or null"), 0));
+    features.push_back(std::move(ft));
+  }
+  m.preprocessor = Preprocessor(std::move(features));
+  m.intercept = r.num(j, "intercept", "(top)");
+  const Json& ca = r.arr(j, "coefficients", "(top)");
+  if (ca.size() != m.preprocessor.width()) {
+    r.fail("coefficients", "has " + std::to_string(ca.size()) + " entries but the features make " +
+                               std::to_string(m.preprocessor.width()) + " design columns");
+  }
+  for (std::size_t k = 0; k < ca.size(); ++k) {
+    const std::string where = "coefficients[" + std::to_string(k) + "]";
+    Coefficient c;
+    c.name = r.str(ca[k], "name", where);
+    if (c.name != m.preprocessor.column_names()[k]) {
+      r.fail(where + ".name", "expected '" + m.preprocessor.column_names()[k] + "', found '" + c.name + "'");
+    }
+    c.value = r.num(ca[k], "value", where);
+    c.reference = r.num(ca[k], "reference", where);
+    if (ca[k].contains("std_error")) c.std_error = r.num(ca[k], "std_error", where);
+    m.coefficients.push_back(std::move(c));
+  }
+  const Json& cal = r.at(j, "calibration", "(top)");
+  const std::string method = r.str(cal, "method", "calibration");
+  if (method == "platt") {
+    m.calibration.method = Calibration::Method::Platt;
+    m.calibration.a = r.num(cal, "a", "calibration");
+    m.calibration.b = r.num(cal, "b", "calibration");
+  } else if (method == "isotonic") {
+    m.calibration.method = Calibration::Method::Isotonic;
+    m.calibration.x = r.nums(cal, "x", "calibration");
+    m.calibration.y = r.nums(cal, "y", "calibration");
+    if (m.calibration.x.size() != m.calibration.y.size() || m.calibration.x.empty() ||
+        !std::is_sorted(m.calibration.x.begin(), m.calibration.x.end())) {
+      r.fail("calibration", "isotonic x and y must be equally long, non-empty, x increasing");
+    }
+  } else if (method != "none") {
+    r.fail("calibration.method", "expected none, platt or isotonic");
+  }
+
+  const Json& mj = r.at(j, "metrics", "(top)");
+  ModelMetrics& mm = m.metrics;
+  mm.validation = r.str(mj, "validation", "metrics");
+  mm.rows = static_cast<std::size_t>(r.num(mj, "rows", "metrics"));
+  mm.auc = r.num(mj, "auc", "metrics", true);
+  const Json& ci = r.arr(mj, "auc_ci95", "metrics");
+  if (ci.size() == 2) {
+    mm.auc_ci_low = ci[0].is_number() ? ci[0].get<double>() : std::nan("");
+    mm.auc_ci_high = ci[1].is_number() ? ci[1].get<double>() : std::nan("");
+  }
+  mm.pr_auc = r.num(mj, "pr_auc", "metrics", true);
+  mm.brier = r.num(mj, "brier", "metrics", true);
+  mm.log_loss = r.num(mj, "log_loss", "metrics", true);
+  mm.calibration_error = r.num(mj, "calibration_error", "metrics", true);
+  const Json& cap = r.at(mj, "capacity", "metrics");
+  mm.capacity = r.num(cap, "share", "metrics.capacity");
+  mm.capacity_threshold = r.num(cap, "threshold", "metrics.capacity", true);
+  mm.capacity_precision = r.num(cap, "precision", "metrics.capacity", true);
+  mm.capacity_recall = r.num(cap, "recall", "metrics.capacity", true);
+  mm.capacity_flag_rate = r.num(cap, "flag_rate", "metrics.capacity", true);
+  for (const auto& b : r.arr(mj, "reliability", "metrics")) {
+    mm.reliability.push_back({r.num(b, "low", "metrics.reliability"), r.num(b, "high", "metrics.reliability"),
+                              static_cast<std::size_t>(r.num(b, "count", "metrics.reliability")),
+                              r.num(b, "mean_predicted", "metrics.reliability"),
+                              r.num(b, "observed_rate", "metrics.reliability")});
+  }
+  for (const auto& g : r.arr(mj, "groups", "metrics")) {
+    GroupReport gr;
+    gr.field = r.str(g, "field", "metrics.groups");
+    gr.gap_flag_rate = r.num(g, "gap_flag_rate", "metrics.groups", true);
+    gr.gap_tpr = r.num(g, "gap_tpr", "metrics.groups", true);
+    gr.gap_fpr = r.num(g, "gap_fpr", "metrics.groups", true);
+    gr.gap_calibration = r.num(g, "gap_calibration", "metrics.groups", true);
+    gr.gap_auc = r.num(g, "gap_auc", "metrics.groups", true);
+    for (const auto& x : r.arr(g, "groups", "metrics.groups")) {
+      GroupMetrics gm;
+      gm.group = r.str(x, "group", "metrics.groups.groups");
+      gm.count = static_cast<std::size_t>(r.num(x, "count", "metrics.groups.groups"));
+      gm.base_rate = r.num(x, "base_rate", "metrics.groups.groups", true);
+      gm.mean_predicted = r.num(x, "mean_predicted", "metrics.groups.groups", true);
+      gm.auc = r.num(x, "auc", "metrics.groups.groups", true);
+      gm.flag_rate = r.num(x, "flag_rate", "metrics.groups.groups", true);
+      gm.tpr = r.num(x, "tpr", "metrics.groups.groups", true);
+      gm.fpr = r.num(x, "fpr", "metrics.groups.groups", true);
+      gr.groups.push_back(gm);
+    }
+    mm.groups.push_back(std::move(gr));
+  }
+
+  const Json& sc = r.at(j, "scorecard", "(top)");
+  m.scorecard.points_per_log_odds = r.num(sc, "points_per_log_odds", "scorecard");
+  m.scorecard.base_points = static_cast<int>(r.num(sc, "base_points", "scorecard"));
+  for (const auto& f : r.arr(sc, "features", "scorecard")) {
+    ScorecardFeature sf;
+    sf.field = r.str(f, "field", "scorecard.features");
+    for (const auto& b : r.arr(f, "bins", "scorecard.features")) {
+      ScorecardBin sb;
+      sb.label = r.str(b, "label", "scorecard.bins");
+      if (b.contains("low")) sb.low = r.num(b, "low", "scorecard.bins");
+      if (b.contains("high")) sb.high = r.num(b, "high", "scorecard.bins");
+      if (b.contains("level")) sb.level = static_cast<std::size_t>(r.num(b, "level", "scorecard.bins"));
+      sb.missing = b.value("missing", false);
+      sb.points = static_cast<int>(r.num(b, "points", "scorecard.bins"));
+      sf.bins.push_back(std::move(sb));
+    }
+    m.scorecard.features.push_back(std::move(sf));
+  }
+  for (const auto& row : r.arr(sc, "table", "scorecard")) {
+    m.scorecard.table.emplace_back(static_cast<int>(r.num(row, "points", "scorecard.table")),
+                                   r.num(row, "probability", "scorecard.table"));
+  }
+
+  // A model must keep the promises its purpose made: verified on every load.
+  const auto violations = m.direction_violations();
+  if (!violations.empty()) r.fail("coefficients", "direction constraint violated: " + violations.front());
+  return m;
+}
+
+LogisticModel load_model(const std::string& path, std::string* sha256) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError("cannot open model file '" + path + "'");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string text = ss.str();
+  if (sha256 != nullptr) *sha256 = sha256_hex(text);
+  return model_from_json_text(text, path);
+}
+
+void save_model(const LogisticModel& model, const std::string& path) {
+  write_file_atomically(path, to_json_text(model));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scorecard
+
+Scorecard make_scorecard(const LogisticModel& m, const std::vector<std::vector<double>>& raw) {
+  Scorecard sc;
+  sc.points_per_log_odds = 20.0 / std::log(2.0);
+  const auto& features = m.preprocessor.features();
+  const std::size_t nf = features.size();
+  const auto contribution = [&](std::size_t f, double value) {
+    std::vector<double> row(nf);
+    for (std::size_t k = 0; k < nf; ++k) row[k] = raw[k].empty() ? kMissing : raw[k][0];
+    row[f] = value;
+    return m.explain(row.data()).contributions[f];
+  };
+  Explanation base = m.explain(std::vector<double>(nf, 0.0).data());
+  sc.base_points = static_cast<int>(std::lround(base.baseline * sc.points_per_log_odds));
+
+  int min_total = sc.base_points, max_total = sc.base_points;
+  for (std::size_t f = 0; f < nf; ++f) {
+    const FeatureTransform& t = features[f];
+    ScorecardFeature sf;
+    sf.field = t.column.name;
+    if (t.column.type == ColumnType::Category) {
+      for (std::size_t l = 0; l < t.levels.size(); ++l) {
+        ScorecardBin b;
+        b.label = t.levels[l];
+        b.level = l;
+        b.points = static_cast<int>(std::lround(contribution(f, static_cast<double>(l)) * sc.points_per_log_odds));
+        sf.bins.push_back(b);
+      }
+    } else {
+      // Five bins at the training quintiles; each scored at its mean value.
+      std::vector<double> v;
+      for (double x : raw[f]) {
+        if (!is_missing(x)) v.push_back(x);
+      }
+      std::sort(v.begin(), v.end());
+      std::vector<double> edges;
+      for (int q = 1; q < 5 && !v.empty(); ++q) {
+        const double e = v[std::min(v.size() - 1, v.size() * static_cast<std::size_t>(q) / 5)];
+        if (edges.empty() || e > edges.back()) edges.push_back(e);
+      }
+      std::vector<double> lows = {v.empty() ? 0 : v.front()};
+      lows.insert(lows.end(), edges.begin(), edges.end());
+      for (std::size_t b = 0; b < lows.size(); ++b) {
+        const double lo = lows[b];
+        const double hi = b + 1 < lows.size() ? lows[b + 1] : (v.empty() ? 0 : v.back());
+        double sum = 0;
+        std::size_t count = 0;
+        for (double x : v) {
+          if (x >= lo && (b + 1 == lows.size() ? x <= hi : x < hi)) sum += x, ++count;
+        }
+        ScorecardBin bin;
+        bin.low = lo;
+        bin.high = hi;
+        std::ostringstream label;
+        label << lo << (b + 1 == lows.size() ? "–" : "–<") << hi;
+        bin.label = label.str();
+        bin.points = count ? static_cast<int>(std::lround(contribution(f, sum / static_cast<double>(count)) *
+                                                          sc.points_per_log_odds))
+                           : 0;
+        sf.bins.push_back(bin);
+      }
+    }
+    if (t.missing_indicator) {
+      ScorecardBin b;
+      b.label = "ukendt";
+      b.missing = true;
+      b.points = static_cast<int>(std::lround(contribution(f, kMissing) * sc.points_per_log_odds));
+      sf.bins.push_back(b);
+    }
+    int lo = 0, hi = 0;
+    for (const auto& b : sf.bins) lo = std::min(lo, b.points), hi = std::max(hi, b.points);
+    min_total += lo;
+    max_total += hi;
+    sc.features.push_back(std::move(sf));
+  }
+  // Points to probability, in steps of 10 points across the reachable range.
+  const int start = static_cast<int>(std::floor(min_total / 10.0) * 10);
+  for (int total = start; total <= max_total + 10; total += 10) {
+    const double lo = static_cast<double>(total) / sc.points_per_log_odds;
+    // Under Platt the points are already calibrated log-odds; isotonic maps the model's own.
+    const double p = m.calibration.method == Calibration::Method::Isotonic ? m.calibration.apply(lo)
+                                                                           : sigmoid(lo);
+    sc.table.emplace_back(total, p);
+  }
+  return sc;
+}
+
+}  // namespace skon::models

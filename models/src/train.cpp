@@ -1,0 +1,384 @@
+#include "skon/models/train.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <random>
+#include <set>
+#include <sstream>
+
+#include "skon/models/sha256.hpp"
+
+namespace skon::models {
+
+namespace {
+
+using Rows = std::vector<std::uint32_t>;
+
+struct Data {
+  std::vector<std::vector<double>> raw;  // per feature
+  std::vector<double> labels;
+  std::vector<double> years;
+  std::vector<std::vector<double>> groups;  // per group column
+  std::size_t rejected = 0;
+};
+
+bool parse_outcome(std::string_view text, const std::string& positive, double& out) {
+  if (!positive.empty()) {
+    out = text == positive ? 1 : 0;
+    return true;
+  }
+  static constexpr std::string_view kTrue[] = {"1", "true", "ja", "yes", "1.0"};
+  static constexpr std::string_view kFalse[] = {"0", "false", "nej", "no", "0.0"};
+  for (auto t : kTrue) {
+    if (text == t) return out = 1, true;
+  }
+  for (auto f : kFalse) {
+    if (text == f) return out = 0, true;
+  }
+  return false;
+}
+
+Data read_data(const TrainSpec& spec) {
+  std::vector<ColumnSpec> cols = spec.features;
+  const std::size_t target_at = cols.size();
+  cols.push_back({spec.target, ColumnType::Text, {}, {}, {}, "", ""});
+  std::size_t year_at = 0;
+  if (!spec.year.empty()) {
+    year_at = cols.size();
+    cols.push_back({spec.year, ColumnType::Number, {}, {}, {}, "", ""});
+  }
+  const std::size_t groups_at = cols.size();
+  for (const auto& g : spec.groups) cols.push_back(g);
+
+  CohortReader reader(spec.data_path, cols, spec.read);
+  Data d;
+  d.raw.resize(spec.features.size());
+  d.groups.resize(spec.groups.size());
+  Row row;
+  while (reader.next(row)) {
+    double y = 0;
+    if (!parse_outcome(row.texts[target_at], spec.positive, y)) {
+      const std::string what = spec.data_path + ": row " + std::to_string(row.row) + " (line " +
+                               std::to_string(row.line) + "), column '" + spec.target +
+                               "': expected the outcome (" +
+                               (spec.positive.empty() ? "1/0, true/false" : "a value; '" + spec.positive + "' means positive") +
+                               ")" + (row.texts[target_at].empty() ? ", found nothing" : "");
+      if (!spec.read.skip_bad_rows) throw InputError(what);
+      ++d.rejected;
+      continue;
+    }
+    if (!spec.year.empty() && is_missing(row.values[year_at])) {
+      if (!spec.read.skip_bad_rows) {
+        throw InputError(spec.data_path + ": row " + std::to_string(row.row) + ", column '" + spec.year +
+                         "': the cohort year is missing");
+      }
+      ++d.rejected;
+      continue;
+    }
+    for (std::size_t f = 0; f < spec.features.size(); ++f) d.raw[f].push_back(row.values[f]);
+    d.labels.push_back(y);
+    if (!spec.year.empty()) d.years.push_back(row.values[year_at]);
+    for (std::size_t g = 0; g < spec.groups.size(); ++g) d.groups[g].push_back(row.values[groups_at + g]);
+  }
+  d.rejected += reader.rows_rejected();
+  return d;
+}
+
+struct Fitted {
+  Preprocessor pre;
+  LogisticFit fit;
+  Calibration calibration;
+};
+
+Fitted fit_on(const TrainSpec& spec, const Data& d, const Rows& train, const Rows& calib) {
+  Fitted out;
+  out.pre = Preprocessor::fit(spec.features, d.raw, train);
+  Eigen::MatrixXd X = out.pre.transform_rows(d.raw, train);
+  Eigen::VectorXd y(static_cast<Eigen::Index>(train.size()));
+  for (std::size_t i = 0; i < train.size(); ++i) y[static_cast<Eigen::Index>(i)] = d.labels[train[i]];
+  LogisticOptions opt = spec.options;
+  // Direction constraints bind the numeric column of each constrained feature.
+  opt.sign.assign(out.pre.width(), 0);
+  for (std::size_t j = 0; j < out.pre.width(); ++j) {
+    const std::size_t f = out.pre.column_feature()[j];
+    const bool indicator = out.pre.column_names()[j].ends_with(":missing");
+    if (f < spec.directions.size() && spec.features[f].type != ColumnType::Category && !indicator) {
+      opt.sign[j] = spec.directions[f];
+    }
+  }
+  out.fit = fit_logistic(X, y, opt);
+  X.resize(0, 0);
+  if (spec.calibration != Calibration::Method::None && !calib.empty()) {
+    const Eigen::MatrixXd C = out.pre.transform_rows(d.raw, calib);
+    const Eigen::VectorXd eta = (C * out.fit.coef).array() + out.fit.intercept;
+    std::vector<double> logits(eta.data(), eta.data() + eta.size()), labels;
+    for (auto i : calib) labels.push_back(d.labels[i]);
+    double pos = 0;
+    for (double v : labels) pos += v;
+    if (pos > 0 && pos < static_cast<double>(labels.size())) {
+      if (spec.calibration == Calibration::Method::Platt) {
+        out.calibration = fit_platt(logits, labels);
+      } else {
+        std::vector<double> probs;
+        for (double l : logits) probs.push_back(sigmoid(l));
+        out.calibration = fit_isotonic(probs, labels);
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<double> predict(const Fitted& m, const Data& d, const Rows& rows) {
+  const Eigen::MatrixXd X = m.pre.transform_rows(d.raw, rows);
+  const Eigen::VectorXd eta = (X * m.fit.coef).array() + m.fit.intercept;
+  std::vector<double> p(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) p[i] = m.calibration.apply(eta[static_cast<Eigen::Index>(i)]);
+  return p;
+}
+
+// Seeded split of `rows` into (rest, share).
+std::pair<Rows, Rows> split(Rows rows, double share, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::shuffle(rows.begin(), rows.end(), rng);
+  const auto k = static_cast<std::size_t>(std::round(share * static_cast<double>(rows.size())));
+  Rows part(rows.end() - static_cast<std::ptrdiff_t>(k), rows.end());
+  rows.resize(rows.size() - k);
+  std::sort(rows.begin(), rows.end());
+  std::sort(part.begin(), part.end());
+  return {rows, part};
+}
+
+std::string fmt(double v, int digits = 3) {
+  if (std::isnan(v)) return "–";
+  char b[32];
+  std::snprintf(b, sizeof b, "%.*f", digits, v);
+  return b;
+}
+
+}  // namespace
+
+ModelMetrics evaluate_predictions(const std::vector<double>& labels, const std::vector<double>& probs,
+                                  const std::vector<ColumnSpec>& groups,
+                                  const std::vector<std::vector<double>>& group_values,
+                                  double capacity, std::string validation) {
+  ModelMetrics m;
+  m.validation = std::move(validation);
+  m.rows = labels.size();
+  double pos = 0;
+  for (double y : labels) pos += y;
+  if (pos > 0 && pos < static_cast<double>(labels.size())) {
+    const AucResult auc = roc_auc(labels, probs);
+    m.auc = auc.auc;
+    m.auc_ci_low = auc.ci_low;
+    m.auc_ci_high = auc.ci_high;
+    m.pr_auc = average_precision(labels, probs);
+  } else {
+    m.auc = m.auc_ci_low = m.auc_ci_high = m.pr_auc = std::nan("");
+  }
+  m.brier = brier_score(labels, probs);
+  m.log_loss = log_loss(labels, probs);
+  m.calibration_error = expected_calibration_error(labels, probs);
+  m.reliability = reliability_table(labels, probs);
+  m.capacity = capacity;
+  const Confusion c = confusion_at_capacity(labels, probs, capacity, &m.capacity_threshold);
+  m.capacity_precision = c.precision();
+  m.capacity_recall = c.recall();
+  m.capacity_flag_rate = c.flag_rate();
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    m.groups.push_back(group_report(groups[g].name, groups[g].levels, group_values[g], labels, probs,
+                                    m.capacity_threshold));
+  }
+  return m;
+}
+
+TrainReport train_model(const TrainSpec& spec) {
+  Data d = read_data(spec);
+  const std::size_t n = d.labels.size();
+  if (n < 10) throw InputError(spec.data_path + ": only " + std::to_string(n) + " usable rows; a model needs more");
+  TrainReport report;
+  report.rows_rejected = d.rejected;
+
+  Rows all(n);
+  for (std::size_t i = 0; i < n; ++i) all[i] = static_cast<std::uint32_t>(i);
+  Rows train, calib, test;
+  std::vector<double> eval_labels, eval_probs;
+  std::vector<std::vector<double>> eval_groups(spec.groups.size());
+  std::string validation;
+  Fitted final_model;
+  std::optional<int> year_min, year_max;
+
+  std::set<double> years(d.years.begin(), d.years.end());
+  if (!years.empty()) {
+    year_min = static_cast<int>(*years.begin());
+    year_max = static_cast<int>(*years.rbegin());
+  }
+  if (years.size() >= 2) {
+    const double last = *years.rbegin();
+    const double second = *std::next(years.rbegin());
+    for (std::uint32_t i = 0; i < n; ++i) {
+      if (d.years[i] == last) test.push_back(i);
+      else if (years.size() >= 3 && d.years[i] == second) calib.push_back(i);
+      else train.push_back(i);
+    }
+    if (years.size() == 2) std::tie(train, calib) = split(train, 0.2, spec.seed);
+    validation = "temporal: trained on " + std::to_string(static_cast<int>(*years.begin())) + "–" +
+                 std::to_string(static_cast<int>(years.size() >= 3 ? *std::next(years.rbegin(), 2) : second)) +
+                 (years.size() >= 3 ? ", calibrated on " + std::to_string(static_cast<int>(second))
+                                    : ", calibrated on 20 % of it") +
+                 ", tested on " + std::to_string(static_cast<int>(last));
+    final_model = fit_on(spec, d, train, calib);
+    eval_probs = predict(final_model, d, test);
+    for (auto i : test) {
+      eval_labels.push_back(d.labels[i]);
+      for (std::size_t g = 0; g < spec.groups.size(); ++g) eval_groups[g].push_back(d.groups[g][i]);
+    }
+  } else {
+    // k-fold: out-of-fold predictions for the metrics.
+    const int k = std::max(2, spec.folds);
+    Rows shuffled = all;
+    std::mt19937_64 rng(spec.seed);
+    std::shuffle(shuffled.begin(), shuffled.end(), rng);
+    eval_probs.assign(n, 0);
+    for (int fold = 0; fold < k; ++fold) {
+      Rows in_fold, out_fold;
+      for (std::size_t r = 0; r < n; ++r) {
+        (static_cast<int>(r % static_cast<std::size_t>(k)) == fold ? out_fold : in_fold).push_back(shuffled[r]);
+      }
+      std::sort(in_fold.begin(), in_fold.end());
+      std::sort(out_fold.begin(), out_fold.end());
+      auto [fit_rows, cal_rows] = split(in_fold, 0.2, spec.seed + static_cast<std::uint64_t>(fold) + 1);
+      const Fitted m = fit_on(spec, d, fit_rows, cal_rows);
+      const auto p = predict(m, d, out_fold);
+      for (std::size_t i = 0; i < out_fold.size(); ++i) eval_probs[out_fold[i]] = p[i];
+    }
+    eval_labels = d.labels;
+    eval_groups = d.groups;
+    validation = std::to_string(k) + "-fold cross-validation (no cohort year); the saved model is "
+                 "trained on 80 % and calibrated on 20 %";
+    std::tie(train, calib) = split(all, 0.2, spec.seed);
+    final_model = fit_on(spec, d, train, calib);
+  }
+
+  LogisticModel& model = report.model;
+  model.purpose = spec.purpose;
+  model.created = spec.created;
+  model.tool_version = spec.tool_version;
+  model.preprocessor = final_model.pre;
+  model.intercept = final_model.fit.intercept;
+  model.calibration = final_model.calibration;
+  model.directions = spec.directions;
+  model.directions.resize(spec.features.size(), 0);
+  // Reference values: the training means of the design columns.
+  {
+    const Eigen::MatrixXd X = final_model.pre.transform_rows(d.raw, train);
+    const Eigen::VectorXd means = X.colwise().mean();
+    for (std::size_t j = 0; j < final_model.pre.width(); ++j) {
+      Coefficient c;
+      c.name = final_model.pre.column_names()[j];
+      c.value = final_model.fit.coef[static_cast<Eigen::Index>(j)];
+      c.reference = means[static_cast<Eigen::Index>(j)];
+      if (final_model.fit.std_error.size() > 0) c.std_error = final_model.fit.std_error[static_cast<Eigen::Index>(j)];
+      model.coefficients.push_back(std::move(c));
+    }
+  }
+  TrainingInfo& t = model.training;
+  t.data_sha256 = sha256_file_hex(spec.data_path);
+  t.rows = train.size();
+  for (auto i : train) t.positives += d.labels[i] > 0.5 ? 1 : 0;
+  t.target = spec.target + (spec.positive.empty() ? "" : " == " + spec.positive);
+  t.year_min = year_min;
+  t.year_max = year_max;
+  t.penalty = spec.options.penalty;
+  t.C = spec.options.C;
+  t.l1_ratio = spec.options.l1_ratio;
+  t.weight_negative = final_model.fit.weight_negative;
+  t.weight_positive = final_model.fit.weight_positive;
+  t.iterations = final_model.fit.iterations;
+  t.converged = final_model.fit.converged;
+  if (!t.converged) report.notes.push_back("the fit did not converge within the iteration limit");
+  model.metrics = evaluate_predictions(eval_labels, eval_probs, spec.groups, eval_groups,
+                                       spec.capacity, validation);
+  model.scorecard = make_scorecard(model, d.raw);
+  return report;
+}
+
+std::string model_card(const LogisticModel& m) {
+  std::ostringstream s;
+  const ModelMetrics& mm = m.metrics;
+  s << "# Model card: " << m.purpose << "\n\n";
+  s << "*Logistic regression trained by skon " << m.tool_version << " on " << m.created
+    << ". This card is generated with the model file; the numbers are the model file's.*\n\n";
+  s << "## Intended use\n\n"
+    << "Supports — never replaces — a professional's judgement under purpose `" << m.purpose
+    << "`: it estimates the probability of the outcome `" << m.training.target
+    << "` for a young person so that a professional can decide whom to talk with. Every "
+       "assessment is advisory; the purpose's rules decide when a human must review.\n\n";
+  s << "## Must not be used for\n\n"
+    << "- automatic decisions about an individual, sanctions, or access to services;\n"
+    << "- any purpose other than `" << m.purpose << "`, or any population unlike the training data;\n"
+    << "- ranking or labelling young people outside a conversation with a professional;\n"
+    << "- after the data sources, their definitions or the population change, until re-evaluated.\n\n";
+  s << "## Data\n\n"
+    << "| | |\n|---|---|\n"
+    << "| training rows | " << m.training.rows << " |\n"
+    << "| outcome rate | " << fmt(100 * m.training.base_rate(), 1) << " % (" << m.training.positives << " positives) |\n"
+    << "| cohort years | "
+    << (m.training.year_min ? std::to_string(*m.training.year_min) + "–" + std::to_string(*m.training.year_max) : std::string("not recorded"))
+    << " |\n"
+    << "| data sha256 | `" << m.training.data_sha256 << "` |\n"
+    << "| penalty | " << to_string(m.training.penalty) << ", C = " << m.training.C << " |\n"
+    << "| class weights | negative " << fmt(m.training.weight_negative) << ", positive "
+    << fmt(m.training.weight_positive) << " |\n\n";
+  s << "## Features\n\n| field | source | coefficient(s) | direction |\n|---|---|---|---|\n";
+  const auto& owner = m.preprocessor.column_feature();
+  for (std::size_t f = 0; f < m.preprocessor.features().size(); ++f) {
+    const auto& ft = m.preprocessor.features()[f];
+    std::string coefs;
+    for (std::size_t j = 0; j < m.coefficients.size(); ++j) {
+      if (owner[j] != f) continue;
+      coefs += (coefs.empty() ? "" : ", ") + m.coefficients[j].name + " " + fmt(m.coefficients[j].value, 4);
+    }
+    const int d = f < m.directions.size() ? m.directions[f] : 0;
+    s << "| " << ft.column.name << " | " << ft.column.source << " | " << coefs << " | "
+      << (d > 0 ? "may only raise risk" : d < 0 ? "may only lower risk" : "free") << " |\n";
+  }
+  s << "\n## Performance\n\nValidation: " << mm.validation << " (" << mm.rows << " rows).\n\n"
+    << "| metric | value |\n|---|---|\n"
+    << "| ROC AUC (95 % DeLong interval) | " << fmt(mm.auc) << " (" << fmt(mm.auc_ci_low) << "–" << fmt(mm.auc_ci_high) << ") |\n"
+    << "| PR AUC | " << fmt(mm.pr_auc) << " |\n"
+    << "| Brier score | " << fmt(mm.brier, 4) << " |\n"
+    << "| log loss | " << fmt(mm.log_loss, 4) << " |\n"
+    << "| expected calibration error | " << fmt(mm.calibration_error, 4) << " |\n"
+    << "| top " << fmt(100 * mm.capacity, 0) << " % flagged: precision / recall | " << fmt(mm.capacity_precision)
+    << " / " << fmt(mm.capacity_recall) << " |\n\n";
+  s << "## Calibration\n\nMethod: " << to_string(m.calibration.method)
+    << ", fitted on data the model was not trained on.\n\n| predicted | rows | mean predicted | observed |\n|---|---|---|---|\n";
+  for (const auto& b : mm.reliability) {
+    if (b.count == 0) continue;
+    s << "| " << fmt(b.low, 1) << "–" << fmt(b.high, 1) << " | " << b.count << " | " << fmt(b.mean_predicted)
+      << " | " << fmt(b.observed_rate) << " |\n";
+  }
+  for (const auto& g : mm.groups) {
+    s << "\n## Groups by " << g.field << "\n\nFlags at the capacity threshold (" << fmt(mm.capacity_threshold)
+      << ").\n\n| group | rows | outcome rate | mean predicted | AUC | flag rate | TPR | FPR |\n|---|---|---|---|---|---|---|---|\n";
+    for (const auto& x : g.groups) {
+      s << "| " << x.group << " | " << x.count << " | " << fmt(x.base_rate) << " | " << fmt(x.mean_predicted)
+        << " | " << fmt(x.auc) << " | " << fmt(x.flag_rate) << " | " << fmt(x.tpr) << " | " << fmt(x.fpr) << " |\n";
+    }
+    s << "\nLargest gaps between groups: flag rate " << fmt(g.gap_flag_rate) << ", TPR " << fmt(g.gap_tpr)
+      << ", FPR " << fmt(g.gap_fpr) << ", calibration " << fmt(g.gap_calibration) << ".\n";
+  }
+  s << "\n## Limitations\n\n"
+    << "- A logistic model is linear in its (standardized) features: interactions and thresholds are "
+       "only captured by the rules.\n"
+    << "- Missing values are imputed with the training mean (with a missing indicator); a young person "
+       "with many gaps is scored mostly by the average. The purpose's completeness minimum guards this.\n"
+    << "- The probability describes the training population; a changed population or registration "
+       "practice makes it wrong without warning. Monitor it.\n"
+    << "- Group gaps above show where the model treats groups differently; they are not corrected.\n";
+  return s.str();
+}
+
+}  // namespace skon::models
