@@ -105,6 +105,7 @@ LogisticFit fit_logistic(const MatrixXd& X, const VectorXd& y, const LogisticOpt
   const Index n = X.rows(), p = X.cols();
   if (y.size() != n) throw std::invalid_argument("X and y have different numbers of rows");
   if (n == 0) throw std::invalid_argument("no rows to fit");
+  if (!X.allFinite()) throw std::invalid_argument("the features contain infinite or NaN values");
   if (!(o.C > 0)) throw std::invalid_argument("C must be positive");
   if (o.l1_ratio < 0 || o.l1_ratio > 1) throw std::invalid_argument("l1_ratio must lie in [0, 1]");
   if (!o.sign.empty() && static_cast<Index>(o.sign.size()) != p) {

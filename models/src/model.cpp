@@ -285,7 +285,7 @@ LogisticModel model_from_json_text(const std::string& text, const std::string& n
   Json j;
   try {
     j = Json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
     throw InputError(name + ": not valid JSON: " + e.what());
   }
   if (!j.is_object()) r.fail("(top)", "expected an object");

@@ -51,3 +51,14 @@ skon_cli_test(NAME test_coverage EXIT 1
   WORKDIR ${CMAKE_CURRENT_SOURCE_DIR}/golden/test ARGS test --coverage --failures-only suite.skon)
 skon_cli_test(NAME test_on_broken_rules EXIT 3 STDERR_MATCH "no test was run"
   WORKDIR ${CMAKE_CURRENT_SOURCE_DIR}/golden/diagnostics ARGS test E0104_unknown_field.skon)
+
+# skon train and skon evaluate
+add_test(NAME cli.train_evaluate
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/train_evaluate.sh $<TARGET_FILE:skon>
+          ${CMAKE_CURRENT_SOURCE_DIR}/data)
+set_tests_properties(cli.train_evaluate PROPERTIES LABELS cli)
+skon_cli_test(NAME evaluate_missing_model EXIT 3 STDERR_MATCH "cannot open model file"
+  ARGS evaluate --model no/such/model.json --data tests/data/uci697_dropout_academic_success.csv)
+skon_cli_test(NAME train_on_broken_rules EXIT 3 STDERR_MATCH "nothing was trained"
+  ARGS train --rules tests/golden/diagnostics/E0104_unknown_field.skon --purpose early_warning
+       --data tests/data/uci697_dropout_academic_success.csv -o /tmp/skon-never-written.json)

@@ -1,0 +1,223 @@
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "skon/models/calibration.hpp"
+#include "skon/models/model.hpp"
+#include "skon/models/train.hpp"
+
+using namespace skon::models;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A synthetic cohort with a known structure: absence raises risk, grades lower it, one category.
+struct Synthetic {
+  std::vector<ColumnSpec> cols = {
+      {"absence_pct", ColumnType::Number, 0.0, 100.0, {}, "absence", "Fravær"},
+      {"grade_avg", ColumnType::Number, -3.0, 12.0, {}, "exams", "Karakter"},
+      {"track", ColumnType::Category, {}, {}, {"stx", "hhx", "eux"}, "school", "Spor"},
+      {"exams_taken", ColumnType::Bool, {}, {}, {}, "exams", "Prøver"}};
+  std::string path;
+
+  explicit Synthetic(std::size_t n, bool with_years, std::uint64_t seed = 7) {
+    path = (fs::temp_directory_path() / ("skon_synth_" + std::to_string(n) + (with_years ? "y" : "") + ".csv")).string();
+    std::ofstream out(path);
+    out << "absence_pct,grade_avg,track,exams_taken,outcome" << (with_years ? ",cohort_year" : "") << "\n";
+    std::mt19937_64 rng(seed);
+    std::uniform_real_distribution<double> u(0, 1);
+    const char* tracks[] = {"stx", "hhx", "eux"};
+    for (std::size_t i = 0; i < n; ++i) {
+      const double absence = std::min(100.0, std::floor(-std::log(1 - u(rng)) * 8));
+      const double grade = std::round((2 + 10 * u(rng)) * 10) / 10;
+      const int track = static_cast<int>(u(rng) * 3);
+      const bool exams = u(rng) > 0.1;
+      const double eta = -2 + 0.08 * absence - 0.25 * (grade - 7) + (track == 2 ? 0.5 : 0) + (exams ? 0 : 1.2);
+      const bool y = u(rng) < 1 / (1 + std::exp(-eta));
+      out << (u(rng) < 0.05 ? std::string() : std::to_string(absence)) << "," << grade << "," << tracks[track]
+          << "," << (exams ? "1" : "0") << "," << (y ? 1 : 0);
+      if (with_years) out << "," << 2019 + static_cast<int>(i % 5);
+      out << "\n";
+    }
+  }
+  ~Synthetic() { fs::remove(path); }
+
+  TrainSpec spec() const {
+    TrainSpec s;
+    s.purpose = "early_warning";
+    s.data_path = path;
+    s.features = cols;
+    s.directions = {1, -1, 0, 0};
+    s.target = "outcome";
+    s.created = "2026-11-26T00:00:00Z";
+    s.tool_version = "test";
+    return s;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("model: temporal training, explanations that add up, file round trip") {
+  Synthetic data(20000, true);
+  TrainSpec spec = data.spec();
+  spec.year = "cohort_year";
+  spec.groups = {data.cols[2]};
+  const TrainReport report = train_model(spec);
+  const LogisticModel& m = report.model;
+  CHECK(m.metrics.validation.rfind("temporal: trained on 2019–2021, calibrated on 2022, tested on 2023", 0) == 0);
+  CHECK(m.metrics.auc > 0.7);
+  CHECK(m.metrics.auc_ci_low < m.metrics.auc);
+  CHECK(m.metrics.auc_ci_high > m.metrics.auc);
+  CHECK(m.training.year_min == 2019);
+  CHECK(m.training.converged);
+  CHECK(m.calibration.method == Calibration::Method::Platt);
+  REQUIRE(m.metrics.groups.size() == 1);
+  CHECK(m.metrics.groups[0].groups.size() == 3);
+  // Missing absence in the data: a missing-indicator column exists.
+  CHECK(m.preprocessor.column_names() ==
+        std::vector<std::string>{"absence_pct", "absence_pct:missing", "grade_avg", "track=hhx", "track=eux", "exams_taken"});
+  CHECK(m.direction_violations().empty());
+
+  // Contributions plus baseline equal the log-odds the probability comes from, to 1e-9.
+  std::mt19937_64 rng(1);
+  std::vector<double> design(m.preprocessor.width());
+  for (int i = 0; i < 500; ++i) {
+    const double raw[4] = {i % 7 == 0 ? kMissing : static_cast<double>(rng() % 60),
+                           static_cast<double>(rng() % 13) - 1, static_cast<double>(rng() % 3),
+                           static_cast<double>(rng() % 2)};
+    const Explanation e = m.explain(raw);
+    double sum = e.baseline;
+    for (double c : e.contributions) sum += c;
+    const double calibrated_logit = m.calibration.a * m.log_odds(raw, design.data()) + m.calibration.b;
+    CHECK(std::abs(sum - calibrated_logit) < 1e-9);
+    CHECK(std::abs(e.log_odds - calibrated_logit) < 1e-9);
+    CHECK(e.probability == doctest::Approx(m.probability(raw, design.data())).epsilon(1e-15));
+    CHECK(std::abs(e.contributions[e.order[0]]) >= std::abs(e.contributions[e.order[1]]));
+  }
+
+  // save -> load -> save is byte-identical; the loaded model scores identically.
+  const std::string path = (fs::temp_directory_path() / "skon_model_roundtrip.json").string();
+  save_model(m, path);
+  std::string sha;
+  const LogisticModel loaded = load_model(path, &sha);
+  CHECK(sha.size() == 64);
+  CHECK(to_json_text(loaded) == to_json_text(m));
+  const double raw[4] = {12, 6.5, 1, 1};
+  std::vector<double> d2(loaded.preprocessor.width());
+  CHECK(loaded.probability(raw, d2.data()) == m.probability(raw, design.data()));
+  fs::remove(path);
+
+  // The scorecard covers every feature, with a missing bin where the data had gaps.
+  REQUIRE(m.scorecard.features.size() == 4);
+  CHECK(m.scorecard.features[0].bins.back().missing);
+  CHECK(m.scorecard.features[2].bins.size() == 3);
+  CHECK(m.scorecard.table.size() > 3);
+  CHECK(model_card(m).find("## Groups by track") != std::string::npos);
+}
+
+TEST_CASE("model: k-fold when there is no year; sign constraints hold") {
+  Synthetic data(5000, false);
+  TrainSpec spec = data.spec();
+  spec.directions = {-1, 1, 0, 0};  // deliberately against the data: both must end at zero
+  const TrainReport report = train_model(spec);
+  const LogisticModel& m = report.model;
+  CHECK(m.metrics.validation.rfind("5-fold", 0) == 0);
+  CHECK(m.coefficients[0].value <= 0);
+  CHECK(m.coefficients[0].value == 0);
+  CHECK(m.coefficients[2].value == 0);
+  CHECK(m.direction_violations().empty());
+}
+
+TEST_CASE("model file: loading rejects what it cannot trust") {
+  Synthetic data(3000, false);
+  const LogisticModel m = train_model(data.spec()).model;
+  const std::string good = to_json_text(m);
+  const auto broken = [&](auto edit) {
+    auto j = nlohmann::ordered_json::parse(good);
+    edit(j);
+    return j.dump();
+  };
+  CHECK_THROWS_WITH_AS(model_from_json_text(broken([](auto& j) { j["format_version"] = "2.0"; }), "m.json"),
+                       doctest::Contains("version 2.0 is not supported"), InputError);
+  CHECK_THROWS_WITH_AS(model_from_json_text(broken([](auto& j) { j["coefficients"].erase(0); }), "m.json"),
+                       doctest::Contains("design columns"), InputError);
+  CHECK_THROWS_WITH_AS(model_from_json_text(broken([](auto& j) { j["intercept"] = "x"; }), "m.json"),
+                       doctest::Contains("intercept: expected a number"), InputError);
+  CHECK_THROWS_WITH_AS(model_from_json_text(broken([](auto& j) { j["coefficients"][0]["value"] = -5.0; }), "m.json"),
+                       doctest::Contains("direction constraint violated"), InputError);
+  CHECK_THROWS_WITH_AS(model_from_json_text(broken([](auto& j) { j.erase("training"); }), "m.json"),
+                       doctest::Contains("missing key 'training'"), InputError);
+  CHECK_THROWS_AS(model_from_json_text(good.substr(0, good.size() / 2), "m.json"), InputError);
+  // NaN cannot even be written as JSON; a huge number overflowing to infinity is refused.
+  std::string inf = good;
+  inf.replace(inf.find("\"intercept\": ") + 13, 1, "1e999,\"x\":");
+  CHECK_THROWS_AS(model_from_json_text(inf, "m.json"), InputError);
+}
+
+TEST_CASE("calibration: isotonic agrees with scikit-learn; Platt is monotone") {
+  std::ifstream in(fs::path(SKON_TEST_DATA_DIR) / "reference/uci697_reference.json");
+  const auto ref = nlohmann::json::parse(in);
+  const auto y = ref["metrics_fixed"]["labels"].get<std::vector<double>>();
+  const auto s = ref["metrics_fixed"]["scores"].get<std::vector<double>>();
+  const Calibration iso = fit_isotonic(s, y);
+  const auto probe = ref["isotonic_fixed"]["probe"].get<std::vector<double>>();
+  const auto want = ref["isotonic_fixed"]["calibrated"].get<std::vector<double>>();
+  for (std::size_t i = 0; i < probe.size(); ++i) {
+    const double p = std::clamp(probe[i], 1e-12, 1 - 1e-12);
+    INFO(probe[i]);
+    CHECK(iso.apply(std::log(p / (1 - p))) == doctest::Approx(want[i]).epsilon(1e-9));
+  }
+  std::vector<double> logits;
+  for (double v : s) {
+    const double c = std::clamp(v, 1e-6, 1 - 1e-6);  // the fixed scores include 0 and 1
+    logits.push_back(std::log(c / (1 - c)));
+  }
+  const Calibration platt = fit_platt(logits, y);
+  CHECK(platt.a > 0);
+  CHECK(platt.apply(0.5) > platt.apply(-0.5));
+}
+
+TEST_CASE("logistic: L1 and elastic net reach their optimality conditions") {
+  Synthetic data(4000, false);
+  std::vector<std::vector<double>> raw(4);
+  std::vector<double> y;
+  {
+    CohortReader reader(data.path, [&] { auto c = data.cols; c.push_back({"outcome", ColumnType::Number, {}, {}, {}, "", ""}); return c; }(), {});
+    Row row;
+    while (reader.next(row)) {
+      for (int f = 0; f < 4; ++f) raw[static_cast<std::size_t>(f)].push_back(row.values[static_cast<std::size_t>(f)]);
+      y.push_back(row.values[4]);
+    }
+  }
+  const Preprocessor pre = Preprocessor::fit(data.cols, raw);
+  const Eigen::MatrixXd X = pre.transform_columns(raw);
+  const Eigen::VectorXd Y = Eigen::Map<Eigen::VectorXd>(y.data(), static_cast<Eigen::Index>(y.size()));
+  for (const auto penalty : {Penalty::L1, Penalty::ElasticNet}) {
+    LogisticOptions opt;
+    opt.penalty = penalty;
+    opt.C = 0.002;
+    opt.l1_ratio = 0.7;
+    const LogisticFit fit = fit_logistic(X, Y, opt);
+    CHECK(fit.converged);
+    const double l1 = penalty == Penalty::L1 ? 1 : 0.7, l2 = penalty == Penalty::L1 ? 0 : 0.3;
+    // Gradient of the smooth part.
+    const Eigen::VectorXd eta = (X * fit.coef).array() + fit.intercept;
+    Eigen::VectorXd r(eta.size());
+    for (Eigen::Index i = 0; i < eta.size(); ++i) r[i] = sigmoid(eta[i]) - Y[i];
+    const Eigen::VectorXd g = opt.C * (X.transpose() * r) + l2 * fit.coef;
+    int zeros = 0;
+    for (Eigen::Index j = 0; j < g.size(); ++j) {
+      if (fit.coef[j] == 0) {
+        ++zeros;
+        CHECK(std::abs(g[j]) <= l1 + 1e-6);  // subgradient contains 0
+      } else {
+        CHECK(g[j] + l1 * (fit.coef[j] > 0 ? 1 : -1) == doctest::Approx(0).epsilon(1e-6).scale(1));
+      }
+    }
+    CHECK(std::abs(opt.C * r.sum()) < 1e-6);  // intercept stationary
+    if (penalty == Penalty::L1) CHECK(zeros >= 1);  // strong penalty: some coefficients vanish
+  }
+}
