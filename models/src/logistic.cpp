@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <array>
 #include <stdexcept>
+#include <thread>
 
 namespace skon::models {
 
@@ -43,16 +45,16 @@ struct Pass {
   MatrixXd hess;  // (p + 1) x (p + 1), lower triangle filled then symmetrized
 };
 
-Pass evaluate(const MatrixXd& X, const VectorXd& y, double w_neg, double w_pos, const VectorXd& w,
-              double b, bool with_hessian) {
-  const Index n = X.rows(), p = X.cols();
+Pass evaluate_range(const MatrixXd& X, const VectorXd& y, double w_neg, double w_pos,
+                    const VectorXd& w, double b, bool with_hessian, Index first, Index last) {
+  const Index p = X.cols();
   Pass out;
   out.grad = VectorXd::Zero(p + 1);
   if (with_hessian) out.hess = MatrixXd::Zero(p + 1, p + 1);
   VectorXd eta(kBlock), r(kBlock), d(kBlock);
   MatrixXd scaled(kBlock, p);
-  for (Index start = 0; start < n; start += kBlock) {
-    const Index len = std::min(kBlock, n - start);
+  for (Index start = first; start < last; start += kBlock) {
+    const Index len = std::min(kBlock, last - start);
     const auto Xb = X.middleRows(start, len);
     eta.head(len).noalias() = Xb * w;
     double dsum = 0;
@@ -74,6 +76,42 @@ Pass evaluate(const MatrixXd& X, const VectorXd& y, double w_neg, double w_pos, 
           scaled.topRows(len).transpose());
       out.hess.row(p).head(p).noalias() += (Xb.transpose() * d.head(len)).transpose();
       out.hess(p, p) += dsum;
+    }
+  }
+  return out;
+}
+
+// Large data are split into a fixed number of row ranges, evaluated on up to that many threads
+// and summed in range order: the result is the same whatever the machine's core count.
+constexpr int kParts = 2;
+constexpr Index kParallelRows = 100000;
+
+Pass evaluate(const MatrixXd& X, const VectorXd& y, double w_neg, double w_pos, const VectorXd& w,
+              double b, bool with_hessian) {
+  const Index n = X.rows();
+  Pass out;
+  if (n < kParallelRows) {
+    out = evaluate_range(X, y, w_neg, w_pos, w, b, with_hessian, 0, n);
+  } else {
+    std::array<Pass, kParts> parts;
+    const Index chunk = (n + kParts - 1) / kParts;
+    const auto run = [&](int k) {
+      parts[static_cast<std::size_t>(k)] = evaluate_range(X, y, w_neg, w_pos, w, b, with_hessian,
+                                                          k * chunk, std::min(n, (k + 1) * chunk));
+    };
+    if (std::thread::hardware_concurrency() >= 2) {
+      std::vector<std::thread> threads;
+      for (int k = 1; k < kParts; ++k) threads.emplace_back(run, k);
+      run(0);
+      for (auto& t : threads) t.join();
+    } else {
+      for (int k = 0; k < kParts; ++k) run(k);
+    }
+    out = std::move(parts[0]);
+    for (int k = 1; k < kParts; ++k) {
+      out.loss += parts[static_cast<std::size_t>(k)].loss;
+      out.grad += parts[static_cast<std::size_t>(k)].grad;
+      if (with_hessian) out.hess += parts[static_cast<std::size_t>(k)].hess;
     }
   }
   if (with_hessian) {
@@ -99,60 +137,17 @@ struct Problem {
   }
 };
 
-}  // namespace
-
-LogisticFit fit_logistic(const MatrixXd& X, const VectorXd& y, const LogisticOptions& o) {
-  const Index n = X.rows(), p = X.cols();
-  if (y.size() != n) throw std::invalid_argument("X and y have different numbers of rows");
-  if (n == 0) throw std::invalid_argument("no rows to fit");
-  if (!X.allFinite()) throw std::invalid_argument("the features contain infinite or NaN values");
-  if (!(o.C > 0)) throw std::invalid_argument("C must be positive");
-  if (o.l1_ratio < 0 || o.l1_ratio > 1) throw std::invalid_argument("l1_ratio must lie in [0, 1]");
-  if (!o.sign.empty() && static_cast<Index>(o.sign.size()) != p) {
-    throw std::invalid_argument("one sign constraint per design column is required");
-  }
-  double positives = 0;
-  for (Index i = 0; i < n; ++i) {
-    if (y[i] != 0 && y[i] != 1) throw std::invalid_argument("labels must be 0 or 1");
-    positives += y[i];
-  }
-  if (positives == 0 || positives == static_cast<double>(n)) {
-    throw std::invalid_argument("the outcome has a single class; a model needs both");
-  }
-  LogisticFit fit;
-  fit.weight_negative = o.weight_negative;
-  fit.weight_positive = o.weight_positive;
-  if (o.balanced) {
-    fit.weight_negative = static_cast<double>(n) / (2 * (static_cast<double>(n) - positives));
-    fit.weight_positive = static_cast<double>(n) / (2 * positives);
-  }
-  Problem prob{X, y, fit.weight_negative, fit.weight_positive, o.C, 0, 0, o.fit_intercept};
-  switch (o.penalty) {
-    case Penalty::None: prob.C = 1; break;
-    case Penalty::L2: prob.l2 = 1; break;
-    case Penalty::L1: prob.l1 = 1; break;
-    case Penalty::ElasticNet:
-      prob.l1 = o.l1_ratio;
-      prob.l2 = 1 - o.l1_ratio;
-      break;
-  }
-
-  VectorXd w = VectorXd::Zero(p);
-  // Start the intercept at the weighted base rate's log-odds: fewer Newton steps.
-  double b = 0;
-  if (o.fit_intercept) {
-    const double pw = fit.weight_positive * positives;
-    const double nw = fit.weight_negative * (static_cast<double>(n) - positives);
-    b = std::log(pw / nw);
-  }
-  std::vector<int> sign = o.sign;
-  sign.resize(static_cast<std::size_t>(p), 0);
-  std::vector<bool> held(static_cast<std::size_t>(p), false);  // active set: held at zero
-
+// Newton (l2, none) or proximal Newton (l1, elastic net) with a backtracking line search and an
+// active set for sign constraints. `w`, `b` and `held` are in-out.
+void newton(const Problem& prob, VectorXd& w, double& b, const std::vector<int>& sign,
+            std::vector<bool>& held, const LogisticOptions& o, double tol, LogisticFit& fit) {
+  const Index p = prob.X.cols();
   const Index dim = p + 1;
+  const auto& X = prob.X;
+  const auto& y = prob.y;
   double f = prob.objective(w, b);
   for (int it = 1; it <= o.max_iter; ++it) {
-    fit.iterations = it;
+    ++fit.iterations;
     Pass pass = evaluate(X, y, prob.w_neg, prob.w_pos, w, b, true);
     // The smooth part: C * loss + l2 / 2 ||w||^2.
     VectorXd g = prob.C * pass.grad;
@@ -259,14 +254,169 @@ LogisticFit fit_logistic(const MatrixXd& X, const VectorXd& y, const LogisticOpt
       if (j < p && prob.l1 > 0 && w[j] == 0) continue;
       fit.max_gradient = std::max(fit.max_gradient, std::abs(g[j]));
     }
-    if (moved <= o.tol * scale || (decrease >= 0 && decrease <= 1e-16 * std::abs(f) && moved <= 1e-8 * scale)) {
+    if (moved <= tol * scale || (decrease >= 0 && decrease <= 1e-16 * std::abs(f) && moved <= 1e-8 * scale)) {
       fit.converged = true;
       break;
     }
   }
+}
+
+// The unconstrained smooth case, one pass over the data per step: the pass at the new point
+// both checks the step (Armijo) and provides the next gradient. Near the optimum the Hessian of
+// an earlier step is reused (a chord step needs no Hessian pass); it is refreshed when steps stop
+// shrinking fast.
+void newton_full_steps(const Problem& prob, VectorXd& w, double& b, const LogisticOptions& o,
+                       LogisticFit& fit) {
+  const Index p = prob.X.cols();
+  const auto smooth = [&](const Pass& pass, const VectorXd& at, VectorXd& g) {
+    g = prob.C * pass.grad;
+    g.head(p) += prob.l2 * at;
+    if (!o.fit_intercept) g[p] = 0;
+    return prob.C * pass.loss + prob.penalty(at);
+  };
+  const auto hessian = [&](const Pass& pass) {
+    MatrixXd H = prob.C * pass.hess;
+    H.diagonal().head(p).array() += prob.l2;
+    if (!o.fit_intercept) {
+      H.row(p).setZero();
+      H.col(p).setZero();
+      H(p, p) = 1;
+    }
+    return H.ldlt();
+  };
+  Pass pass = evaluate(prob.X, prob.y, prob.w_neg, prob.w_pos, w, b, true);
+  VectorXd g;
+  double f = smooth(pass, w, g);
+  Eigen::LDLT<MatrixXd> solver = hessian(pass);
+  double last_move = INFINITY;
+  int stalled = 0;
+  for (int it = 0; it < o.max_iter; ++it) {
+    ++fit.iterations;
+    const VectorXd step = -solver.solve(g);
+    const double move = step.cwiseAbs().maxCoeff();
+    const double scale = 1 + std::max(w.cwiseAbs().maxCoeff(), std::abs(b));
+    fit.max_gradient = g.cwiseAbs().maxCoeff();
+    if (move <= o.tol * scale) {
+      fit.converged = true;
+      break;
+    }
+    // Steps that stop shrinking are at the accuracy floor of the gradient sums: stop there.
+    stalled = move > 0.5 * last_move && move < 1e-8 * scale ? stalled + 1 : 0;
+    if (stalled >= 3) {
+      fit.converged = true;
+      break;
+    }
+    // Refresh the Hessian at the new point unless the steps are already small and shrinking.
+    const bool refresh = move > 1e-4 * scale || move > 0.1 * last_move;
+    last_move = move;
+    // In the quadratic region a Newton (or chord) step is trusted as is: its size, not the
+    // objective (whose sum over a million rows is noisier than the step), decides convergence.
+    const bool trusted = move <= 1e-6 * scale;
+    const double slope = g.dot(step);
+    double t = 1;
+    for (int ls = 0; ls < 60; ++ls) {
+      const VectorXd w_try = w + t * step.head(p);
+      const double b_try = b + t * step[p];
+      Pass trial = evaluate(prob.X, prob.y, prob.w_neg, prob.w_pos, w_try, b_try, refresh && t == 1);
+      VectorXd g_try;
+      const double f_try = smooth(trial, w_try, g_try);
+      if (trusted || f_try <= f + 1e-4 * t * slope || f_try <= f) {
+        w = w_try;
+        b = b_try;
+        f = f_try;
+        g = g_try;
+        if (refresh && t == 1) {
+          solver = hessian(trial);
+        } else if (t < 1) {
+          solver = hessian(evaluate(prob.X, prob.y, prob.w_neg, prob.w_pos, w, b, true));
+        }
+        break;
+      }
+      t *= 0.5;
+    }
+    if (t < 1e-15) break;
+  }
+  fit.objective = f;
+}
+
+}  // namespace
+
+LogisticFit fit_logistic(const MatrixXd& X, const VectorXd& y, const LogisticOptions& o) {
+  const Index n = X.rows(), p = X.cols();
+  if (y.size() != n) throw std::invalid_argument("X and y have different numbers of rows");
+  if (n == 0) throw std::invalid_argument("no rows to fit");
+  if (!X.allFinite()) throw std::invalid_argument("the features contain infinite or NaN values");
+  if (!(o.C > 0)) throw std::invalid_argument("C must be positive");
+  if (o.l1_ratio < 0 || o.l1_ratio > 1) throw std::invalid_argument("l1_ratio must lie in [0, 1]");
+  if (!o.sign.empty() && static_cast<Index>(o.sign.size()) != p) {
+    throw std::invalid_argument("one sign constraint per design column is required");
+  }
+  double positives = 0;
+  for (Index i = 0; i < n; ++i) {
+    if (y[i] != 0 && y[i] != 1) throw std::invalid_argument("labels must be 0 or 1");
+    positives += y[i];
+  }
+  if (positives == 0 || positives == static_cast<double>(n)) {
+    throw std::invalid_argument("the outcome has a single class; a model needs both");
+  }
+  LogisticFit fit;
+  fit.weight_negative = o.weight_negative;
+  fit.weight_positive = o.weight_positive;
+  if (o.balanced) {
+    fit.weight_negative = static_cast<double>(n) / (2 * (static_cast<double>(n) - positives));
+    fit.weight_positive = static_cast<double>(n) / (2 * positives);
+  }
+  Problem prob{X, y, fit.weight_negative, fit.weight_positive, o.C, 0, 0, o.fit_intercept};
+  switch (o.penalty) {
+    case Penalty::None: prob.C = 1; break;
+    case Penalty::L2: prob.l2 = 1; break;
+    case Penalty::L1: prob.l1 = 1; break;
+    case Penalty::ElasticNet:
+      prob.l1 = o.l1_ratio;
+      prob.l2 = 1 - o.l1_ratio;
+      break;
+  }
+
+  VectorXd w = VectorXd::Zero(p);
+  // Start the intercept at the weighted base rate's log-odds: fewer Newton steps.
+  double b = 0;
+  if (o.fit_intercept) {
+    const double pw = fit.weight_positive * positives;
+    const double nw = fit.weight_negative * (static_cast<double>(n) - positives);
+    b = std::log(pw / nw);
+  }
+  std::vector<int> sign = o.sign;
+  sign.resize(static_cast<std::size_t>(p), 0);
+  std::vector<bool> held(static_cast<std::size_t>(p), false);  // active set: held at zero
+
+  // Large data: start from the optimum of a systematic 1-in-k subsample (with C scaled by k, so
+  // loss and penalty keep their balance). Newton then needs only a few passes over all rows.
+  const bool unconstrained = prob.l1 == 0 &&
+                             std::all_of(sign.begin(), sign.end(), [](int v) { return v == 0; });
+  if (n >= 4 * kParallelRows && unconstrained) {
+    const Index k = n / kParallelRows;
+    const Index m = (n + k - 1) / k;
+    MatrixXd Xs(m, p);
+    VectorXd ys(m);
+    for (Index i = 0; i < m; ++i) {
+      Xs.row(i) = X.row(i * k);
+      ys[i] = y[i * k];
+    }
+    Problem sub = prob;
+    sub.C = prob.C * static_cast<double>(n) / static_cast<double>(m);
+    LogisticFit warm;
+    newton(Problem{Xs, ys, prob.w_neg, prob.w_pos, sub.C, prob.l1, prob.l2, prob.intercept}, w, b,
+           sign, held, o, 1e-8, warm);
+    fit.iterations = warm.iterations;
+  }
+  if (unconstrained) {
+    newton_full_steps(prob, w, b, o, fit);
+  } else {
+    newton(prob, w, b, sign, held, o, o.tol, fit);
+  }
   fit.coef = w;
   fit.intercept = b;
-  fit.objective = f;
+  if (!unconstrained) fit.objective = prob.objective(w, b);
 
   if (o.penalty == Penalty::None) {
     // Covariance = inverse Hessian of the log likelihood at the optimum (as statsmodels Logit).

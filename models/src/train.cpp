@@ -16,6 +16,18 @@ namespace {
 
 using Rows = std::vector<std::uint32_t>;
 
+std::size_t count_lines(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return 0;
+  std::vector<char> buffer(1 << 20);
+  std::size_t lines = 0, n = 0;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), f)) > 0) {
+    lines += static_cast<std::size_t>(std::count(buffer.data(), buffer.data() + n, '\n'));
+  }
+  std::fclose(f);
+  return lines + 1;
+}
+
 struct Data {
   std::vector<std::vector<double>> raw;  // per feature
   std::vector<double> labels;
@@ -56,6 +68,13 @@ Data read_data(const TrainSpec& spec) {
   Data d;
   d.raw.resize(spec.features.size());
   d.groups.resize(spec.groups.size());
+  // Reserve once: columns growing by doubling would hold up to twice the data, and more while
+  // they move. Counting lines is a fast pass; quoted newlines only make the estimate generous.
+  const std::size_t expected = count_lines(spec.data_path);
+  for (auto& c : d.raw) c.reserve(expected);
+  for (auto& c : d.groups) c.reserve(expected);
+  d.labels.reserve(expected);
+  if (!spec.year.empty()) d.years.reserve(expected);
   Row row;
   while (reader.next(row)) {
     double y = 0;
@@ -90,6 +109,7 @@ struct Fitted {
   Preprocessor pre;
   LogisticFit fit;
   Calibration calibration;
+  Eigen::VectorXd design_means;  // of the training rows: the explanations' reference
 };
 
 Fitted fit_on(const TrainSpec& spec, const Data& d, const Rows& train, const Rows& calib) {
@@ -109,6 +129,7 @@ Fitted fit_on(const TrainSpec& spec, const Data& d, const Rows& train, const Row
     }
   }
   out.fit = fit_logistic(X, y, opt);
+  out.design_means = X.colwise().mean();
   X.resize(0, 0);
   if (spec.calibration != Calibration::Method::None && !calib.empty()) {
     const Eigen::MatrixXd C = out.pre.transform_rows(d.raw, calib);
@@ -272,8 +293,7 @@ TrainReport train_model(const TrainSpec& spec) {
   model.directions.resize(spec.features.size(), 0);
   // Reference values: the training means of the design columns.
   {
-    const Eigen::MatrixXd X = final_model.pre.transform_rows(d.raw, train);
-    const Eigen::VectorXd means = X.colwise().mean();
+    const Eigen::VectorXd& means = final_model.design_means;
     for (std::size_t j = 0; j < final_model.pre.width(); ++j) {
       Coefficient c;
       c.name = final_model.pre.column_names()[j];
