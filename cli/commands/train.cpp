@@ -148,6 +148,20 @@ int run_train(const TrainOptions& opt) {
   if (report.rows_rejected > 0) {
     std::printf("%zu rows skipped; reasons in %s\n", report.rows_rejected, spec.read.rejects_path.c_str());
   }
+  if (!m.coefficients.empty() && m.coefficients.front().std_error) {
+    std::printf("\n%-32s %11s %10s %23s %10s\n", "coefficient (standardized)", "estimate", "std. err",
+                "95 % Wald interval", "p-value");
+    if (m.intercept_std_error) {
+      models::Coefficient ic{"(intercept)", m.intercept, 0, m.intercept_std_error};
+      std::printf("%-32s %11.5f %10.5f %11.5f %11.5f %10.3g\n", ic.name.c_str(), ic.value, *ic.std_error,
+                  ic.ci_low(), ic.ci_high(), ic.p_value());
+    }
+    for (const auto& c : m.coefficients) {
+      std::printf("%-32s %11.5f %10.5f %11.5f %11.5f %10.3g\n", c.name.c_str(), c.value, *c.std_error,
+                  c.ci_low(), c.ci_high(), c.p_value());
+    }
+    std::printf("\n");
+  }
   std::printf("model card: %s\n", card_path(opt.output).c_str());
   return kExitOk;
 }

@@ -31,12 +31,15 @@ std::vector<std::uint32_t> order_ascending(std::span<const double> scores) {
     keys[i] = sortable_bits(scores[i] == 0 ? 0.0 : scores[i]);  // -0 sorts with +0
     idx[i] = static_cast<std::uint32_t>(i);
   }
-  std::vector<std::uint32_t> count(1 << 16);
-  for (int pass = 0; pass < 4; ++pass) {
-    const int shift = 16 * pass;
+  // Six passes of 11 bits: the counts (2048) stay in L1 cache. Passes whose digit is the same
+  // for every key are skipped.
+  constexpr int kBits = 11;
+  constexpr std::uint64_t kMask = (1u << kBits) - 1;
+  std::vector<std::uint32_t> count(1u << kBits);
+  for (int shift = 0; shift < 64; shift += kBits) {
     std::fill(count.begin(), count.end(), 0);
-    for (std::size_t i = 0; i < n; ++i) ++count[(keys[i] >> shift) & 0xFFFF];
-    if (count[(keys[0] >> shift) & 0xFFFF] == n) continue;  // all equal in this digit
+    for (std::size_t i = 0; i < n; ++i) ++count[(keys[i] >> shift) & kMask];
+    if (count[(keys[0] >> shift) & kMask] == n) continue;
     std::uint32_t sum = 0;
     for (auto& c : count) {
       const std::uint32_t t = c;
@@ -44,7 +47,7 @@ std::vector<std::uint32_t> order_ascending(std::span<const double> scores) {
       sum += t;
     }
     for (std::size_t i = 0; i < n; ++i) {
-      const std::uint32_t slot = count[(keys[i] >> shift) & 0xFFFF]++;
+      const std::uint32_t slot = count[(keys[i] >> shift) & kMask]++;
       keys_tmp[slot] = keys[i];
       idx_tmp[slot] = idx[i];
     }
@@ -64,10 +67,9 @@ AucResult roc_auc(std::span<const double> labels, std::span<const double> scores
   if (npos == 0 || nneg == 0) throw std::invalid_argument("AUC needs both outcomes");
   // Walk tie groups in ascending order. For DeLong: each positive's placement is the share of
   // negatives scoring below it (+ half the ties); each negative's, the share of positives above.
-  std::vector<double> v10, v01;
-  v10.reserve(static_cast<std::size_t>(npos));
-  v01.reserve(static_cast<std::size_t>(nneg));
+  // Placements lie in [0, 1], so their variance is accumulated from sums without a second pass.
   double neg_below = 0, pos_below = 0, auc_sum = 0;
+  double s10 = 0, ss10 = 0, s01 = 0, ss01 = 0;
   for (std::size_t i = 0; i < n;) {
     std::size_t j = i;
     double pos_tie = 0, neg_tie = 0;
@@ -77,9 +79,11 @@ AucResult roc_auc(std::span<const double> labels, std::span<const double> scores
       ++j;
     }
     const double pos_place = (neg_below + 0.5 * neg_tie) / nneg;
-    const double neg_place = (npos - pos_below - pos_tie + 0.5 * pos_tie) / npos;
-    for (std::size_t k = 0; k < static_cast<std::size_t>(pos_tie); ++k) v10.push_back(pos_place);
-    for (std::size_t k = 0; k < static_cast<std::size_t>(neg_tie); ++k) v01.push_back(neg_place);
+    const double neg_place = (npos - pos_below - 0.5 * pos_tie) / npos;
+    s10 += pos_tie * pos_place;
+    ss10 += pos_tie * pos_place * pos_place;
+    s01 += neg_tie * neg_place;
+    ss01 += neg_tie * neg_place * neg_place;
     auc_sum += pos_tie * (neg_below + 0.5 * neg_tie);
     neg_below += neg_tie;
     pos_below += pos_tie;
@@ -87,13 +91,10 @@ AucResult roc_auc(std::span<const double> labels, std::span<const double> scores
   }
   AucResult r;
   r.auc = auc_sum / (npos * nneg);
-  const auto variance = [](const std::vector<double>& v, double mean) {
-    if (v.size() < 2) return 0.0;
-    double ss = 0;
-    for (double x : v) ss += (x - mean) * (x - mean);
-    return ss / static_cast<double>(v.size() - 1);
+  const auto variance = [](double sum, double sumsq, double count) {
+    return count < 2 ? 0.0 : std::max(0.0, (sumsq - sum * sum / count) / (count - 1));
   };
-  const double var = variance(v10, r.auc) / npos + variance(v01, r.auc) / nneg;
+  const double var = variance(s10, ss10, npos) / npos + variance(s01, ss01, nneg) / nneg;
   r.se = std::sqrt(var);
   r.ci_low = std::max(0.0, r.auc - 1.959963984540054 * r.se);
   r.ci_high = std::min(1.0, r.auc + 1.959963984540054 * r.se);

@@ -211,13 +211,18 @@ std::string to_json_text(const LogisticModel& m) {
     j["features"].push_back(std::move(fj));
   }
   j["intercept"] = m.intercept;
+  if (m.intercept_std_error) j["intercept_std_error"] = *m.intercept_std_error;
   j["coefficients"] = Json::array();
   for (const auto& c : m.coefficients) {
     Json cj;
     cj["name"] = c.name;
     cj["value"] = c.value;
     cj["reference"] = c.reference;
-    if (c.std_error) cj["std_error"] = *c.std_error;
+    if (c.std_error) {
+      cj["std_error"] = *c.std_error;
+      cj["wald_ci95"] = Json::array({c.ci_low(), c.ci_high()});
+      cj["p_value"] = c.p_value();
+    }
     j["coefficients"].push_back(std::move(cj));
   }
   Json cal;
@@ -356,6 +361,7 @@ LogisticModel model_from_json_text(const std::string& text, const std::string& n
   }
   m.preprocessor = Preprocessor(std::move(features));
   m.intercept = r.num(j, "intercept", "(top)");
+  if (j.contains("intercept_std_error")) m.intercept_std_error = r.num(j, "intercept_std_error", "(top)");
   const Json& ca = r.arr(j, "coefficients", "(top)");
   if (ca.size() != m.preprocessor.width()) {
     r.fail("coefficients", "has " + std::to_string(ca.size()) + " entries but the features make " +

@@ -288,6 +288,9 @@ TrainReport train_model(const TrainSpec& spec) {
   model.tool_version = spec.tool_version;
   model.preprocessor = final_model.pre;
   model.intercept = final_model.fit.intercept;
+  if (final_model.fit.std_error.size() > static_cast<Eigen::Index>(final_model.pre.width())) {
+    model.intercept_std_error = final_model.fit.std_error[static_cast<Eigen::Index>(final_model.pre.width())];
+  }
   model.calibration = final_model.calibration;
   model.directions = spec.directions;
   model.directions.resize(spec.features.size(), 0);
@@ -363,6 +366,16 @@ std::string model_card(const LogisticModel& m) {
     const int d = f < m.directions.size() ? m.directions[f] : 0;
     s << "| " << ft.column.name << " | " << ft.column.source << " | " << coefs << " | "
       << (d > 0 ? "may only raise risk" : d < 0 ? "may only lower risk" : "free") << " |\n";
+  }
+  if (!m.coefficients.empty() && m.coefficients.front().std_error) {
+    s << "\n### Coefficients of the unpenalized fit (Wald statistics)\n\n"
+      << "| column | coefficient | std. error | 95 % interval | p-value |\n|---|---|---|---|---|\n";
+    for (const auto& c : m.coefficients) {
+      char p[32];
+      std::snprintf(p, sizeof p, "%.3g", c.p_value());
+      s << "| " << c.name << " | " << fmt(c.value, 4) << " | " << fmt(*c.std_error, 4) << " | "
+        << fmt(c.ci_low(), 4) << " – " << fmt(c.ci_high(), 4) << " | " << p << " |\n";
+    }
   }
   s << "\n## Performance\n\nValidation: " << mm.validation << " (" << mm.rows << " rows).\n\n"
     << "| metric | value |\n|---|---|\n"

@@ -81,6 +81,18 @@ def main():
         "log_loss": log_loss(labels, scores),
         "average_precision": average_precision_score(labels, scores),
     }
+    # DeLong's variance of the AUC, by the direct definition (structural components), as an
+    # independent check of Skøn's single-pass computation.
+    pos = scores[labels == 1]
+    neg = scores[labels == 0]
+    psi = (pos[:, None] > neg[None, :]) + 0.5 * (pos[:, None] == neg[None, :])
+    v10 = psi.mean(axis=1)
+    v01 = psi.mean(axis=0)
+    auc = psi.mean()
+    se = np.sqrt(v10.var(ddof=1) / len(pos) + v01.var(ddof=1) / len(neg))
+    out["metrics_fixed"]["delong_se"] = float(se)
+    out["metrics_fixed"]["delong_auc"] = float(auc)
+
     # Isotonic calibration on the same fixed vectors (out_of_bounds="clip", as Skøn applies it).
     from sklearn.isotonic import IsotonicRegression
     iso = IsotonicRegression(out_of_bounds="clip").fit(scores, labels)

@@ -111,6 +111,8 @@ TEST_CASE("sklearn: metrics on fixed score vectors with ties") {
   const auto y = m["labels"].get<std::vector<double>>();
   const auto s = m["scores"].get<std::vector<double>>();
   CHECK(std::abs(roc_auc(y, s).auc - m["auc"].get<double>()) < 1e-12);
+  // DeLong's standard error against its direct definition (computed by the reference script).
+  CHECK(std::abs(roc_auc(y, s).se - m["delong_se"].get<double>()) < 1e-12);
   CHECK(std::abs(average_precision(y, s) - m["average_precision"].get<double>()) < 1e-12);
   CHECK(std::abs(brier_score(y, s) - m["brier"].get<double>()) < 1e-12);
   CHECK(std::abs(log_loss(y, s) - m["log_loss"].get<double>()) < 1e-12);

@@ -5,6 +5,7 @@
 // numbers a professional reads are computed in exactly one place.
 
 #include <Eigen/Dense>
+#include <cmath>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,6 +54,11 @@ struct Coefficient {
   double value = 0;
   double reference = 0;   // training mean of the design column
   std::optional<double> std_error;  // unpenalized fits
+  // Wald statistics from std_error (statsmodels' Logit summary): z, p-value, 95 % interval.
+  double z() const { return std_error ? value / *std_error : std::nan(""); }
+  double p_value() const { return std_error ? std::erfc(std::abs(z()) / std::sqrt(2.0)) : std::nan(""); }
+  double ci_low() const { return std_error ? value - 1.959963984540054 * *std_error : std::nan(""); }
+  double ci_high() const { return std_error ? value + 1.959963984540054 * *std_error : std::nan(""); }
 };
 
 struct ScorecardBin {
@@ -91,6 +97,7 @@ class LogisticModel {
   Preprocessor preprocessor;
   std::vector<Coefficient> coefficients;  // one per design column
   double intercept = 0;
+  std::optional<double> intercept_std_error;  // unpenalized fits
   Calibration calibration;
   std::vector<int> directions;  // per feature: +1 may only raise risk, -1 only lower, 0 free
   TrainingInfo training;
