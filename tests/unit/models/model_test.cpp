@@ -221,3 +221,38 @@ TEST_CASE("logistic: L1 and elastic net reach their optimality conditions") {
     if (penalty == Penalty::L1) CHECK(zeros >= 1);  // strong penalty: some coefficients vanish
   }
 }
+
+// docs/model-file.schema.json and the writer must not drift apart: every key the schema requires
+// is present in a written model (no JSON-Schema validator is among the dependencies, so this
+// walks the schema's `required` lists, `properties` and array `items`).
+namespace {
+void check_required(const nlohmann::json& schema, const nlohmann::json& value, const std::string& path) {
+  if (schema.contains("required")) {
+    for (const auto& key : schema["required"]) {
+      INFO(path);
+      CHECK_MESSAGE(value.contains(key.get<std::string>()), "missing " << path << "." << key);
+    }
+  }
+  if (schema.contains("properties") && value.is_object()) {
+    for (const auto& [key, sub] : schema["properties"].items()) {
+      if (value.contains(key)) check_required(sub, value[key], path + "." + key);
+    }
+  }
+  if (schema.contains("items") && value.is_array()) {
+    for (const auto& item : value) check_required(schema["items"], item, path + "[]");
+  }
+}
+}  // namespace
+
+TEST_CASE("model file: a written model has every key docs/model-file.schema.json requires") {
+  Synthetic data(3000, true);
+  TrainSpec spec = data.spec();
+  spec.year = "cohort_year";
+  spec.groups = {data.cols[2]};
+  spec.options.penalty = Penalty::None;
+  const auto model = nlohmann::json::parse(to_json_text(train_model(spec).model));
+  std::ifstream in(fs::path(SKON_SOURCE_DIR) / "docs/model-file.schema.json");
+  const auto schema = nlohmann::json::parse(in);
+  check_required(schema, model, "");
+  CHECK(model["coefficients"][0].contains("p_value"));
+}
