@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "command.hpp"
 #include "data_options.hpp"
@@ -23,6 +24,7 @@ struct EvaluateOptions {
   std::string positive;
   std::vector<std::string> by;
   double capacity_pct = 10;
+  double threshold = -1;  // < 0: not asked for
   bool json = false;
   DataOptions data_options;
 };
@@ -110,6 +112,8 @@ int run_evaluate(const EvaluateOptions& opt) {
   const models::ModelMetrics m = models::evaluate_predictions(labels, probs, group_specs, group_values,
                                                               opt.capacity_pct / 100, "evaluation data");
   const models::Confusion c = models::confusion_at_capacity(labels, probs, opt.capacity_pct / 100);
+  const std::optional<models::Confusion> at_threshold =
+      opt.threshold >= 0 ? std::optional(models::confusion_at(labels, probs, opt.threshold)) : std::nullopt;
 
   if (opt.json) {
     nlohmann::ordered_json j;
@@ -129,6 +133,13 @@ int run_evaluate(const EvaluateOptions& opt) {
                      {"precision", null_or(m.capacity_precision)}, {"recall", null_or(m.capacity_recall)},
                      {"flag_rate", null_or(m.capacity_flag_rate)},
                      {"confusion", {{"tp", c.tp}, {"fp", c.fp}, {"tn", c.tn}, {"fn", c.fn}}}};
+    if (at_threshold) {
+      const auto& t = *at_threshold;
+      j["threshold"] = {{"probability", opt.threshold}, {"precision", null_or(t.precision())},
+                        {"recall", null_or(t.recall())}, {"fpr", null_or(t.fpr())},
+                        {"flag_rate", null_or(t.flag_rate())},
+                        {"confusion", {{"tp", t.tp}, {"fp", t.fp}, {"tn", t.tn}, {"fn", t.fn}}}};
+    }
     j["reliability"] = nlohmann::ordered_json::array();
     for (const auto& b : m.reliability) {
       j["reliability"].push_back({{"low", b.low}, {"high", b.high}, {"count", b.count},
@@ -165,6 +176,13 @@ int run_evaluate(const EvaluateOptions& opt) {
   std::printf("    precision %s   recall %s   false-positive rate %s\n", num(c.precision()).c_str(),
               num(c.recall()).c_str(), num(c.fpr()).c_str());
   std::printf("    confusion: %zu TP, %zu FP, %zu FN, %zu TN\n\n", c.tp, c.fp, c.fn, c.tn);
+  if (at_threshold) {
+    const auto& t = *at_threshold;
+    std::printf("  threshold %.3f: %zu flagged (%.1f %%)\n", opt.threshold, t.tp + t.fp, 100 * t.flag_rate());
+    std::printf("    precision %s   recall %s   false-positive rate %s\n", num(t.precision()).c_str(),
+                num(t.recall()).c_str(), num(t.fpr()).c_str());
+    std::printf("    confusion: %zu TP, %zu FP, %zu FN, %zu TN\n\n", t.tp, t.fp, t.fn, t.tn);
+  }
   std::printf("  reliability      rows  predicted  observed\n");
   for (const auto& b : m.reliability) {
     if (b.count == 0) continue;
@@ -196,6 +214,8 @@ void setup_evaluate(CLI::App& app, CommandTable& table) {
   sub->add_option("--by", opt->by, "columns to report group metrics and gaps for")->delimiter(',');
   sub->add_option("--capacity", opt->capacity_pct, "percent a municipality can follow up on")
       ->check(CLI::Range(0.0, 100.0))->capture_default_str();
+  sub->add_option("--threshold", opt->threshold, "also show the confusion matrix at this probability")
+      ->check(CLI::Range(0.0, 1.0));
   sub->add_flag("--json", opt->json, "machine-readable output");
   opt->data_options.add_to(*sub);
   sub->callback([opt, &table] { table.selected = [opt] { return run_evaluate(*opt); }; });

@@ -174,6 +174,20 @@ class Printer {
     end_line(decl.end);
   }
 
+  // The governance statements purposes and rules share.
+  template <typename Stmt>
+  static std::string governance(const Stmt& st) {
+    using Key = typename Stmt::Key;
+    switch (st.key) {
+      case Key::Owner: return "owner " + quote(*st.text);
+      case Key::ApprovedBy: return "approved_by " + quote(*st.text);
+      case Key::LegalReference: return "legal_reference " + quote(*st.text);
+      case Key::Effective:
+        return "effective from " + st.from->text + (st.to ? " to " + st.to->text : "");
+      default: return "";
+    }
+  }
+
   static std::string labelled(const std::string& head, const std::optional<ast::Text>& label) {
     return label ? head + " " + quote(*label) : head;
   }
@@ -238,12 +252,10 @@ class Printer {
     for (const auto& st : d.body) {
       std::string s;
       switch (st.key) {
-        case Key::Owner: s = "owner " + quote(*st.text); break;
-        case Key::ApprovedBy: s = "approved_by " + quote(*st.text); break;
-        case Key::LegalReference: s = "legal_reference " + quote(*st.text); break;
-        case Key::Effective:
-          s = "effective from " + st.from->text + (st.to ? " to " + st.to->text : "");
-          break;
+        case Key::Owner:
+        case Key::ApprovedBy:
+        case Key::LegalReference:
+        case Key::Effective: s = governance(st); break;
         case Key::Roles: s = "roles " + join(st.idents); break;
         case Key::Sources: s = "sources " + join(st.idents); break;
         case Key::Model:
@@ -288,12 +300,10 @@ class Printer {
     for (const auto& st : d.body) {
       std::string s;
       switch (st.key) {
-        case Key::Owner: s = "owner " + quote(*st.text); break;
-        case Key::ApprovedBy: s = "approved_by " + quote(*st.text); break;
-        case Key::LegalReference: s = "legal_reference " + quote(*st.text); break;
-        case Key::Effective:
-          s = "effective from " + st.from->text + (st.to ? " to " + st.to->text : "");
-          break;
+        case Key::Owner:
+        case Key::ApprovedBy:
+        case Key::LegalReference:
+        case Key::Effective: s = governance(st); break;
         case Key::When:
           s = "when ";
           print_expr(s, *st.condition);

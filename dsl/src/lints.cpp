@@ -19,6 +19,18 @@ struct Constraint {
   std::optional<std::set<Index>> values;  // category values allowed (nullopt: any)
   std::optional<bool> flag;               // bool field's required value
 
+  // Only the category values in `allowed` (and any earlier restriction) remain possible.
+  void restrict_to(const std::set<Index>& allowed) {
+    if (!values) {
+      values = allowed;
+      return;
+    }
+    std::set<Index> both;
+    std::set_intersection(values->begin(), values->end(), allowed.begin(), allowed.end(),
+                          std::inserter(both, both.begin()));
+    values = std::move(both);
+  }
+
   bool empty() const {
     if (lo > hi || (lo == hi && (lo_open || hi_open))) return true;
     return values && values->empty();
@@ -117,14 +129,7 @@ void add_atom(const ast::Expr& e, const Program& p, Conjunction& c) {
         for (Index i = 0; i < count; ++i) {
           if ((i == n->resolved.index) == (op == ast::BinaryOp::Eq)) allowed.insert(i);
         }
-        if (k.values) {
-          std::set<Index> both;
-          std::set_intersection(k.values->begin(), k.values->end(), allowed.begin(), allowed.end(),
-                                std::inserter(both, both.begin()));
-          k.values = both;
-        } else {
-          k.values = allowed;
-        }
+        k.restrict_to(allowed);
         return;
       }
       if (const auto* bl = std::get_if<ast::BoolLit>(&other->kind);
@@ -156,15 +161,7 @@ void add_atom(const ast::Expr& e, const Program& p, Conjunction& c) {
       for (Index i = 0; i < count; ++i) {
         if (listed.contains(i) != s->negated) allowed.insert(i);
       }
-      Constraint& k = c.fields[f];
-      if (k.values) {
-        std::set<Index> both;
-        std::set_intersection(k.values->begin(), k.values->end(), allowed.begin(), allowed.end(),
-                              std::inserter(both, both.begin()));
-        k.values = both;
-      } else {
-        k.values = allowed;
-      }
+      c.fields[f].restrict_to(allowed);
       return;
     }
   }

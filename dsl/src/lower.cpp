@@ -287,6 +287,29 @@ std::optional<ast::Decl> Lowerer::lower_decl(const PtNode& n) {
   return std::nullopt;
 }
 
+template <typename Stmt>
+bool Lowerer::governance(const PtNode& c, Stmt& st) {
+  using K = typename Stmt::Key;
+  const auto& k = c.children;
+  if (c.is_type<owner_stmt>()) {
+    st.key = K::Owner;
+    st.text = text(*k[0]);
+  } else if (c.is_type<approved_by_stmt>()) {
+    st.key = K::ApprovedBy;
+    st.text = text(*k[0]);
+  } else if (c.is_type<legal_reference_stmt>()) {
+    st.key = K::LegalReference;
+    st.text = text(*k[0]);
+  } else if (c.is_type<effective_stmt>()) {
+    st.key = K::Effective;
+    st.from = date(*k[0]);
+    if (k.size() > 1) st.to = date(*k[1]);
+  } else {
+    return false;
+  }
+  return true;
+}
+
 ast::SourceDecl Lowerer::source_decl(const PtNode& n) {
   ast::SourceDecl s;
   s.span = stmt_span(n);
@@ -362,19 +385,8 @@ ast::PurposeDecl Lowerer::purpose_decl(const PtNode& n) {
     const auto& k = c.children;
     ast::PurposeStmt st;
     st.span = stmt_span(c);
-    if (c.is_type<owner_stmt>()) {
-      st.key = Key::Owner;
-      st.text = text(*k[0]);
-    } else if (c.is_type<approved_by_stmt>()) {
-      st.key = Key::ApprovedBy;
-      st.text = text(*k[0]);
-    } else if (c.is_type<legal_reference_stmt>()) {
-      st.key = Key::LegalReference;
-      st.text = text(*k[0]);
-    } else if (c.is_type<effective_stmt>()) {
-      st.key = Key::Effective;
-      st.from = date(*k[0]);
-      if (k.size() > 1) st.to = date(*k[1]);
+    if (governance(c, st)) {
+      // owner, approved_by, legal_reference, effective
     } else if (c.is_type<roles_stmt>()) {
       st.key = Key::Roles;
       st.idents = idents(c);
@@ -452,19 +464,8 @@ ast::RuleDecl Lowerer::rule_decl(const PtNode& n) {
     }
     ast::RuleStmt st;
     st.span = stmt_span(c);
-    if (c.is_type<owner_stmt>()) {
-      st.key = RKey::Owner;
-      st.text = text(*k[0]);
-    } else if (c.is_type<approved_by_stmt>()) {
-      st.key = RKey::ApprovedBy;
-      st.text = text(*k[0]);
-    } else if (c.is_type<legal_reference_stmt>()) {
-      st.key = RKey::LegalReference;
-      st.text = text(*k[0]);
-    } else if (c.is_type<effective_stmt>()) {
-      st.key = RKey::Effective;
-      st.from = date(*k[0]);
-      if (k.size() > 1) st.to = date(*k[1]);
+    if (governance(c, st)) {
+      // owner, approved_by, legal_reference, effective
     } else if (c.is_type<when_stmt>()) {
       st.key = RKey::When;
       st.condition = expr(*k[0]);

@@ -31,6 +31,10 @@ class Lowerer {
   ast::ExprPtr expr(const PtNode& node, unsigned depth = 0);
   ast::ExprPtr literal_expr(const PtNode& node);
 
+  // Lowers owner/approved_by/legal_reference/effective into a purpose or rule statement; false
+  // for any other statement.
+  template <typename Stmt>
+  bool governance(const PtNode& node, Stmt& st);
   ast::SourceDecl source_decl(const PtNode& node);
   ast::FieldDecl field_decl(const PtNode& node);
   ast::PurposeDecl purpose_decl(const PtNode& node);
