@@ -90,6 +90,8 @@ int run_skon(int argc, char** argv) {
   setup_test(app, table);
   setup_train(app, table);
   setup_evaluate(app, table);
+  setup_assess(app, table);
+  setup_explain(app, table);
   setup_planned_commands(app, table);
 
   try {

@@ -24,6 +24,9 @@ void setup_test(CLI::App& app, CommandTable& table);
 // The models' subcommands (commands/train.cpp, evaluate.cpp).
 void setup_train(CLI::App& app, CommandTable& table);
 void setup_evaluate(CLI::App& app, CommandTable& table);
+// The engine's subcommands (commands/assess.cpp, explain.cpp).
+void setup_assess(CLI::App& app, CommandTable& table);
+void setup_explain(CLI::App& app, CommandTable& table);
 
 // Declares the subcommands that are specified in DESIGN.md but not built yet; each answers
 // that it is not available yet and exits with the usage code.

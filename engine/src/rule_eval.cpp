@@ -1,5 +1,6 @@
 #include "skon/engine/rule_eval.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -199,10 +200,14 @@ PurposeOutcome RuleEvaluator::evaluate(Index purpose_index, const std::vector<Va
   if (options.check_completeness && out.completeness + 1e-12 < purpose.completeness) {
     out.insufficient_data = true;
     out.review_required = true;
-    out.review_reasons.push_back("For få data til en vurdering: " +
-                                 format_number(std::round(out.completeness * 1000) / 10) +
-                                 " % kendt, kræver " +
-                                 format_number(std::round(purpose.completeness * 1000) / 10) + " %");
+    // Danish text, Danish decimal comma.
+    const auto percent = [](double share) {
+      std::string s = format_number(std::round(share * 1000) / 10);
+      std::replace(s.begin(), s.end(), '.', ',');
+      return s + " %";
+    };
+    out.review_reasons.push_back("For få data til en vurdering: " + percent(out.completeness) +
+                                 " kendt, kræver " + percent(purpose.completeness));
     return out;
   }
 

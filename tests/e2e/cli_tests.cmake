@@ -62,3 +62,9 @@ skon_cli_test(NAME evaluate_missing_model EXIT 3 STDERR_MATCH "cannot open model
 skon_cli_test(NAME train_on_broken_rules EXIT 3 STDERR_MATCH "nothing was trained"
   ARGS train --rules tests/golden/diagnostics/E0104_unknown_field.skon --purpose early_warning
        --data tests/data/uci697_dropout_academic_success.csv -o /tmp/skon-never-written.json)
+
+# skon assess and skon explain
+add_test(NAME cli.assess_explain
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/assess_explain.sh $<TARGET_FILE:skon>
+          ${CMAKE_CURRENT_SOURCE_DIR}/data)
+set_tests_properties(cli.assess_explain PROPERTIES LABELS cli)

@@ -29,7 +29,7 @@ TEST_CASE("program: a purpose is assessable only while in effect and not suspend
   CHECK(bag2.items().at(0).message.find("Afventer ny DPIA") != std::string::npos);
 }
 
-TEST_CASE("program: files load in import order; each once") {
+TEST_CASE("program: files load in import order, each once") {
   const fs::path dir = fs::temp_directory_path() / "skon_program_test";
   fs::remove_all(dir);
   fs::create_directories(dir / "sub");

@@ -33,7 +33,7 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("eval: three-valued logic; a rule fires only on true") {
+TEST_CASE("eval: three-valued logic, a rule fires only on true") {
   Fixture f("rule a in ew {\n  when absence_pct >= 15 or not exams_taken\n  flag \"a\"\n}\n"
             "rule b in ew {\n  when absence_pct >= 15 and not exams_taken\n  flag \"b\"\n}\n");
   using engine::Truth;
@@ -64,7 +64,7 @@ TEST_CASE("eval: band, raise and cap in order, with a trace") {
   CHECK(o.trace.size() == 1);
 }
 
-TEST_CASE("eval: review triggers fail closed on missing data; guidance follows the level") {
+TEST_CASE("eval: review triggers fail closed on missing data, guidance follows the level") {
   Fixture f("");
   auto o = f.run(10, true, 0.5);
   CHECK(o.review_required);
@@ -75,7 +75,7 @@ TEST_CASE("eval: review triggers fail closed on missing data; guidance follows t
   CHECK(o.review_reasons == std::vector<std::string>{"Data mangler"});
 }
 
-TEST_CASE("eval: aggregates see the rules before them; interpolation shows values") {
+TEST_CASE("eval: aggregates see the rules before them, interpolation shows values") {
   Fixture f("rule a in ew {\n  when absence_pct >= 10\n  flag \"Fravær {absence_pct} %, prøver {exams_taken}\"\n  points 2\n}\n"
             "rule b in ew {\n  when count(flags) >= 1 and sum(points) >= 2\n  flag \"flere tegn\"\n}\n");
   auto o = f.run(12.5, std::nullopt);

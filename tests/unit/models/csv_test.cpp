@@ -103,7 +103,7 @@ TEST_CASE("cohort reader: typed values, decimal comma, missing markers, header m
   fs::remove(p);
 }
 
-TEST_CASE("cohort reader: bad values name row, column and what was expected; or are skipped") {
+TEST_CASE("cohort reader: bad values name row, column and what was expected, or are skipped") {
   const fs::path p = write_temp("bad.csv", "absence_pct,sex\n10,male\n150,male\n5,boy\n7,female\n");
   std::vector<ColumnSpec> cols = {{"absence_pct", ColumnType::Number, 0.0, 100.0, {}, "", ""},
                                   {"sex", ColumnType::Category, {}, {}, {"female", "male"}, "", ""}};

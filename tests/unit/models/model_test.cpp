@@ -118,7 +118,7 @@ TEST_CASE("model: temporal training, explanations that add up, file round trip")
   CHECK(model_card(m).find("## Groups by track") != std::string::npos);
 }
 
-TEST_CASE("model: k-fold when there is no year; sign constraints hold") {
+TEST_CASE("model: k-fold when there is no year, and sign constraints hold") {
   Synthetic data(5000, false);
   TrainSpec spec = data.spec();
   spec.directions = {-1, 1, 0, 0};  // deliberately against the data: both must end at zero
@@ -157,7 +157,7 @@ TEST_CASE("model file: loading rejects what it cannot trust") {
   CHECK_THROWS_AS(model_from_json_text(inf, "m.json"), InputError);
 }
 
-TEST_CASE("calibration: isotonic agrees with scikit-learn; Platt is monotone") {
+TEST_CASE("calibration: isotonic agrees with scikit-learn, Platt is monotone") {
   std::ifstream in(fs::path(SKON_TEST_DATA_DIR) / "reference/uci697_reference.json");
   const auto ref = nlohmann::json::parse(in);
   const auto y = ref["metrics_fixed"]["labels"].get<std::vector<double>>();

@@ -1,0 +1,48 @@
+#pragma once
+
+// Assessment records as JSON Lines (docs/assessment.schema.json) and as a flat CSV summary.
+// Hand-written for speed and a fixed key order: the same inputs give byte-identical output.
+
+#include <string>
+#include <vector>
+
+#include "skon/engine/assessor.hpp"
+
+namespace skon::engine {
+
+struct Provenance {
+  std::string rules_sha256;  // over every rule file (see rules_sha256())
+  std::string model_sha256;  // "" without a model
+  std::string input_sha256;
+  std::string skon_version;
+};
+
+// SHA-256 over the rule set: the sorted SHA-256s of every file's bytes, so it does not depend on
+// where the files are or how they were named on the command line.
+std::string rules_sha256(const dsl::Program& program);
+
+class AssessmentWriter {
+ public:
+  AssessmentWriter(const Assessor& assessor, Provenance provenance, std::size_t top_contributions);
+
+  // Appends one JSON object and '\n'.
+  void jsonl(const Assessment& a, std::string& out) const;
+  std::string csv_header() const;
+  void csv(const Assessment& a, std::string& out) const;
+
+ private:
+  const Assessor& assessor_;
+  std::size_t top_;
+  std::string provenance_json_;          // the constant tail of every record
+  std::vector<std::string> rule_json_;   // "rule":..,"label":..,"source":{..} per rule
+  std::vector<std::string> level_json_;  // quoted level names
+  std::vector<std::string> field_json_;  // "field":..,"source":.. per field
+  std::string purpose_json_;
+};
+
+// JSON string literal of `s` (quotes included).
+void append_json_string(std::string& out, std::string_view s);
+// Shortest round-trip decimal, or null for NaN/Inf.
+void append_json_number(std::string& out, double v);
+
+}  // namespace skon::engine

@@ -1,0 +1,63 @@
+#pragma once
+
+// One explained assessment per person and purpose: the model's calibrated probability, the
+// purpose's rules, and everything a professional and a reviewer need to see why (the order is
+// RuleEvaluator's, documented in docs/language.md "Evaluation order").
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "skon/dsl/program.hpp"
+#include "skon/engine/rule_eval.hpp"
+#include "skon/models/model.hpp"
+
+namespace skon::engine {
+
+struct Contribution {
+  Index field = dsl::kNone;  // program field
+  double log_odds = 0;
+};
+
+struct Assessment {
+  std::string id;  // pseudonym (or the raw id with --reveal-ids)
+  PurposeOutcome outcome;
+  std::optional<double> probability;  // calibrated; absent with insufficient data or no model
+  Index model_level = dsl::kNone;     // the band the probability falls in
+  double baseline = 0;                // log-odds of the training reference
+  double log_odds = 0;                // baseline + all contributions
+  std::vector<Contribution> contributions;  // all features, largest |log_odds| first
+  // "rules_above_model": the model's band is the lowest but rules raised the level;
+  // "model_unexplained": the model's band is the highest and no rule fired.
+  std::string disagreement;
+};
+
+class Assessor {
+ public:
+  // `model` may be null when the purpose has no features. Both must outlive the assessor.
+  Assessor(const dsl::Program& program, Index purpose, const models::LogisticModel* model);
+
+  // The columns to read: every field the purpose reads, in program field order.
+  const std::vector<Index>& input_fields() const { return input_fields_; }
+
+  // Assesses one record; `values[i]` is the raw value (models' numeric encoding, NaN missing) of
+  // input_fields()[i].
+  void assess(const std::vector<double>& values, Assessment& out) const;
+
+  const dsl::Program& program() const { return program_; }
+  Index purpose() const { return purpose_; }
+  const models::LogisticModel* model() const { return model_; }
+
+ private:
+  const dsl::Program& program_;
+  Index purpose_;
+  const models::LogisticModel* model_;
+  RuleEvaluator evaluator_;
+  std::vector<Index> input_fields_;
+  std::vector<std::size_t> model_slot_;  // model feature -> position in input values
+};
+
+// Converts a raw numeric value of `field` to the evaluator's Value.
+Value to_value(const dsl::Program& program, Index field, double raw);
+
+}  // namespace skon::engine

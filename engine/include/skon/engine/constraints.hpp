@@ -1,0 +1,22 @@
+#pragma once
+
+// The checks `skon assess` makes before reading a single record, beyond what `skon check` already
+// guarantees about the rule files: the purpose is in effect, and the model file belongs to it,
+// is the pinned one, meets its quality gates and keeps its direction constraints. Every finding is
+// a diagnostic pointing at the purpose's line in the rule files.
+
+#include <cstdint>
+#include <string>
+
+#include "skon/dsl/program.hpp"
+#include "skon/models/model.hpp"
+
+namespace skon::engine {
+
+// Adds E0306 and E0308–E0311 findings to `bag`; returns whether assessment may proceed.
+// `model` may be null for a purpose without a model. `today` is days since 1970-01-01.
+bool enforce_constraints(const dsl::Program& program, dsl::Index purpose,
+                         const models::LogisticModel* model, const std::string& model_sha256,
+                         std::int32_t today, dsl::DiagnosticBag& bag);
+
+}  // namespace skon::engine

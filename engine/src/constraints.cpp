@@ -1,0 +1,117 @@
+#include "skon/engine/constraints.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+namespace skon::engine {
+
+namespace {
+
+std::string bt(const std::string& s) { return "`" + s + "`"; }
+
+std::string number(double v) {
+  std::ostringstream ss;
+  ss.precision(4);
+  ss << v;
+  return ss.str();
+}
+
+// The model metric a gate names; NaN when the model did not record it.
+double metric(const models::ModelMetrics& m, const dsl::Program& p, const dsl::Gate& g) {
+  if (g.metric == "auc") return m.auc;
+  if (g.metric == "pr_auc") return m.pr_auc;
+  if (g.metric == "brier") return m.brier;
+  if (g.metric == "log_loss") return m.log_loss;
+  if (g.metric == "calibration_error") return m.calibration_error;
+  if (g.metric == "group_gap" && g.field != dsl::kNone) return m.largest_group_gap(p.fields[g.field].name);
+  return std::nan("");
+}
+
+}  // namespace
+
+bool enforce_constraints(const dsl::Program& program, dsl::Index pi, const models::LogisticModel* model,
+                         const std::string& model_sha256, std::int32_t today, dsl::DiagnosticBag& bag) {
+  const std::size_t errors_before = bag.error_count();
+  dsl::purpose_assessable(program, pi, today, bag);
+  const dsl::PurposeInfo& purpose = program.purposes[pi];
+  const dsl::Span where = purpose.model_path ? purpose.model_span : purpose.span;
+
+  if (model == nullptr) {
+    if (!purpose.features.empty()) {
+      bag.add(dsl::DiagCode::E0308, where,
+              "purpose " + bt(purpose.name) + " has model features but no model was given")
+          .help = "pass the purpose's model with --model";
+    }
+    return bag.error_count() == errors_before;
+  }
+
+  if (model->purpose != purpose.name) {
+    bag.add(dsl::DiagCode::E0308, where,
+            "the model was trained for purpose " + bt(model->purpose) + ", not " + bt(purpose.name))
+        .help = "train a model for this purpose with `skon train --purpose " + purpose.name + "`";
+  }
+  // The model's features must be exactly the purpose's: what the rules allow is what it reads.
+  std::vector<std::string> wanted, have;
+  for (dsl::Index f : purpose.features) wanted.push_back(program.fields[f].name);
+  for (const auto& f : model->preprocessor.features()) have.push_back(f.column.name);
+  if (wanted != have) {
+    std::string extra, lacking;
+    for (const auto& h : have) {
+      if (std::find(wanted.begin(), wanted.end(), h) == wanted.end()) extra += (extra.empty() ? "" : ", ") + bt(h);
+    }
+    for (const auto& w : wanted) {
+      if (std::find(have.begin(), have.end(), w) == have.end()) lacking += (lacking.empty() ? "" : ", ") + bt(w);
+    }
+    std::string message = "the model's features differ from purpose " + bt(purpose.name) + "'s";
+    if (!extra.empty()) message += "; the model also reads " + extra;
+    if (!lacking.empty()) message += "; the model lacks " + lacking;
+    bag.add(dsl::DiagCode::E0308, where, message).help =
+        "retrain the model after changing the purpose's features";
+  }
+  if (purpose.model_sha256 && *purpose.model_sha256 != model_sha256) {
+    bag.add(dsl::DiagCode::E0309, where,
+            "the model file's sha256 is " + model_sha256.substr(0, 16) + "…, but the purpose pins " +
+                purpose.model_sha256->substr(0, 16) + "…")
+        .help = "use the approved model file, or have the new one approved and update the pin";
+  }
+  for (const dsl::Gate& gate : purpose.gates) {
+    const double value = metric(model->metrics, program, gate);
+    const std::string name = gate.metric + (gate.field != dsl::kNone ? " on " + program.fields[gate.field].name : "");
+    if (std::isnan(value)) {
+      bag.add(dsl::DiagCode::E0310, gate.span, "the model records no " + name + " to check this gate against")
+          .help = gate.field != dsl::kNone ? "retrain with `--by " + program.fields[gate.field].name + "`"
+                                           : "retrain the model with this skon";
+      continue;
+    }
+    const bool ok = gate.at_least ? value >= gate.bound : value <= gate.bound;
+    if (!ok) {
+      bag.add(dsl::DiagCode::E0310, gate.span,
+              "the model's " + name + " is " + number(value) + "; the purpose requires " +
+                  (gate.at_least ? ">= " : "<= ") + number(gate.bound))
+          .help = "the model may not be used for this purpose until it meets the gate (" +
+                  model->metrics.validation + ")";
+    }
+  }
+  // Direction constraints as the purpose states them now (the model may predate them).
+  for (const dsl::Direction& dir : purpose.directions) {
+    const std::string& field = program.fields[dir.field].name;
+    for (std::size_t j = 0; j < model->coefficients.size(); ++j) {
+      const auto& f = model->preprocessor.features()[model->preprocessor.column_feature()[j]];
+      if (f.column.name != field || f.column.type == models::ColumnType::Category ||
+          model->coefficients[j].name.ends_with(":missing")) {
+        continue;
+      }
+      const double v = model->coefficients[j].value;
+      if ((dir.raises && v < 0) || (!dir.raises && v > 0)) {
+        bag.add(dsl::DiagCode::E0311, dir.span,
+                "the model's coefficient for " + bt(field) + " is " + number(v) + ", but it may only " +
+                    (dir.raises ? "raise" : "lower") + " the risk")
+            .help = "retrain the model; training enforces the direction";
+      }
+    }
+  }
+  return bag.error_count() == errors_before;
+}
+
+}  // namespace skon::engine
