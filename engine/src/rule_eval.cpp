@@ -202,9 +202,9 @@ PurposeOutcome RuleEvaluator::evaluate(Index purpose_index, const std::vector<Va
     out.review_required = true;
     // Danish text, Danish decimal comma.
     const auto percent = [](double share) {
-      std::string s = format_number(std::round(share * 1000) / 10);
-      std::replace(s.begin(), s.end(), '.', ',');
-      return s + " %";
+      std::string text = format_number(std::round(share * 1000) / 10);
+      std::replace(text.begin(), text.end(), '.', ',');
+      return text + " %";
     };
     out.review_reasons.push_back("For få data til en vurdering: " + percent(out.completeness) +
                                  " kendt, kræver " + percent(purpose.completeness));
