@@ -90,6 +90,7 @@ int prepare_assessment(AssessInputs& in, Prepared& out) {
       std::fprintf(stderr, "skon: the pseudonymization key must be at least 16 bytes\n");
       return kExitUsage;
     }
+    out.hmac = std::make_unique<models::HmacSha256>(in.id_key);
   }
   out.assessor = std::make_unique<engine::Assessor>(*out.program, out.purpose, out.model.get());
   out.columns.push_back({in.id_column, models::ColumnType::Text, {}, {}, {}, "", ""});
@@ -97,9 +98,10 @@ int prepare_assessment(AssessInputs& in, Prepared& out) {
   return kExitOk;
 }
 
-bool pseudonymize(const AssessInputs& in, const std::string& raw, std::string& out) {
+bool pseudonymize(const Prepared& prep, const std::string& raw, std::string& out) {
   if (raw.empty()) return false;
-  out = in.reveal_ids ? raw : models::hmac_sha256_hex(in.id_key, raw);
+  if (prep.hmac) prep.hmac->hex_into(raw, out);
+  else out = raw;
   return true;
 }
 

@@ -14,6 +14,7 @@
 #include "skon/engine/assessor.hpp"
 #include "skon/engine/version.hpp"
 #include "skon/models/model.hpp"
+#include "skon/models/sha256.hpp"
 
 namespace skon::cli {
 
@@ -37,6 +38,7 @@ struct Prepared {
   std::string model_sha256;
   std::unique_ptr<engine::Assessor> assessor;
   std::vector<models::ColumnSpec> columns;  // id column first, then the assessor's input fields
+  std::unique_ptr<models::HmacSha256> hmac;  // null with --reveal-ids
 };
 
 void add_assess_inputs(CLI::App& sub, AssessInputs& in);
@@ -47,6 +49,6 @@ int prepare_assessment(AssessInputs& in, Prepared& out);
 
 // The id written to outputs: HMAC-SHA-256 of the raw id under the key (hex), or the raw id with
 // --reveal-ids. False for an empty id.
-bool pseudonymize(const AssessInputs& in, const std::string& raw, std::string& out);
+bool pseudonymize(const Prepared& prep, const std::string& raw, std::string& out);
 
 }  // namespace skon::cli

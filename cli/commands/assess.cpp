@@ -59,7 +59,7 @@ int run_assess(AssessOptions& opt) {
   std::vector<double> values(assessor.input_fields().size());
   while (reader.next(row)) {
     ++records;
-    if (!pseudonymize(opt.in, row.texts[0], a.id)) {
+    if (!pseudonymize(prep, row.texts[0], a.id)) {
       std::fprintf(stderr, "skon assess: row %zu (line %zu) has no id in column '%s'; nothing was written\n",
                    row.row, row.line, opt.in.id_column.c_str());
       return kExitInput;

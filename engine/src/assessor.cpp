@@ -29,13 +29,15 @@ Assessor::Assessor(const dsl::Program& program, Index purpose, const models::Log
         throw std::invalid_argument("model feature '" + f.column.name + "' is not read by the purpose");
       }
       model_slot_.push_back(static_cast<std::size_t>(it - input_fields_.begin()));
+      model_field_.push_back(fi);
     }
   }
 }
 
 void Assessor::assess(const std::vector<double>& values, Assessment& out) const {
   const dsl::PurposeInfo& p = program_.purposes[purpose_];
-  std::vector<Value> record(program_.fields.size());
+  std::vector<Value>& record = record_;
+  record.assign(program_.fields.size(), Value::missing());
   for (std::size_t i = 0; i < input_fields_.size(); ++i) {
     record[input_fields_[i]] = to_value(program_, input_fields_[i], values[i]);
   }
@@ -46,15 +48,13 @@ void Assessor::assess(const std::vector<double>& values, Assessment& out) const 
   out.disagreement.clear();
   out.baseline = out.log_odds = 0;
   if (model_ != nullptr) {
-    std::vector<double> raw(model_slot_.size());
-    for (std::size_t k = 0; k < model_slot_.size(); ++k) raw[k] = values[model_slot_[k]];
-    const models::Explanation e = model_->explain(raw.data());
+    raw_.resize(model_slot_.size());
+    for (std::size_t k = 0; k < model_slot_.size(); ++k) raw_[k] = values[model_slot_[k]];
+    models::Explanation& e = explanation_;
+    model_->explain_into(raw_.data(), e, design_);
     out.baseline = e.baseline;
     out.log_odds = e.log_odds;
-    for (std::size_t k : e.order) {
-      out.contributions.push_back({program_.find_field(model_->preprocessor.features()[k].column.name),
-                                   e.contributions[k]});
-    }
+    for (std::size_t k : e.order) out.contributions.push_back({model_field_[k], e.contributions[k]});
     options.probability = e.probability;
   }
   out.outcome = evaluator_.evaluate(purpose_, record, options);

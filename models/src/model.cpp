@@ -35,10 +35,16 @@ double LogisticModel::probability(const double* raw, double* design) const {
 }
 
 Explanation LogisticModel::explain(const double* raw) const {
-  std::vector<double> design(preprocessor.width());
+  Explanation e;
+  std::vector<double> design;
+  explain_into(raw, e, design);
+  return e;
+}
+
+void LogisticModel::explain_into(const double* raw, Explanation& e, std::vector<double>& design) const {
+  design.resize(preprocessor.width());
   preprocessor.transform(raw, design.data());
   const auto& owner = preprocessor.column_feature();
-  Explanation e;
   e.contributions.assign(preprocessor.features().size(), 0.0);
   e.baseline = intercept;
   double eta = intercept;
@@ -59,10 +65,11 @@ Explanation LogisticModel::explain(const double* raw) const {
   e.probability = calibration.apply(eta);
   e.order.resize(e.contributions.size());
   std::iota(e.order.begin(), e.order.end(), 0);
-  std::stable_sort(e.order.begin(), e.order.end(), [&](std::size_t a, std::size_t b) {
-    return std::abs(e.contributions[a]) > std::abs(e.contributions[b]);
+  // Largest first; equal sizes keep feature order (deterministic, no allocation as stable_sort).
+  std::sort(e.order.begin(), e.order.end(), [&](std::size_t a, std::size_t b) {
+    const double x = std::abs(e.contributions[a]), y = std::abs(e.contributions[b]);
+    return x != y ? x > y : a < b;
   });
-  return e;
 }
 
 std::vector<std::string> LogisticModel::direction_violations() const {

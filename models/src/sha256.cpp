@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <algorithm>
 #include <array>
 #include <fstream>
 #include <stdexcept>
@@ -66,6 +67,64 @@ std::string sha256_file_hex(const std::filesystem::path& path) {
     h.update(std::string_view(buffer.data(), static_cast<std::size_t>(in.gcount())));
   }
   return h.hex();
+}
+
+struct HmacSha256::State {
+  EVP_MD_CTX* inner = nullptr;  // after absorbing key ^ ipad
+  EVP_MD_CTX* outer = nullptr;  // after absorbing key ^ opad
+  EVP_MD_CTX* work = nullptr;
+};
+
+HmacSha256::HmacSha256(std::string_view key) : state_(std::make_unique<State>()) {
+  const EVP_MD* md = EVP_sha256();
+  std::array<unsigned char, 64> block{};
+  if (key.size() > block.size()) {
+    unsigned int n = 0;
+    EVP_Digest(key.data(), key.size(), block.data(), &n, md, nullptr);
+  } else {
+    std::copy(key.begin(), key.end(), block.begin());
+  }
+  std::array<unsigned char, 64> ipad{}, opad{};
+  for (std::size_t i = 0; i < block.size(); ++i) {
+    ipad[i] = block[i] ^ 0x36;
+    opad[i] = block[i] ^ 0x5c;
+  }
+  state_->inner = EVP_MD_CTX_new();
+  state_->outer = EVP_MD_CTX_new();
+  state_->work = EVP_MD_CTX_new();
+  if (state_->inner == nullptr || state_->outer == nullptr || state_->work == nullptr ||
+      EVP_DigestInit_ex(state_->inner, md, nullptr) != 1 ||
+      EVP_DigestUpdate(state_->inner, ipad.data(), ipad.size()) != 1 ||
+      EVP_DigestInit_ex(state_->outer, md, nullptr) != 1 ||
+      EVP_DigestUpdate(state_->outer, opad.data(), opad.size()) != 1) {
+    throw std::runtime_error("cannot initialise HMAC-SHA-256");
+  }
+}
+
+HmacSha256::~HmacSha256() {
+  EVP_MD_CTX_free(state_->inner);
+  EVP_MD_CTX_free(state_->outer);
+  EVP_MD_CTX_free(state_->work);
+}
+
+void HmacSha256::hex_into(std::string_view message, std::string& out) const {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int n = 0;
+  if (EVP_MD_CTX_copy_ex(state_->work, state_->inner) != 1 ||
+      EVP_DigestUpdate(state_->work, message.data(), message.size()) != 1 ||
+      EVP_DigestFinal_ex(state_->work, digest.data(), &n) != 1 ||
+      EVP_MD_CTX_copy_ex(state_->work, state_->outer) != 1 ||
+      EVP_DigestUpdate(state_->work, digest.data(), n) != 1 ||
+      EVP_DigestFinal_ex(state_->work, digest.data(), &n) != 1) {
+    throw std::runtime_error("HMAC-SHA-256 failed");
+  }
+  out = to_hex(digest.data(), n);
+}
+
+std::string HmacSha256::hex(std::string_view message) const {
+  std::string out;
+  hex_into(message, out);
+  return out;
 }
 
 std::string hmac_sha256_hex(std::string_view key, std::string_view message) {

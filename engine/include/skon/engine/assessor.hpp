@@ -55,6 +55,12 @@ class Assessor {
   RuleEvaluator evaluator_;
   std::vector<Index> input_fields_;
   std::vector<std::size_t> model_slot_;  // model feature -> position in input values
+  std::vector<Index> model_field_;       // model feature -> program field
+  // Per-call scratch, reused so a cohort does not allocate per record. Not thread-safe: one
+  // Assessor per thread.
+  mutable std::vector<Value> record_;
+  mutable std::vector<double> raw_, design_;
+  mutable models::Explanation explanation_;
 };
 
 // Converts a raw numeric value of `field` to the evaluator's Value.

@@ -110,6 +110,8 @@ class LogisticModel {
   // Contributions per feature: coefficient x (value - reference), summed over the feature's
   // design columns; baseline + contributions == log-odds to rounding (checked to 1e-9 in tests).
   Explanation explain(const double* raw) const;
+  // The same into `out`, reusing its storage and `design` (scratch of width()): for cohorts.
+  void explain_into(const double* raw, Explanation& out, std::vector<double>& design) const;
 
   // Whether every coefficient obeys `directions` (a raising feature has no negative coefficient
   // on its numeric column); lists the violations.

@@ -16,6 +16,24 @@ std::string sha256_file_hex(const std::filesystem::path& path);
 // HMAC-SHA-256 of `message` under `key`, lowercase hex (pseudonymous ids).
 std::string hmac_sha256_hex(std::string_view key, std::string_view message);
 
+// HMAC-SHA-256 under one key for many messages: the key's inner and outer states are computed
+// once, so each message costs two short hashes (pseudonymizing a million ids stays cheap).
+class HmacSha256 {
+ public:
+  explicit HmacSha256(std::string_view key);
+  ~HmacSha256();
+  HmacSha256(const HmacSha256&) = delete;
+  HmacSha256& operator=(const HmacSha256&) = delete;
+
+  // Lowercase hex of HMAC-SHA-256(key, message); equal to hmac_sha256_hex(key, message).
+  std::string hex(std::string_view message) const;
+  void hex_into(std::string_view message, std::string& out) const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
 // Incremental SHA-256, for hashing data while it streams past.
 class Sha256 {
  public:
