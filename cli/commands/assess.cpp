@@ -11,11 +11,13 @@
 #include <memory>
 #include <filesystem>
 #include <sstream>
+#include <thread>
 
 #include "assess_setup.hpp"
 #include "command.hpp"
 #include "exit_codes.hpp"
 #include "skon/engine/assessment_writer.hpp"
+#include "skon/engine/ordered_pool.hpp"
 #include "skon/models/atomic_file.hpp"
 #include "skon/models/sha256.hpp"
 
@@ -29,57 +31,90 @@ struct AssessOptions {
   std::size_t top = 5;
 };
 
+// A batch of input rows and, once assessed, their output text and counts.
+struct Batch {
+  std::vector<std::string> ids;
+  std::vector<double> values;  // row-major: ids.size() x fields
+  std::string text;
+  std::size_t insufficient = 0, review = 0;
+};
+
 int run_assess(AssessOptions& opt) {
   Prepared prep;
   if (const int rc = prepare_assessment(opt.in, prep); rc != kExitOk) return rc;
-  const engine::Assessor& assessor = *prep.assessor;
 
-  std::vector<models::ColumnSpec> cols = prep.columns;
   models::ReadOptions read = opt.in.data_options.to_read_options(opt.output + ".rejects.csv");
-  models::CohortReader reader(opt.in.data, cols, read);
+  models::CohortReader reader(opt.in.data, prep.columns, read);
 
   engine::Provenance provenance;
   provenance.rules_sha256 = engine::rules_sha256(*prep.program);
   provenance.model_sha256 = prep.model_sha256;
   provenance.input_sha256 = models::sha256_file_hex(opt.in.data);
   provenance.skon_version = std::string(engine::version());
-  const engine::AssessmentWriter writer(assessor, provenance, opt.top);
+
+  // One assessor and writer per worker: their scratch space is not shared.
+  const std::size_t workers = std::max(1u, std::min(2u, std::thread::hardware_concurrency()));
+  std::vector<std::unique_ptr<engine::Assessor>> assessors;
+  std::vector<std::unique_ptr<engine::AssessmentWriter>> writers;
+  for (std::size_t w = 0; w < workers; ++w) {
+    assessors.push_back(std::make_unique<engine::Assessor>(*prep.program, prep.purpose, prep.model.get()));
+    writers.push_back(std::make_unique<engine::AssessmentWriter>(*assessors.back(), provenance, opt.top));
+  }
+  const std::size_t width = assessors[0]->input_fields().size();
+  const bool csv = opt.format == "csv";
 
   models::AtomicFile out(opt.output);
-  std::string buffer;
-  buffer.reserve(1 << 21);
-  if (opt.format == "csv") buffer += writer.csv_header();
+  if (csv) out.write(writers[0]->csv_header());
   const bool progress = ::isatty(2) && spdlog::get_level() <= spdlog::level::info;
   const auto size = std::max<std::uintmax_t>(1, std::filesystem::file_size(opt.in.data));
+  std::size_t records = 0, insufficient = 0, review = 0;
+
+  engine::OrderedPool<Batch> pool(
+      workers, 4 * workers,
+      [&](std::size_t w, Batch& b) {
+        engine::Assessment a;
+        std::vector<double> values(width);
+        b.text.reserve(b.ids.size() * 1024);
+        for (std::size_t i = 0; i < b.ids.size(); ++i) {
+          std::copy_n(b.values.begin() + static_cast<std::ptrdiff_t>(i * width), width, values.begin());
+          a.id = std::move(b.ids[i]);
+          assessors[w]->assess(values, a);
+          b.insufficient += a.outcome.insufficient_data ? 1 : 0;
+          b.review += a.outcome.review_required ? 1 : 0;
+          if (csv) writers[w]->csv(a, b.text);
+          else writers[w]->jsonl(a, b.text);
+        }
+      },
+      [&](Batch& b) {
+        out.write(b.text);
+        records += b.ids.size();
+        insufficient += b.insufficient;
+        review += b.review;
+        if (progress) {
+          std::fprintf(stderr, "\rskon assess: %zu records, %3.0f %%", records,
+                       100.0 * static_cast<double>(reader.bytes_read()) / static_cast<double>(size));
+        }
+      });
 
   const auto t0 = std::chrono::steady_clock::now();
-  std::size_t records = 0, insufficient = 0, review = 0;
+  constexpr std::size_t kBatch = 2048;
   models::Row row;
-  engine::Assessment a;
-  std::vector<double> values(assessor.input_fields().size());
+  Batch batch;
   while (reader.next(row)) {
-    ++records;
-    if (!pseudonymize(prep, row.texts[0], a.id)) {
+    batch.ids.emplace_back();
+    if (!pseudonymize(prep, row.texts[0], batch.ids.back())) {
       std::fprintf(stderr, "skon assess: row %zu (line %zu) has no id in column '%s'; nothing was written\n",
                    row.row, row.line, opt.in.id_column.c_str());
       return kExitInput;
     }
-    std::copy(row.values.begin() + 1, row.values.end(), values.begin());
-    assessor.assess(values, a);
-    insufficient += a.outcome.insufficient_data ? 1 : 0;
-    review += a.outcome.review_required ? 1 : 0;
-    if (opt.format == "csv") writer.csv(a, buffer);
-    else writer.jsonl(a, buffer);
-    if (buffer.size() >= (1 << 20)) {
-      out.write(buffer);
-      buffer.clear();
-    }
-    if (progress && records % 65536 == 0) {
-      std::fprintf(stderr, "\rskon assess: %zu records, %3.0f %%", records,
-                   100.0 * static_cast<double>(reader.bytes_read()) / static_cast<double>(size));
+    batch.values.insert(batch.values.end(), row.values.begin() + 1, row.values.end());
+    if (batch.ids.size() == kBatch) {
+      pool.submit(std::move(batch));
+      batch = Batch{};
     }
   }
-  out.write(buffer);
+  if (!batch.ids.empty()) pool.submit(std::move(batch));
+  pool.finish();
   out.commit();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (progress) std::fprintf(stderr, "\r%60s\r", "");
