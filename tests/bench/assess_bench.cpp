@@ -13,10 +13,6 @@
 // The rules are tests/bench/assess_rules.skon, a stand-in of the dropout rule set's size until
 // rules/ exists; the cohort is synthetic_cohort.hpp's.
 
-#include <fcntl.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cmath>
@@ -30,6 +26,7 @@
 #include "skon/engine/assessor.hpp"
 #include "skon/engine/columns.hpp"
 #include "skon/models/cohort_reader.hpp"
+#include "bench_util.hpp"
 #include "synthetic_cohort.hpp"
 
 using namespace skon;
@@ -39,28 +36,6 @@ namespace {
 
 double since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
-
-// Runs argv; returns wall seconds and peak RSS (MiB) of the child. Call while this process is
-// small: a forked child's RSS counts the parent's pages until exec.
-std::pair<double, double> run_child(const std::vector<std::string>& argv) {
-  const auto t0 = std::chrono::steady_clock::now();
-  const pid_t pid = fork();
-  if (pid == 0) {
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    const int devnull = open("/dev/null", O_WRONLY);
-    dup2(devnull, 1);
-    dup2(devnull, 2);
-    execvp(args[0], args.data());
-    _exit(127);
-  }
-  int status = 0;
-  struct rusage usage {};
-  wait4(pid, &status, 0, &usage);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return {-1, -1};
-  return {since(t0), static_cast<double>(usage.ru_maxrss) / 1024.0};
 }
 
 std::string run_capture(const std::string& command) {
@@ -115,7 +90,7 @@ int main(int argc, char** argv) {
   bench::write_cohort(csv_small, rows / 10);
   setenv("SKON_ID_KEY", "benchmark key, not a secret", 1);
   setenv("SOURCE_DATE_EPOCH", "1790000000", 1);
-  if (run_child({skon, "train", "--rules", rules, "--purpose", "p", "--data", csv_small, "-o", model}).first < 0) {
+  if (bench::run_child({skon, "train", "--rules", rules, "--purpose", "p", "--data", csv_small, "-o", model}).first < 0) {
     std::fprintf(stderr, "training the benchmark model failed\n");
     return 1;
   }
@@ -123,11 +98,11 @@ int main(int argc, char** argv) {
               static_cast<double>(fs::file_size(csv)) / 1e6, rules.c_str());
 
   // End to end first, while this process is small.
-  const auto [e2e_s, peak_big] = run_child({skon, "-q", "assess", "--rules", rules, "--purpose", "p", "--model", model,
+  const auto [e2e_s, peak_big] = bench::run_child({skon, "-q", "assess", "--rules", rules, "--purpose", "p", "--model", model,
                                             "--data", csv, "-o", (dir / "a.jsonl").string()});
   const double out_mb = fs::exists(dir / "a.jsonl") ? static_cast<double>(fs::file_size(dir / "a.jsonl")) / 1e6 : 0;
   fs::remove(dir / "a.jsonl");
-  const auto [small_s, peak_small] = run_child({skon, "-q", "assess", "--rules", rules, "--purpose", "p", "--model",
+  const auto [small_s, peak_small] = bench::run_child({skon, "-q", "assess", "--rules", rules, "--purpose", "p", "--model",
                                                 model, "--data", csv_small, "-o", (dir / "b.jsonl").string()});
   fs::remove(dir / "b.jsonl");
 

@@ -31,6 +31,7 @@
 #include "skon/models/logistic.hpp"
 #include "skon/models/metrics.hpp"
 #include "skon/models/preprocess.hpp"
+#include "bench_util.hpp"
 #include "synthetic_cohort.hpp"
 
 using namespace skon::models;
@@ -45,25 +46,6 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 std::vector<ColumnSpec> feature_specs() { return skon::bench::cohort_features(); }
 
 void generate(const std::string& path, std::size_t rows) { skon::bench::write_cohort(path, rows); }
-
-// Peak RSS (MiB) of a child process running argv.
-double child_peak_mib(const std::vector<std::string>& argv) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    const int devnull = open("/dev/null", O_WRONLY);
-    dup2(devnull, 1);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  int status = 0;
-  struct rusage usage {};
-  wait4(pid, &status, 0, &usage);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return -1;
-  return static_cast<double>(usage.ru_maxrss) / 1024.0;
-}
 
 }  // namespace
 
@@ -105,8 +87,8 @@ int main(int argc, char** argv) {
   // Measured first, while this process is small: a forked child's peak RSS counts the parent's
   // pages until exec.
   const double matrix_mib = static_cast<double>(rows) * 28.0 * 8 / (1 << 20);  // 28 design columns
-  const double peak = child_peak_mib({skon, "train", "--rules", rules, "--purpose", "p", "--data", csv,
-                                      "-o", (dir / "m.json").string()});
+  const double peak = skon::bench::run_child({skon, "train", "--rules", rules, "--purpose", "p", "--data", csv,
+                                      "-o", (dir / "m.json").string()}).second;
   const double peak_ratio = peak / matrix_mib;
   std::printf("skon  train peak RSS    %7.1f MiB  = %.2fx the feature matrix (%.1f MiB)  (target <= 2x: %s)\n\n",
               peak, peak_ratio, matrix_mib, peak > 0 && peak <= 2 * matrix_mib ? "met" : "NOT met");
