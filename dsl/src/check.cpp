@@ -361,6 +361,14 @@ void Checker::check_lets() {
     LetInfo& let = p_.lets[li];
     ExprFacts& facts = let_facts_[li];
     const Ty t = check_expr(*const_cast<ast::Expr*>(let.value), facts, li);
+    // Derived values describe the record, computed before any rule: they cannot depend on where
+    // in the rules they are first used.
+    if (facts.uses_aggregates) {
+      bag_.add(DiagCode::E0114, let.value->span,
+               "derived value " + backticked(let.name) +
+                   " reads the assessment's state (level, count(flags) or sum(points))")
+          .help = "use the state in the rule's `when` instead; derived values describe the record";
+    }
     let.type = t.type;
     let.category_field = t.category_field;
     std::set<Index> reads;

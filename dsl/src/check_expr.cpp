@@ -175,6 +175,7 @@ Ty Checker::check_expr(ast::Expr& e, ExprFacts& facts, Index let_limit) {
           }
           if (k.name == "level") {
             k.resolved = {ast::Resolution::Kind::CurrentLevel, 0};
+            facts.uses_aggregates = true;
             return Ty{ValueType::Level};
           }
           Diagnostic& d = error(DiagCode::E0104, e.span, "unknown name " + backticked(k.name));

@@ -21,7 +21,7 @@ struct Reference {
 struct ExprFacts {
   std::vector<Reference> references;
   std::set<Index> presence_checked;  // fields tested with missing()/known()
-  bool uses_aggregates = false;      // count(flags) / sum(points)
+  bool uses_aggregates = false;      // count(flags) / sum(points) / level: the assessment's state
 };
 
 struct Ty {
