@@ -60,7 +60,6 @@ int run_assess(AssessOptions& opt) {
     assessors.push_back(std::make_unique<engine::Assessor>(*prep.program, prep.purpose, prep.model.get()));
     writers.push_back(std::make_unique<engine::AssessmentWriter>(*assessors.back(), provenance, opt.top));
   }
-  const std::size_t width = assessors[0]->input_fields().size();
   const bool csv = opt.format == "csv";
 
   models::AtomicFile out(opt.output);
@@ -72,13 +71,11 @@ int run_assess(AssessOptions& opt) {
   engine::OrderedPool<Batch> pool(
       workers, 4 * workers,
       [&](std::size_t w, Batch& b) {
-        engine::Assessment a;
-        std::vector<double> values(width);
+        std::vector<engine::Assessment> assessed(b.ids.size());
+        for (std::size_t i = 0; i < b.ids.size(); ++i) assessed[i].id = std::move(b.ids[i]);
+        assessors[w]->assess_batch(b.values.data(), b.ids.size(), assessed);
         b.text.reserve(b.ids.size() * 1024);
-        for (std::size_t i = 0; i < b.ids.size(); ++i) {
-          std::copy_n(b.values.begin() + static_cast<std::ptrdiff_t>(i * width), width, values.begin());
-          a.id = std::move(b.ids[i]);
-          assessors[w]->assess(values, a);
+        for (const engine::Assessment& a : assessed) {
           b.insufficient += a.outcome.insufficient_data ? 1 : 0;
           b.review += a.outcome.review_required ? 1 : 0;
           if (csv) writers[w]->csv(a, b.text);

@@ -18,9 +18,11 @@ Value to_value(const dsl::Program& program, Index field, double raw) {
 }
 
 Assessor::Assessor(const dsl::Program& program, Index purpose, const models::LogisticModel* model)
-    : program_(program), purpose_(purpose), model_(model), evaluator_(program) {
-  const dsl::PurposeInfo& p = program.purposes.at(purpose);
-  input_fields_ = p.fields_read;  // sorted; includes the features
+    : program_(program),
+      purpose_(purpose),
+      model_(model),
+      input_fields_(program.purposes.at(purpose).fields_read),  // sorted; includes the features
+      plan_(program, purpose, input_fields_) {
   if (model_ != nullptr) {
     for (const auto& f : model_->preprocessor.features()) {
       const Index fi = program.find_field(f.column.name);
@@ -35,45 +37,71 @@ Assessor::Assessor(const dsl::Program& program, Index purpose, const models::Log
 }
 
 void Assessor::assess(const std::vector<double>& values, Assessment& out) const {
+  std::vector<Assessment> one(1);
+  one[0].id = std::move(out.id);
+  assess_batch(values.data(), 1, one);
+  out = std::move(one[0]);
+}
+
+void Assessor::assess_batch(const double* values, std::size_t n, std::vector<Assessment>& out) const {
   const dsl::PurposeInfo& p = program_.purposes[purpose_];
-  std::vector<Value>& record = record_;
-  record.assign(program_.fields.size(), Value::missing());
-  for (std::size_t i = 0; i < input_fields_.size(); ++i) {
-    record[input_fields_[i]] = to_value(program_, input_fields_[i], values[i]);
-  }
-  RuleEvaluator::Options options;
-  out.probability.reset();
-  out.contributions.clear();
-  out.model_level = dsl::kNone;
-  out.disagreement.clear();
-  out.baseline = out.log_odds = 0;
-  if (model_ != nullptr) {
-    raw_.resize(model_slot_.size());
-    for (std::size_t k = 0; k < model_slot_.size(); ++k) raw_[k] = values[model_slot_[k]];
-    models::Explanation& e = explanation_;
-    model_->explain_into(raw_.data(), e, design_);
-    out.baseline = e.baseline;
-    out.log_odds = e.log_odds;
-    for (std::size_t k : e.order) out.contributions.push_back({model_field_[k], e.contributions[k]});
-    options.probability = e.probability;
-  }
-  out.outcome = evaluator_.evaluate(purpose_, record, options);
-  if (out.outcome.insufficient_data) {
-    out.contributions.clear();  // never a made-up score, nor its parts
-    return;
-  }
-  out.probability = options.probability;
-  if (!out.outcome.trace.empty() && out.outcome.trace.front().rule == dsl::kNone) {
-    out.model_level = out.outcome.trace.front().to;
-  }
-  if (out.model_level != dsl::kNone && !p.bands.empty()) {
-    const Index lowest = p.bands.front().level, highest = p.bands.back().level;
-    if (out.model_level == lowest && out.outcome.level > lowest) {
-      out.disagreement = "rules_above_model";
-    } else if (out.model_level == highest && out.outcome.flags.empty() &&
-               std::none_of(out.outcome.trace.begin(), out.outcome.trace.end(),
-                            [](const LevelStep& s) { return s.rule != dsl::kNone; })) {
-      out.disagreement = "model_unexplained";
+  const std::size_t width = input_fields_.size();
+  if (out.size() < n) out.resize(n);
+  for (std::size_t start = 0; start < n; start += BatchPlan::kBatch) {
+    const std::size_t m = std::min(BatchPlan::kBatch, n - start);
+    const double* rows = values + start * width;
+    // Columns for the plan, and the model's probability and explanation per record.
+    columns_.resize(width);
+    for (std::size_t c = 0; c < width; ++c) {
+      columns_[c].resize(m);
+      for (std::size_t i = 0; i < m; ++i) columns_[c][i] = rows[i * width + c];
+    }
+    probability_.assign(m, std::nan(""));
+    for (std::size_t i = 0; i < m; ++i) {
+      Assessment& a = out[start + i];
+      a.probability.reset();
+      a.contributions.clear();
+      a.model_level = dsl::kNone;
+      a.disagreement.clear();
+      a.baseline = a.log_odds = 0;
+      if (model_ == nullptr) continue;
+      raw_.resize(model_slot_.size());
+      for (std::size_t k = 0; k < model_slot_.size(); ++k) raw_[k] = rows[i * width + model_slot_[k]];
+      models::Explanation& e = explanation_;
+      model_->explain_into(raw_.data(), e, design_);
+      a.baseline = e.baseline;
+      a.log_odds = e.log_odds;
+      for (std::size_t k : e.order) a.contributions.push_back({model_field_[k], e.contributions[k]});
+      probability_[i] = e.probability;
+    }
+    std::vector<const double*> pointers(width);
+    for (std::size_t c = 0; c < width; ++c) pointers[c] = columns_[c].data();
+    plan_.run(pointers.data(), probability_.data(), m, state_);
+
+    for (std::size_t i = 0; i < m; ++i) {
+      Assessment& a = out[start + i];
+      const double* raw = rows + i * width;
+      record_.assign(program_.fields.size(), Value::missing());
+      for (std::size_t c = 0; c < width; ++c) record_[input_fields_[c]] = to_value(program_, input_fields_[c], raw[c]);
+      plan_.replay(state_, i, raw, record_, probability_[i], a.outcome);
+      if (a.outcome.insufficient_data) {
+        a.contributions.clear();  // never a made-up score, nor its parts
+        continue;
+      }
+      if (!std::isnan(probability_[i])) a.probability = probability_[i];
+      if (!a.outcome.trace.empty() && a.outcome.trace.front().rule == dsl::kNone) {
+        a.model_level = a.outcome.trace.front().to;
+      }
+      if (a.model_level != dsl::kNone && !p.bands.empty()) {
+        const Index lowest = p.bands.front().level, highest = p.bands.back().level;
+        if (a.model_level == lowest && a.outcome.level > lowest) {
+          a.disagreement = "rules_above_model";
+        } else if (a.model_level == highest && a.outcome.flags.empty() &&
+                   std::none_of(a.outcome.trace.begin(), a.outcome.trace.end(),
+                                [](const LevelStep& s) { return s.rule != dsl::kNone; })) {
+          a.disagreement = "model_unexplained";
+        }
+      }
     }
   }
 }

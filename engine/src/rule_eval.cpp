@@ -182,6 +182,22 @@ std::string RuleEvaluator::interpolate(const std::string& text, Scratch& s) cons
   return out;
 }
 
+std::string RuleEvaluator::insufficient_reason(double completeness, double minimum) {
+  // Danish text, Danish decimal comma.
+  const auto percent = [](double share) {
+    std::string text = format_number(std::round(share * 1000) / 10);
+    std::replace(text.begin(), text.end(), '.', ',');
+    return text + " %";
+  };
+  return "For få data til en vurdering: " + percent(completeness) + " kendt, kræver " + percent(minimum);
+}
+
+std::string RuleEvaluator::flag_text(Index rule, const std::vector<Value>& record) const {
+  Scratch s{record, std::vector<Value>(program_.lets.size()),
+            std::vector<bool>(program_.lets.size(), false)};
+  return interpolate(program_.rules[rule].flag->text->value, s);
+}
+
 PurposeOutcome RuleEvaluator::evaluate(Index purpose_index, const std::vector<Value>& record,
                                        const Options& options) const {
   const dsl::PurposeInfo& purpose = program_.purposes[purpose_index];
@@ -200,14 +216,7 @@ PurposeOutcome RuleEvaluator::evaluate(Index purpose_index, const std::vector<Va
   if (options.check_completeness && out.completeness + 1e-12 < purpose.completeness) {
     out.insufficient_data = true;
     out.review_required = true;
-    // Danish text, Danish decimal comma.
-    const auto percent = [](double share) {
-      std::string text = format_number(std::round(share * 1000) / 10);
-      std::replace(text.begin(), text.end(), '.', ',');
-      return text + " %";
-    };
-    out.review_reasons.push_back("For få data til en vurdering: " + percent(out.completeness) +
-                                 " kendt, kræver " + percent(purpose.completeness));
+    out.review_reasons.push_back(insufficient_reason(out.completeness, purpose.completeness));
     return out;
   }
 

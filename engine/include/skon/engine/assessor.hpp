@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "skon/dsl/program.hpp"
+#include "skon/engine/batch_plan.hpp"
 #include "skon/engine/rule_eval.hpp"
 #include "skon/models/model.hpp"
 
@@ -44,6 +45,10 @@ class Assessor {
   // input_fields()[i].
   void assess(const std::vector<double>& values, Assessment& out) const;
 
+  // Assesses `n` records at once (row-major, n x input_fields().size() values) into out[0..n):
+  // the rules run as a compiled batch (BatchPlan), the same outcome as one by one.
+  void assess_batch(const double* values, std::size_t n, std::vector<Assessment>& out) const;
+
   const dsl::Program& program() const { return program_; }
   Index purpose() const { return purpose_; }
   const models::LogisticModel* model() const { return model_; }
@@ -52,14 +57,16 @@ class Assessor {
   const dsl::Program& program_;
   Index purpose_;
   const models::LogisticModel* model_;
-  RuleEvaluator evaluator_;
   std::vector<Index> input_fields_;
+  BatchPlan plan_;
   std::vector<std::size_t> model_slot_;  // model feature -> position in input values
   std::vector<Index> model_field_;       // model feature -> program field
   // Per-call scratch, reused so a cohort does not allocate per record. Not thread-safe: one
   // Assessor per thread.
   mutable std::vector<Value> record_;
-  mutable std::vector<double> raw_, design_;
+  mutable std::vector<double> raw_, design_, probability_;
+  mutable std::vector<std::vector<double>> columns_;
+  mutable BatchPlan::State state_;
   mutable models::Explanation explanation_;
 };
 

@@ -65,6 +65,12 @@ class RuleEvaluator {
   PurposeOutcome evaluate(Index purpose, const std::vector<Value>& record,
                           const Options& options) const;
 
+  // The review reason for a record below the completeness minimum (Danish, decimal comma).
+  static std::string insufficient_reason(double completeness, double minimum);
+
+  // The flag text of `rule` for `record`, with its {field} values filled in.
+  std::string flag_text(Index rule, const std::vector<Value>& record) const;
+
  private:
   struct Scratch;
   Value eval(const dsl::ast::Expr& e, Scratch& s) const;

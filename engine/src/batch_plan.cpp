@@ -1,0 +1,337 @@
+#include "skon/engine/batch_plan.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+namespace skon::engine {
+
+namespace ast = dsl::ast;
+
+namespace {
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+}
+
+BatchPlan::BatchPlan(const dsl::Program& program, Index purpose, std::vector<Index> input_fields)
+    : program_(program), purpose_(purpose), input_fields_(std::move(input_fields)), evaluator_(program) {
+  slot_of_field_.assign(program.fields.size(), -1);
+  for (std::size_t i = 0; i < input_fields_.size(); ++i) slot_of_field_[input_fields_[i]] = static_cast<int>(i);
+  // Lets get permanent registers; each rule and trigger then reuses the temporaries above them.
+  std::uint16_t next = 0;
+  let_register_.assign(program.lets.size(), 0);
+  for (Index li = 0; li < program.lets.size(); ++li) {
+    Code code;
+    let_register_[li] = compile(*program.lets[li].value, code, next);
+    code.result = let_register_[li];
+    lets_.push_back(std::move(code));
+  }
+  const std::uint16_t first_temporary = next;
+  std::uint16_t most = next;
+  const dsl::PurposeInfo& p = program.purposes[purpose];
+  for (Index ri : p.rules) {
+    Code code;
+    next = first_temporary;
+    const dsl::RuleInfo& rule = program.rules[ri];
+    if (rule.condition != nullptr) {
+      code.result = compile(*rule.condition, code, next);
+    } else {
+      code.instrs.push_back({Op::Const, next, 0, 0, 0, 0.0, 0});  // no condition: never fires
+      code.result = next++;
+    }
+    most = std::max(most, next);
+    rules_.push_back(std::move(code));
+  }
+  for (const auto& trigger : p.reviews) {
+    Code code;
+    next = first_temporary;
+    code.result = compile(*trigger.condition, code, next);
+    most = std::max(most, next);
+    triggers_.push_back(std::move(code));
+  }
+  registers_ = most;
+}
+
+std::uint16_t BatchPlan::compile(const ast::Expr& e, Code& code, std::uint16_t& next) const {
+  const auto emit = [&](Instr in) {
+    in.dst = next++;
+    code.instrs.push_back(in);
+    return in.dst;
+  };
+  return std::visit(
+      [&](const auto& k) -> std::uint16_t {
+        using K = std::decay_t<decltype(k)>;
+        if constexpr (std::is_same_v<K, ast::NumberLit>) {
+          return emit({Op::Const, 0, 0, 0, 0, k.value, 0});
+        } else if constexpr (std::is_same_v<K, ast::BoolLit>) {
+          return emit({Op::Const, 0, 0, 0, 0, k.value ? 1.0 : 0.0, 0});
+        } else if constexpr (std::is_same_v<K, ast::StringLit>) {
+          return emit({Op::Const, 0, 0, 0, 0, kNaN, 0});
+        } else if constexpr (std::is_same_v<K, ast::DateLit>) {
+          return emit({Op::Const, 0, 0, 0, 0, static_cast<double>(k.date.days), 0});
+        } else if constexpr (std::is_same_v<K, ast::NameRef>) {
+          switch (k.resolved.kind) {
+            case ast::Resolution::Kind::Field: {
+              const int slot = slot_of_field_[k.resolved.index];
+              if (slot < 0) return emit({Op::Const, 0, 0, 0, 0, kNaN, 0});
+              return emit({Op::Field, 0, static_cast<std::uint16_t>(slot), 0, 0, 0.0, 0});
+            }
+            case ast::Resolution::Kind::Let: return let_register_[k.resolved.index];
+            case ast::Resolution::Kind::CategoryValue:
+            case ast::Resolution::Kind::Level:
+              return emit({Op::Const, 0, 0, 0, 0, static_cast<double>(k.resolved.index), 0});
+            case ast::Resolution::Kind::CurrentLevel: return emit({Op::Level, 0, 0, 0, 0, 0.0, 0});
+            case ast::Resolution::Kind::Unresolved: return emit({Op::Const, 0, 0, 0, 0, kNaN, 0});
+          }
+          return emit({Op::Const, 0, 0, 0, 0, kNaN, 0});
+        } else if constexpr (std::is_same_v<K, ast::Call>) {
+          const std::string& fn = k.callee.name;
+          if (fn == "count") return emit({Op::Flags, 0, 0, 0, 0, 0.0, 0});
+          if (fn == "sum") return emit({Op::Points, 0, 0, 0, 0, 0.0, 0});
+          const std::uint16_t a = compile(*k.args[0], code, next);
+          return emit({fn == "missing" ? Op::Missing : Op::Known, 0, a, 0, 0, 0.0, 0});
+        } else if constexpr (std::is_same_v<K, ast::Unary>) {
+          const std::uint16_t a = compile(*k.operand, code, next);
+          return emit({k.op == ast::UnaryOp::Not ? Op::Not : Op::Neg, 0, a, 0, 0, 0.0, 0});
+        } else if constexpr (std::is_same_v<K, ast::Binary>) {
+          const std::uint16_t a = compile(*k.lhs, code, next);
+          const std::uint16_t b = compile(*k.rhs, code, next);
+          Op op = Op::And;
+          switch (k.op) {
+            case ast::BinaryOp::Or: op = Op::Or; break;
+            case ast::BinaryOp::And: op = Op::And; break;
+            case ast::BinaryOp::Eq: op = Op::Eq; break;
+            case ast::BinaryOp::Ne: op = Op::Ne; break;
+            case ast::BinaryOp::Lt: op = Op::Lt; break;
+            case ast::BinaryOp::Le: op = Op::Le; break;
+            case ast::BinaryOp::Gt: op = Op::Gt; break;
+            case ast::BinaryOp::Ge: op = Op::Ge; break;
+            case ast::BinaryOp::Add: op = Op::Add; break;
+            case ast::BinaryOp::Sub: op = Op::Sub; break;
+            case ast::BinaryOp::Mul: op = Op::Mul; break;
+            case ast::BinaryOp::Div: op = Op::Div; break;
+          }
+          return emit({op, 0, a, b, 0, 0.0, 0});
+        } else if constexpr (std::is_same_v<K, ast::InSet>) {
+          const std::uint16_t a = compile(*k.subject, code, next);
+          std::uint64_t mask = 0;
+          for (Index m : k.resolved) {
+            if (m >= 64) throw std::invalid_argument("sets over more than 64 values are not supported");
+            mask |= std::uint64_t{1} << m;
+          }
+          return emit({k.negated ? Op::NotInSet : Op::InSet, 0, a, 0, 0, 0.0, mask});
+        } else {  // InRange
+          const std::uint16_t a = compile(*k.subject, code, next);
+          const std::uint16_t lo = compile(*k.low, code, next);
+          const std::uint16_t hi = compile(*k.high, code, next);
+          return emit({k.negated ? Op::NotInRange : Op::InRange, 0, a, lo, hi, 0.0, 0});
+        }
+      },
+      e.kind);
+}
+
+void BatchPlan::execute(const Code& code, const double* const* columns, State& s) const {
+  const std::size_t n = s.n;
+  double* regs = s.registers.data();
+  const auto reg = [&](std::uint16_t r) { return regs + static_cast<std::size_t>(r) * kBatch; };
+  for (const Instr& in : code.instrs) {
+    double* d = reg(in.dst);
+    const double* a = reg(in.a);
+    const double* b = reg(in.b);
+    switch (in.op) {
+      case Op::Field: std::copy_n(columns[in.a], n, d); break;
+      case Op::Const: std::fill_n(d, n, in.k); break;
+      case Op::Flags: std::copy_n(s.flags.data(), n, d); break;
+      case Op::Points: std::copy_n(s.points.data(), n, d); break;
+      case Op::Level: std::copy_n(s.level.data(), n, d); break;
+      case Op::Neg:
+        for (std::size_t i = 0; i < n; ++i) d[i] = -a[i];
+        break;
+      case Op::Not:
+        for (std::size_t i = 0; i < n; ++i) d[i] = std::isnan(a[i]) ? kNaN : (a[i] == 0 ? 1.0 : 0.0);
+        break;
+      case Op::Add:
+        for (std::size_t i = 0; i < n; ++i) d[i] = a[i] + b[i];
+        break;
+      case Op::Sub:
+        for (std::size_t i = 0; i < n; ++i) d[i] = a[i] - b[i];
+        break;
+      case Op::Mul:
+        for (std::size_t i = 0; i < n; ++i) d[i] = a[i] * b[i];
+        break;
+      case Op::Div:  // by zero: no value, like missing data
+        for (std::size_t i = 0; i < n; ++i) d[i] = b[i] == 0 ? kNaN : a[i] / b[i];
+        break;
+#define SKON_CMP(OP, EXPR)                                                                   \
+  case Op::OP:                                                                               \
+    for (std::size_t i = 0; i < n; ++i) {                                                    \
+      d[i] = (std::isnan(a[i]) || std::isnan(b[i])) ? kNaN : ((EXPR) ? 1.0 : 0.0);           \
+    }                                                                                        \
+    break;
+      SKON_CMP(Eq, a[i] == b[i])
+      SKON_CMP(Ne, a[i] != b[i])
+      SKON_CMP(Lt, a[i] < b[i])
+      SKON_CMP(Le, a[i] <= b[i])
+      SKON_CMP(Gt, a[i] > b[i])
+      SKON_CMP(Ge, a[i] >= b[i])
+#undef SKON_CMP
+      case Op::And:  // false wins over unknown
+        for (std::size_t i = 0; i < n; ++i) {
+          d[i] = (a[i] == 0 || b[i] == 0) ? 0.0 : (std::isnan(a[i]) || std::isnan(b[i])) ? kNaN : 1.0;
+        }
+        break;
+      case Op::Or:  // true wins over unknown
+        for (std::size_t i = 0; i < n; ++i) {
+          d[i] = (a[i] == 1 || b[i] == 1) ? 1.0 : (std::isnan(a[i]) || std::isnan(b[i])) ? kNaN : 0.0;
+        }
+        break;
+      case Op::InSet:
+      case Op::NotInSet: {
+        const bool negated = in.op == Op::NotInSet;
+        for (std::size_t i = 0; i < n; ++i) {
+          if (std::isnan(a[i])) {
+            d[i] = kNaN;
+            continue;
+          }
+          const auto v = static_cast<std::uint64_t>(a[i]);
+          const bool found = v < 64 && ((in.mask >> v) & 1);
+          d[i] = found != negated ? 1.0 : 0.0;
+        }
+        break;
+      }
+      case Op::InRange:
+      case Op::NotInRange: {
+        const bool negated = in.op == Op::NotInRange;
+        const double* hi = reg(in.c);
+        for (std::size_t i = 0; i < n; ++i) {
+          if (std::isnan(a[i]) || std::isnan(b[i]) || std::isnan(hi[i])) {
+            d[i] = kNaN;
+            continue;
+          }
+          const bool inside = a[i] >= b[i] && a[i] <= hi[i];
+          d[i] = inside != negated ? 1.0 : 0.0;
+        }
+        break;
+      }
+      case Op::Missing:
+        for (std::size_t i = 0; i < n; ++i) d[i] = std::isnan(a[i]) ? 1.0 : 0.0;
+        break;
+      case Op::Known:
+        for (std::size_t i = 0; i < n; ++i) d[i] = std::isnan(a[i]) ? 0.0 : 1.0;
+        break;
+    }
+  }
+}
+
+void BatchPlan::run(const double* const* columns, const double* probability, std::size_t n, State& s) const {
+  const dsl::PurposeInfo& p = program_.purposes[purpose_];
+  s.n = n;
+  s.registers.resize(static_cast<std::size_t>(registers_) * kBatch);
+  s.level.assign(n, p.bands.empty() ? 0.0 : static_cast<double>(p.bands.front().level));
+  s.flags.assign(n, 0.0);
+  s.points.assign(n, 0.0);
+  s.truth.resize(rules_.size() * n);
+  s.trigger.resize(triggers_.size() * n);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (std::isnan(probability[i])) continue;
+    for (const dsl::Band& band : p.bands) {
+      if (!band.below || probability[i] < *band.below) {
+        s.level[i] = band.level;
+        break;
+      }
+    }
+  }
+  for (const Code& let : lets_) execute(let, columns, s);
+  for (std::size_t r = 0; r < rules_.size(); ++r) {
+    execute(rules_[r], columns, s);
+    const double* t = s.registers.data() + static_cast<std::size_t>(rules_[r].result) * kBatch;
+    std::uint8_t* truth = s.truth.data() + r * n;
+    const dsl::RuleInfo& rule = program_.rules[p.rules[r]];
+    const double flag = rule.flag != nullptr ? 1.0 : 0.0;
+    const double points = rule.points.value_or(0.0);
+    const double raise = rule.raise_to == dsl::kNone ? -1.0 : rule.raise_to;
+    const double cap = rule.cap_at == dsl::kNone ? 1e9 : rule.cap_at;
+    for (std::size_t i = 0; i < n; ++i) {
+      truth[i] = std::isnan(t[i]) ? 2 : t[i] != 0 ? 1 : 0;
+      if (truth[i] != 1) continue;
+      s.flags[i] += flag;
+      s.points[i] += points;
+      if (s.level[i] < raise) s.level[i] = raise;
+      if (s.level[i] > cap) s.level[i] = cap;
+    }
+  }
+  for (std::size_t r = 0; r < triggers_.size(); ++r) {
+    execute(triggers_[r], columns, s);
+    const double* t = s.registers.data() + static_cast<std::size_t>(triggers_[r].result) * kBatch;
+    std::uint8_t* truth = s.trigger.data() + r * n;
+    for (std::size_t i = 0; i < n; ++i) truth[i] = std::isnan(t[i]) ? 2 : t[i] != 0 ? 1 : 0;
+  }
+}
+
+void BatchPlan::replay(const State& s, std::size_t i, const double* raw, const std::vector<Value>& record,
+                       double probability, PurposeOutcome& out) const {
+  // Mirrors RuleEvaluator::evaluate step by step; tests compare the two on random records.
+  const dsl::PurposeInfo& purpose = program_.purposes[purpose_];
+  out = PurposeOutcome{};
+  const auto& basis = purpose.features.empty() ? purpose.fields_read : purpose.features;
+  std::size_t known = 0;
+  for (Index f : basis) known += std::isnan(raw[slot_of_field_[f]]) ? 0 : 1;
+  for (Index f : purpose.fields_read) {
+    if (std::isnan(raw[slot_of_field_[f]])) out.missing_fields.push_back(f);
+  }
+  out.completeness = basis.empty() ? 1.0 : static_cast<double>(known) / static_cast<double>(basis.size());
+  if (out.completeness + 1e-12 < purpose.completeness) {
+    out.insufficient_data = true;
+    out.review_required = true;
+    out.review_reasons.push_back(RuleEvaluator::insufficient_reason(out.completeness, purpose.completeness));
+    return;
+  }
+  Index level = purpose.bands.empty() ? 0 : purpose.bands.front().level;
+  if (!std::isnan(probability)) {
+    out.probability = probability;
+    for (const dsl::Band& band : purpose.bands) {
+      if (!band.below || probability < *band.below) {
+        level = band.level;
+        break;
+      }
+    }
+    out.trace.push_back(LevelStep{dsl::kNone, level, dsl::kNone, "model"});
+  }
+  const std::size_t n = s.n;
+  out.rule_truth.reserve(purpose.rules.size());
+  for (std::size_t r = 0; r < purpose.rules.size(); ++r) {
+    const std::uint8_t t = s.truth[r * n + i];
+    out.rule_truth.push_back(t == 1 ? Truth::True : t == 0 ? Truth::False : Truth::Unknown);
+    if (t != 1) continue;
+    const Index ri = purpose.rules[r];
+    const dsl::RuleInfo& rule = program_.rules[ri];
+    if (rule.flag != nullptr) out.flags.push_back(FlagRaised{ri, evaluator_.flag_text(ri, record)});
+    if (rule.points) out.points += *rule.points;
+    if (rule.raise_to != dsl::kNone && rule.raise_to > level) {
+      out.trace.push_back(LevelStep{level, rule.raise_to, ri, rule.raise_because});
+      level = rule.raise_to;
+    }
+    if (rule.cap_at != dsl::kNone && rule.cap_at < level) {
+      out.trace.push_back(LevelStep{level, rule.cap_at, ri, rule.cap_because});
+      level = rule.cap_at;
+    }
+    if (rule.review_because) {
+      out.review_required = true;
+      out.review_reasons.push_back(*rule.review_because);
+    }
+  }
+  out.level = level;
+  for (std::size_t r = 0; r < purpose.reviews.size(); ++r) {
+    const std::uint8_t t = s.trigger[r * n + i];
+    if (t == 1) {
+      out.review_required = true;
+      out.review_reasons.push_back(purpose.reviews[r].reason);
+    } else if (t == 2) {
+      out.review_required = true;
+      out.review_reasons.push_back(purpose.reviews[r].reason + " (kunne ikke afgøres: data mangler)");
+    }
+  }
+  if (auto it = purpose.guidance.find(level); it != purpose.guidance.end()) out.guidance = it->second;
+}
+
+}  // namespace skon::engine
