@@ -69,7 +69,7 @@ int run_assess(AssessOptions& opt) {
   std::size_t records = 0, insufficient = 0, review = 0;
 
   engine::OrderedPool<Batch> pool(
-      workers, 4 * workers,
+      workers, 2 * workers + 1,
       [&](std::size_t w, Batch& b) {
         std::vector<engine::Assessment> assessed(b.ids.size());
         for (std::size_t i = 0; i < b.ids.size(); ++i) assessed[i].id = std::move(b.ids[i]);
@@ -94,7 +94,7 @@ int run_assess(AssessOptions& opt) {
       });
 
   const auto t0 = std::chrono::steady_clock::now();
-  constexpr std::size_t kBatch = 2048;
+  constexpr std::size_t kBatch = 1024;
   models::Row row;
   Batch batch;
   while (reader.next(row)) {
