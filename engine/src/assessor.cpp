@@ -80,10 +80,7 @@ void Assessor::assess_batch(const double* values, std::size_t n, std::vector<Ass
 
     for (std::size_t i = 0; i < m; ++i) {
       Assessment& a = out[start + i];
-      const double* raw = rows + i * width;
-      record_.assign(program_.fields.size(), Value::missing());
-      for (std::size_t c = 0; c < width; ++c) record_[input_fields_[c]] = to_value(program_, input_fields_[c], raw[c]);
-      plan_.replay(state_, i, raw, record_, probability_[i], a.outcome);
+      plan_.replay(state_, i, rows + i * width, probability_[i], a.outcome);
       if (a.outcome.insufficient_data) {
         a.contributions.clear();  // never a made-up score, nor its parts
         continue;

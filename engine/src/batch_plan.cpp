@@ -1,5 +1,7 @@
 #include "skon/engine/batch_plan.hpp"
 
+#include "skon/engine/assessor.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -14,7 +16,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 }
 
 BatchPlan::BatchPlan(const dsl::Program& program, Index purpose, std::vector<Index> input_fields)
-    : program_(program), purpose_(purpose), input_fields_(std::move(input_fields)), evaluator_(program) {
+    : program_(program), purpose_(purpose), input_fields_(std::move(input_fields)) {
   slot_of_field_.assign(program.fields.size(), -1);
   for (std::size_t i = 0; i < input_fields_.size(); ++i) slot_of_field_[input_fields_[i]] = static_cast<int>(i);
   // Lets get permanent registers; each rule and trigger then reuses the temporaries above them.
@@ -50,6 +52,50 @@ BatchPlan::BatchPlan(const dsl::Program& program, Index purpose, std::vector<Ind
     triggers_.push_back(std::move(code));
   }
   registers_ = most;
+
+  // Flag texts, parsed as RuleEvaluator::interpolate reads them.
+  for (Index ri : p.rules) {
+    std::vector<TextPart> parts(1);
+    const dsl::RuleInfo& rule = program.rules[ri];
+    const std::string text = rule.flag != nullptr ? rule.flag->text->value : "";
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == '\\' && i + 1 < text.size()) {
+        parts.back().literal += text[++i];
+        continue;
+      }
+      const std::size_t close = text[i] == '{' ? text.find('}', i) : std::string::npos;
+      if (close == std::string::npos) {
+        parts.back().literal += text[i];
+        continue;
+      }
+      const std::string name = text.substr(i + 1, close - i - 1);
+      if (const Index fi = program.find_field(name); fi != dsl::kNone) {
+        parts.back().field = fi;
+        parts.emplace_back();
+      } else if (const Index li = program.find_let(name); li != dsl::kNone) {
+        parts.back().let = li;
+        parts.emplace_back();
+      }
+      i = close;
+    }
+    flag_texts_.push_back(std::move(parts));
+  }
+}
+
+std::string BatchPlan::flag_text(std::size_t rule, const State& s, std::size_t i, const double* raw) const {
+  std::string out;
+  for (const TextPart& part : flag_texts_[rule]) {
+    out += part.literal;
+    if (part.field != dsl::kNone) {
+      const int slot = slot_of_field_[part.field];
+      const double v = slot < 0 ? kNaN : raw[slot];
+      out += show_value(program_, to_value(program_, part.field, v), part.field, dsl::kNone);
+    } else if (part.let != dsl::kNone) {
+      const double v = s.registers[static_cast<std::size_t>(let_register_[part.let]) * kBatch + i];
+      out += show_value(program_, let_value(program_, part.let, v), dsl::kNone, part.let);
+    }
+  }
+  return out;
 }
 
 std::uint16_t BatchPlan::compile(const ast::Expr& e, Code& code, std::uint16_t& next) const {
@@ -268,8 +314,8 @@ void BatchPlan::run(const double* const* columns, const double* probability, std
   }
 }
 
-void BatchPlan::replay(const State& s, std::size_t i, const double* raw, const std::vector<Value>& record,
-                       double probability, PurposeOutcome& out) const {
+void BatchPlan::replay(const State& s, std::size_t i, const double* raw, double probability,
+                       PurposeOutcome& out) const {
   // Mirrors RuleEvaluator::evaluate step by step; tests compare the two on random records.
   const dsl::PurposeInfo& purpose = program_.purposes[purpose_];
   out = PurposeOutcome{};
@@ -305,7 +351,7 @@ void BatchPlan::replay(const State& s, std::size_t i, const double* raw, const s
     if (t != 1) continue;
     const Index ri = purpose.rules[r];
     const dsl::RuleInfo& rule = program_.rules[ri];
-    if (rule.flag != nullptr) out.flags.push_back(FlagRaised{ri, evaluator_.flag_text(ri, record)});
+    if (rule.flag != nullptr) out.flags.push_back(FlagRaised{ri, flag_text(r, s, i, raw)});
     if (rule.points) out.points += *rule.points;
     if (rule.raise_to != dsl::kNone && rule.raise_to > level) {
       out.trace.push_back(LevelStep{level, rule.raise_to, ri, rule.raise_because});

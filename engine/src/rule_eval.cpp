@@ -140,21 +140,37 @@ Value RuleEvaluator::eval(const ast::Expr& e, Scratch& s) const {
       e.kind);
 }
 
-std::string RuleEvaluator::show(const Value& v, Index field, Index let, Scratch&) const {
+std::string show_value(const dsl::Program& program, const Value& v, Index field, Index let) {
   if (v.is_missing()) return "ukendt";
   switch (v.kind) {
     case Value::Kind::Number: return format_number(v.number);
     case Value::Kind::Bool: return v.number != 0 ? "ja" : "nej";
     case Value::Kind::Date: return dsl::format_iso_date(static_cast<std::int32_t>(v.number));
-    case Value::Kind::Level: return program_.levels[v.index()];
+    case Value::Kind::Level: return program.levels[v.index()];
     case Value::Kind::Category: {
       Index f = field;
-      if (f == dsl::kNone && let != dsl::kNone) f = program_.lets[let].category_field;
-      return f == dsl::kNone ? format_number(v.number) : program_.fields[f].levels[v.index()];
+      if (f == dsl::kNone && let != dsl::kNone) f = program.lets[let].category_field;
+      return f == dsl::kNone ? format_number(v.number) : program.fields[f].levels[v.index()];
     }
     case Value::Kind::Missing: break;
   }
   return "ukendt";
+}
+
+Value let_value(const dsl::Program& program, Index let, double raw) {
+  if (std::isnan(raw)) return Value::missing();
+  switch (program.lets[let].type) {
+    case dsl::ValueType::Number: return Value::of_number(raw);
+    case dsl::ValueType::Bool: return Value::of_bool(raw != 0);
+    case dsl::ValueType::Category: return Value::of_category(static_cast<std::uint32_t>(raw));
+    case dsl::ValueType::Date: return Value::of_date(static_cast<std::int32_t>(raw));
+    case dsl::ValueType::Level: return Value::of_level(static_cast<std::uint32_t>(raw));
+    default: return Value::missing();
+  }
+}
+
+std::string RuleEvaluator::show(const Value& v, Index field, Index let, Scratch&) const {
+  return show_value(program_, v, field, let);
 }
 
 std::string RuleEvaluator::interpolate(const std::string& text, Scratch& s) const {

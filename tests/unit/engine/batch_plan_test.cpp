@@ -76,7 +76,7 @@ void compare(const dsl::Program& program, std::uint64_t seed) {
         if (!std::isnan(probability[i])) options.probability = probability[i];
         const engine::PurposeOutcome want = evaluator.evaluate(purpose, record, options);
         engine::PurposeOutcome got;
-        plan.replay(state, i, raw.data(), record, probability[i], got);
+        plan.replay(state, i, raw.data(), probability[i], got);
         INFO("purpose " << purpose << ", record " << i);
         check_equal(got, want);
       }

@@ -63,7 +63,6 @@ class Assessor {
   std::vector<Index> model_field_;       // model feature -> program field
   // Per-call scratch, reused so a cohort does not allocate per record. Not thread-safe: one
   // Assessor per thread.
-  mutable std::vector<Value> record_;
   mutable std::vector<double> raw_, design_, probability_;
   mutable std::vector<std::vector<double>> columns_;
   mutable BatchPlan::State state_;

@@ -37,10 +37,10 @@ class BatchPlan {
   // `probability` to n model probabilities (NaN: no model score).
   void run(const double* const* columns, const double* probability, std::size_t n, State& state) const;
 
-  // The outcome of record `i` of the last run, as RuleEvaluator would give it. `record` is the
-  // record as Values (for flag texts); `raw` its input values (for completeness).
-  void replay(const State& state, std::size_t i, const double* raw, const std::vector<Value>& record,
-              double probability, PurposeOutcome& out) const;
+  // The outcome of record `i` of the last run, as RuleEvaluator would give it; `raw` holds the
+  // record's input values.
+  void replay(const State& state, std::size_t i, const double* raw, double probability,
+              PurposeOutcome& out) const;
 
   const std::vector<Index>& input_fields() const { return input_fields_; }
 
@@ -72,7 +72,14 @@ class BatchPlan {
   std::vector<Code> rules_;                 // purpose rules, evaluation order
   std::vector<Code> triggers_;
   std::uint16_t registers_ = 0;
-  RuleEvaluator evaluator_;                 // for flag texts
+  // Flag texts split at their {name}s, resolved once: literal text, then a field slot or a let.
+  struct TextPart {
+    std::string literal;
+    Index field = dsl::kNone;
+    Index let = dsl::kNone;
+  };
+  std::vector<std::vector<TextPart>> flag_texts_;  // per purpose rule
+  std::string flag_text(std::size_t rule, const State& s, std::size_t i, const double* raw) const;
 };
 
 }  // namespace skon::engine

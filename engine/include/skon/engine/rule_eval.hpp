@@ -50,6 +50,13 @@ struct PurposeOutcome {
   std::vector<Truth> rule_truth;  // per rule of the purpose, in evaluation order
 };
 
+// How a value reads in a flag text: numbers shortest, bools ja/nej, dates YYYY-MM-DD, categories
+// and levels by name, missing as "ukendt". `field` or `let` says whose category values to use.
+std::string show_value(const dsl::Program& program, const Value& v, Index field, Index let);
+
+// The Value of a derived value's raw number (its type decides the kind).
+Value let_value(const dsl::Program& program, Index let, double raw);
+
 // Evaluates expressions of a checked program against records. Holds no per-record state, so one
 // evaluator serves any number of records and threads.
 class RuleEvaluator {
