@@ -12,7 +12,6 @@
 #include "skon/dsl/suggest.hpp"
 #include "skon/engine/columns.hpp"
 #include "skon/engine/constraints.hpp"
-#include "skon/models/sha256.hpp"
 
 namespace skon::cli {
 
@@ -90,7 +89,6 @@ int prepare_assessment(AssessInputs& in, Prepared& out) {
       std::fprintf(stderr, "skon: the pseudonymization key must be at least 16 bytes\n");
       return kExitUsage;
     }
-    out.hmac = std::make_unique<models::HmacSha256>(in.id_key);
   }
   out.assessor = std::make_unique<engine::Assessor>(*out.program, out.purpose, out.model.get());
   out.columns.push_back({in.id_column, models::ColumnType::Text, {}, {}, {}, "", ""});
@@ -98,11 +96,5 @@ int prepare_assessment(AssessInputs& in, Prepared& out) {
   return kExitOk;
 }
 
-bool pseudonymize(const Prepared& prep, const std::string& raw, std::string& out) {
-  if (raw.empty()) return false;
-  if (prep.hmac) prep.hmac->hex_into(raw, out);
-  else out = raw;
-  return true;
-}
 
 }  // namespace skon::cli

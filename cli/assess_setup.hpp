@@ -14,7 +14,6 @@
 #include "skon/engine/assessor.hpp"
 #include "skon/engine/version.hpp"
 #include "skon/models/model.hpp"
-#include "skon/models/sha256.hpp"
 
 namespace skon::cli {
 
@@ -38,7 +37,6 @@ struct Prepared {
   std::string model_sha256;
   std::unique_ptr<engine::Assessor> assessor;
   std::vector<models::ColumnSpec> columns;  // id column first, then the assessor's input fields
-  std::unique_ptr<models::HmacSha256> hmac;  // null with --reveal-ids
 };
 
 void add_assess_inputs(CLI::App& sub, AssessInputs& in);
@@ -46,9 +44,5 @@ void add_assess_inputs(CLI::App& sub, AssessInputs& in);
 // Loads, checks and enforces; prints diagnostics and returns an exit code (kExitOk to go on).
 // Loads the pseudonymization key into `in.id_key` unless ids are revealed.
 int prepare_assessment(AssessInputs& in, Prepared& out);
-
-// The id written to outputs: HMAC-SHA-256 of the raw id under the key (hex), or the raw id with
-// --reveal-ids. False for an empty id.
-bool pseudonymize(const Prepared& prep, const std::string& raw, std::string& out);
 
 }  // namespace skon::cli
