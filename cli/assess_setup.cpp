@@ -96,5 +96,4 @@ int prepare_assessment(AssessInputs& in, Prepared& out) {
   return kExitOk;
 }
 
-
 }  // namespace skon::cli
