@@ -58,9 +58,11 @@ int run_assess(AssessOptions& opt) {
   std::vector<std::unique_ptr<engine::AssessmentWriter>> writers;
   // Pseudonyms are made by the workers too, each with its own keyed state.
   std::vector<std::unique_ptr<models::HmacSha256>> hmacs;
+  std::vector<std::vector<engine::Assessment>> scratch(workers);  // reused: no allocation per record
   for (std::size_t w = 0; w < workers; ++w) {
     if (!opt.in.reveal_ids) hmacs.push_back(std::make_unique<models::HmacSha256>(opt.in.id_key));
     assessors.push_back(std::make_unique<engine::Assessor>(*prep.program, prep.purpose, prep.model.get()));
+    assessors.back()->set_top(opt.top);
     writers.push_back(std::make_unique<engine::AssessmentWriter>(*assessors.back(), provenance, opt.top));
   }
   const bool csv = opt.format == "csv";
@@ -74,14 +76,16 @@ int run_assess(AssessOptions& opt) {
   engine::OrderedPool<Batch> pool(
       workers, 2 * workers + 1,
       [&](std::size_t w, Batch& b) {
-        std::vector<engine::Assessment> assessed(b.ids.size());
+        std::vector<engine::Assessment>& assessed = scratch[w];
+        if (assessed.size() < b.ids.size()) assessed.resize(b.ids.size());
         for (std::size_t i = 0; i < b.ids.size(); ++i) {
           if (hmacs.empty()) assessed[i].id = std::move(b.ids[i]);
           else hmacs[w]->hex_into(b.ids[i], assessed[i].id);
         }
         assessors[w]->assess_batch(b.values.data(), b.ids.size(), assessed);
         b.text.reserve(b.ids.size() * 1024);
-        for (const engine::Assessment& a : assessed) {
+        for (std::size_t i = 0; i < b.ids.size(); ++i) {
+          const engine::Assessment& a = assessed[i];
           b.insufficient += a.outcome.insufficient_data ? 1 : 0;
           b.review += a.outcome.review_required ? 1 : 0;
           if (csv) writers[w]->csv(a, b.text);

@@ -130,7 +130,7 @@ void print_card(const Prepared& prep, const std::string& who, const engine::Asse
         const dsl::RuleInfo& r = p.rules[s.rule];
         std::printf("  %s → %s: %s (%s, %s) %s \"%s\"\n", p.levels[s.from].c_str(), p.levels[s.to].c_str(),
                     r.label.empty() ? r.name.c_str() : r.label.c_str(), r.name.c_str(), where(r.span).c_str(),
-                    w.because, s.because.c_str());
+                    w.because, std::string(s.because).c_str());
       }
     }
     if (prep.model && !a.contributions.empty()) {

@@ -68,7 +68,7 @@ void Assessor::assess_batch(const double* values, std::size_t n, std::vector<Ass
       raw_.resize(model_slot_.size());
       for (std::size_t k = 0; k < model_slot_.size(); ++k) raw_[k] = rows[i * width + model_slot_[k]];
       models::Explanation& e = explanation_;
-      model_->explain_into(raw_.data(), e, design_);
+      model_->explain_into(raw_.data(), e, design_, top_);
       a.baseline = e.baseline;
       a.log_odds = e.log_odds;
       for (std::size_t k : e.order) a.contributions.push_back({model_field_[k], e.contributions[k]});

@@ -318,7 +318,7 @@ void BatchPlan::replay(const State& s, std::size_t i, const double* raw, double 
                        PurposeOutcome& out) const {
   // Mirrors RuleEvaluator::evaluate step by step; tests compare the two on random records.
   const dsl::PurposeInfo& purpose = program_.purposes[purpose_];
-  out = PurposeOutcome{};
+  out.reset();
   const auto& basis = purpose.features.empty() ? purpose.fields_read : purpose.features;
   std::size_t known = 0;
   for (Index f : basis) known += std::isnan(raw[slot_of_field_[f]]) ? 0 : 1;

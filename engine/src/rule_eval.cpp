@@ -198,6 +198,21 @@ std::string RuleEvaluator::interpolate(const std::string& text, Scratch& s) cons
   return out;
 }
 
+void PurposeOutcome::reset() {
+  insufficient_data = false;
+  completeness = 1;
+  missing_fields.clear();
+  probability.reset();
+  level = dsl::kNone;
+  trace.clear();
+  flags.clear();
+  points = 0;
+  review_required = false;
+  review_reasons.clear();
+  guidance.clear();
+  rule_truth.clear();
+}
+
 std::string RuleEvaluator::insufficient_reason(double completeness, double minimum) {
   // Danish text, Danish decimal comma.
   const auto percent = [](double share) {

@@ -41,7 +41,8 @@ Explanation LogisticModel::explain(const double* raw) const {
   return e;
 }
 
-void LogisticModel::explain_into(const double* raw, Explanation& e, std::vector<double>& design) const {
+void LogisticModel::explain_into(const double* raw, Explanation& e, std::vector<double>& design,
+                                 std::size_t top) const {
   design.resize(preprocessor.width());
   preprocessor.transform(raw, design.data());
   const auto& owner = preprocessor.column_feature();
@@ -63,13 +64,25 @@ void LogisticModel::explain_into(const double* raw, Explanation& e, std::vector<
   e.log_odds = e.baseline;
   for (double v : e.contributions) e.log_odds += v;
   e.probability = calibration.apply(eta);
-  e.order.resize(e.contributions.size());
-  std::iota(e.order.begin(), e.order.end(), 0);
-  // Largest first; equal sizes keep feature order (deterministic, no allocation as stable_sort).
-  std::sort(e.order.begin(), e.order.end(), [&](std::size_t a, std::size_t b) {
-    const double x = std::abs(e.contributions[a]), y = std::abs(e.contributions[b]);
-    return x != y ? x > y : a < b;
-  });
+  // Largest |contribution| first; equal sizes keep feature order. An insertion sort into the
+  // `top` best: a model has tens of features, and this runs once per record.
+  const std::size_t nf = e.contributions.size();
+  const std::size_t keep = std::min(top, nf);
+  e.order.resize(keep);
+  e.sizes.resize(keep);
+  std::size_t count = 0;
+  for (std::size_t k = 0; k < nf; ++k) {
+    const double size = std::abs(e.contributions[k]);
+    if (count == keep && (keep == 0 || !(e.sizes[keep - 1] < size))) continue;
+    std::size_t j = count < keep ? count++ : keep - 1;
+    while (j > 0 && e.sizes[j - 1] < size) {
+      e.sizes[j] = e.sizes[j - 1];
+      e.order[j] = e.order[j - 1];
+      --j;
+    }
+    e.sizes[j] = size;
+    e.order[j] = k;
+  }
 }
 
 std::vector<std::string> LogisticModel::direction_violations() const {

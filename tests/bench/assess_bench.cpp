@@ -112,7 +112,8 @@ int main(int argc, char** argv) {
   auto program = dsl::load_program({rules}, bag);
   dsl::check_program(*program, bag);
   const models::LogisticModel m = models::load_model(model);
-  const engine::Assessor assessor(*program, 0, &m);
+  engine::Assessor assessor(*program, 0, &m);
+  assessor.set_top(5);  // as `skon assess --top 5` (the default)
   std::vector<models::ColumnSpec> cols;
   for (dsl::Index f : assessor.input_fields()) cols.push_back(engine::column_spec(*program, f));
   models::CohortReader reader(csv_small, cols, {});

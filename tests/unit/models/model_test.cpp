@@ -98,6 +98,19 @@ TEST_CASE("model: temporal training, explanations that add up, file round trip")
     CHECK(std::abs(e.contributions[e.order[0]]) >= std::abs(e.contributions[e.order[1]]));
   }
 
+  // Keeping only the top contributions gives the head of the full order.
+  {
+    const double raw[4] = {30, 3, 2, 0};
+    Explanation all, top2;
+    std::vector<double> scratch;
+    m.explain_into(raw, all, scratch);
+    m.explain_into(raw, top2, scratch, 2);
+    REQUIRE(top2.order.size() == 2);
+    CHECK(top2.order[0] == all.order[0]);
+    CHECK(top2.order[1] == all.order[1]);
+    CHECK(top2.log_odds == all.log_odds);
+  }
+
   // save -> load -> save is byte-identical; the loaded model scores identically.
   const std::string path = (fs::temp_directory_path() / "skon_model_roundtrip.json").string();
   save_model(m, path);

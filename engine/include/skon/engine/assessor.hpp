@@ -27,7 +27,7 @@ struct Assessment {
   Index model_level = dsl::kNone;     // the band the probability falls in
   double baseline = 0;                // log-odds of the training reference
   double log_odds = 0;                // baseline + all contributions
-  std::vector<Contribution> contributions;  // all features, largest |log_odds| first
+  std::vector<Contribution> contributions;  // largest |log_odds| first (all, or Assessor::set_top)
   // "rules_above_model": the model's band is the lowest but rules raised the level;
   // "model_unexplained": the model's band is the highest and no rule fired.
   std::string disagreement;
@@ -49,6 +49,9 @@ class Assessor {
   // the rules run as a compiled batch (BatchPlan), the same outcome as one by one.
   void assess_batch(const double* values, std::size_t n, std::vector<Assessment>& out) const;
 
+  // Keep only the `n` largest contributions per assessment (all by default).
+  void set_top(std::size_t n) { top_ = n; }
+
   const dsl::Program& program() const { return program_; }
   Index purpose() const { return purpose_; }
   const models::LogisticModel* model() const { return model_; }
@@ -61,6 +64,7 @@ class Assessor {
   BatchPlan plan_;
   std::vector<std::size_t> model_slot_;  // model feature -> position in input values
   std::vector<Index> model_field_;       // model feature -> program field
+  std::size_t top_ = static_cast<std::size_t>(-1);
   // Per-call scratch, reused so a cohort does not allocate per record. Not thread-safe: one
   // Assessor per thread.
   mutable std::vector<double> raw_, design_, probability_;

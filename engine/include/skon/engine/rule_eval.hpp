@@ -14,6 +14,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "skon/dsl/program.hpp"
@@ -27,7 +28,7 @@ struct LevelStep {
   Index from = dsl::kNone;  // kNone for the initial band
   Index to = dsl::kNone;
   Index rule = dsl::kNone;  // kNone: the model's band
-  std::string because;
+  std::string_view because;  // the rule's text, owned by the program (no copy per record)
 };
 
 struct FlagRaised {
@@ -48,6 +49,9 @@ struct PurposeOutcome {
   std::vector<std::string> review_reasons;
   std::string guidance;
   std::vector<Truth> rule_truth;  // per rule of the purpose, in evaluation order
+
+  // Back to a fresh outcome, keeping the storage (cohorts reuse one outcome per record slot).
+  void reset();
 };
 
 // How a value reads in a flag text: numbers shortest, bools ja/nej, dates YYYY-MM-DD, categories

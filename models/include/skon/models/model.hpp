@@ -86,7 +86,8 @@ struct Explanation {
   double log_odds = 0;  // baseline + sum of contributions (calibrated log-odds under Platt)
   double probability = 0;
   std::vector<double> contributions;  // per feature (Preprocessor::features() order)
-  std::vector<std::size_t> order;     // features by |contribution|, largest first
+  std::vector<std::size_t> order;     // features by |contribution|, largest first (maybe only the top)
+  std::vector<double> sizes;          // |contribution| in `order` (scratch for the sort)
 };
 
 class LogisticModel {
@@ -111,7 +112,9 @@ class LogisticModel {
   // design columns; baseline + contributions == log-odds to rounding (checked to 1e-9 in tests).
   Explanation explain(const double* raw) const;
   // The same into `out`, reusing its storage and `design` (scratch of width()): for cohorts.
-  void explain_into(const double* raw, Explanation& out, std::vector<double>& design) const;
+  // `order` then lists only the `top` largest contributions (all by default).
+  void explain_into(const double* raw, Explanation& out, std::vector<double>& design,
+                    std::size_t top = static_cast<std::size_t>(-1)) const;
 
   // Whether every coefficient obeys `directions` (a raising feature has no negative coefficient
   // on its numeric column); lists the violations.
