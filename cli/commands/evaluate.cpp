@@ -68,12 +68,8 @@ int run_evaluate(const EvaluateOptions& opt) {
   std::size_t skipped = 0;
   models::Row row;
   while (reader.next(row)) {
-    const std::string& t = row.texts[target_at];
-    double y;
-    if (!opt.positive.empty()) y = t == opt.positive ? 1 : 0;
-    else if (t == "1" || t == "true" || t == "ja") y = 1;
-    else if (t == "0" || t == "false" || t == "nej") y = 0;
-    else {
+    double y = 0;
+    if (!models::parse_outcome(row.texts[target_at], opt.positive, y)) {
       ++skipped;  // no outcome: cannot be evaluated
       continue;
     }

@@ -12,6 +12,7 @@
 #include "exit_codes.hpp"
 #include "skon/dsl/format.hpp"
 #include "skon/dsl/parse.hpp"
+#include "skon/dsl/program.hpp"
 #include "skon/models/atomic_file.hpp"
 
 namespace skon::cli {
@@ -30,11 +31,7 @@ std::vector<fs::path> expand(const std::vector<std::string>& paths, dsl::Diagnos
   for (const auto& given : paths) {
     std::error_code ec;
     if (fs::is_directory(given, ec)) {
-      std::vector<fs::path> found;
-      for (fs::recursive_directory_iterator it(given, ec), end; !ec && it != end; it.increment(ec)) {
-        if (it->is_regular_file(ec) && it->path().extension() == ".skon") found.push_back(it->path());
-      }
-      std::sort(found.begin(), found.end());
+      const auto found = dsl::rule_files_in(given, bag);
       files.insert(files.end(), found.begin(), found.end());
     } else if (fs::is_regular_file(given, ec)) {
       files.emplace_back(given);

@@ -82,6 +82,23 @@ struct Loader {
 
 }  // namespace
 
+std::vector<fs::path> rule_files_in(const fs::path& dir, DiagnosticBag& bag) {
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->is_regular_file(ec) && it->path().extension() == ".skon") {
+      files.push_back(it->path().lexically_normal());
+    }
+  }
+  if (ec) {
+    bag.add(DiagCode::E0001, std::nullopt,
+            "cannot read directory `" + dir.generic_string() + "`: " + ec.message());
+    return {};
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
 std::unique_ptr<Program> load_program(const std::vector<fs::path>& paths, DiagnosticBag& bag,
                                       const LoadOptions& options) {
   auto program = std::make_unique<Program>();
@@ -89,19 +106,7 @@ std::unique_ptr<Program> load_program(const std::vector<fs::path>& paths, Diagno
   for (const fs::path& given : paths) {
     std::error_code ec;
     if (fs::is_directory(given, ec)) {
-      std::vector<fs::path> files;
-      for (fs::recursive_directory_iterator it(given, ec), end; !ec && it != end;
-           it.increment(ec)) {
-        if (it->is_regular_file(ec) && it->path().extension() == ".skon") {
-          files.push_back(it->path().lexically_normal());
-        }
-      }
-      if (ec) {
-        bag.add(DiagCode::E0001, std::nullopt,
-                "cannot read directory `" + given.generic_string() + "`: " + ec.message());
-        continue;
-      }
-      std::sort(files.begin(), files.end());
+      const std::vector<fs::path> files = rule_files_in(given, bag);
       const fs::path root = fs::weakly_canonical(given, ec);
       for (const auto& f : files) {
         if (!loader.state.contains(fs::weakly_canonical(f, ec))) loader.visit(f, root, std::nullopt);

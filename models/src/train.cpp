@@ -36,22 +36,6 @@ struct Data {
   std::size_t rejected = 0;
 };
 
-bool parse_outcome(std::string_view text, const std::string& positive, double& out) {
-  if (!positive.empty()) {
-    out = text == positive ? 1 : 0;
-    return true;
-  }
-  static constexpr std::string_view kTrue[] = {"1", "true", "ja", "yes", "1.0"};
-  static constexpr std::string_view kFalse[] = {"0", "false", "nej", "no", "0.0"};
-  for (auto t : kTrue) {
-    if (text == t) return out = 1, true;
-  }
-  for (auto f : kFalse) {
-    if (text == f) return out = 0, true;
-  }
-  return false;
-}
-
 Data read_data(const TrainSpec& spec) {
   std::vector<ColumnSpec> cols = spec.features;
   const std::size_t target_at = cols.size();
@@ -179,6 +163,22 @@ std::string fmt(double v, int digits = 3) {
 }
 
 }  // namespace
+
+bool parse_outcome(std::string_view text, const std::string& positive, double& out) {
+  if (!positive.empty()) {
+    out = text == positive ? 1 : 0;
+    return true;
+  }
+  static constexpr std::string_view kTrue[] = {"1", "true", "ja", "yes", "1.0"};
+  static constexpr std::string_view kFalse[] = {"0", "false", "nej", "no", "0.0"};
+  for (auto t : kTrue) {
+    if (text == t) return out = 1, true;
+  }
+  for (auto f : kFalse) {
+    if (text == f) return out = 0, true;
+  }
+  return false;
+}
 
 ModelMetrics evaluate_predictions(const std::vector<double>& labels, const std::vector<double>& probs,
                                   const std::vector<ColumnSpec>& groups,

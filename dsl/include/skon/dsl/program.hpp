@@ -195,6 +195,9 @@ struct LoadOptions {
   ParseLimits limits;
 };
 
+// The *.skon files under `dir`, recursively, in sorted order; an unreadable directory is E0001.
+std::vector<std::filesystem::path> rule_files_in(const std::filesystem::path& dir, DiagnosticBag& bag);
+
 // Reads the rule files at `paths` — files, or directories searched recursively for *.skon in
 // sorted order — and every file they import. An import is resolved relative to the importing
 // file and may not leave the rule root (the directory given, or a given file's directory).

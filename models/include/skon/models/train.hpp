@@ -42,6 +42,10 @@ struct TrainReport {
   std::vector<std::string> notes;  // what a user should know (e.g. a fold without both classes)
 };
 
+// The outcome in a cell: with `positive` set, 1 when the cell equals it and 0 otherwise; else
+// 1/true/ja/yes/1.0 or 0/false/nej/no/0.0. False when the cell is none of these.
+bool parse_outcome(std::string_view text, const std::string& positive, double& out);
+
 // Reads the data, fits, calibrates, evaluates and builds the scorecard. Throws InputError for bad
 // data and std::invalid_argument for an impossible fit (e.g. one class only).
 TrainReport train_model(const TrainSpec& spec);
