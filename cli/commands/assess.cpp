@@ -37,6 +37,7 @@ struct Batch {
   std::vector<double> values;  // row-major: ids.size() x fields
   std::string text;
   std::size_t insufficient = 0, review = 0;
+  std::size_t bytes_read = 0;  // of the input, after this batch: for the progress bar
 };
 
 int run_assess(AssessOptions& opt) {
@@ -99,7 +100,7 @@ int run_assess(AssessOptions& opt) {
         review += b.review;
         if (progress) {
           std::fprintf(stderr, "\rskon assess: %zu records, %3.0f %%", records,
-                       100.0 * static_cast<double>(reader.bytes_read()) / static_cast<double>(size));
+                       100.0 * static_cast<double>(b.bytes_read) / static_cast<double>(size));
         }
       });
 
@@ -116,6 +117,7 @@ int run_assess(AssessOptions& opt) {
     batch.ids.push_back(row.texts[0]);
     batch.values.insert(batch.values.end(), row.values.begin() + 1, row.values.end());
     if (batch.ids.size() == kBatch) {
+      batch.bytes_read = reader.bytes_read();
       pool.submit(std::move(batch));
       batch = Batch{};
     }

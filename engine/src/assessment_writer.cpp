@@ -3,31 +3,40 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <filesystem>
 
 #include "skon/models/sha256.hpp"
 
 namespace skon::engine {
 
+namespace {
+bool needs_escape(char c) { return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20; }
+}  // namespace
+
 void append_json_string(std::string& out, std::string_view s) {
   out += '"';
-  for (char c : s) {
+  // Runs of plain characters are copied at once: most texts need no escape at all.
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (!needs_escape(c)) continue;
+    out.append(s.data() + start, i - start);
+    start = i + 1;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
       case '\n': out += "\\n"; break;
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          static constexpr char kHex[] = "0123456789abcdef";
-          out += "\\u00";
-          out += kHex[(c >> 4) & 0xF];
-          out += kHex[c & 0xF];
-        } else {
-          out += c;
-        }
+      default: {  // other control characters
+        static constexpr char kHex[] = "0123456789abcdef";
+        out += "\\u00";
+        out += kHex[(c >> 4) & 0xF];
+        out += kHex[c & 0xF];
+      }
     }
   }
+  out.append(s.data() + start, s.size() - start);
   out += '"';
 }
 
@@ -55,10 +64,36 @@ std::string rules_sha256(const dsl::Program& program) {
 
 namespace {
 
-std::string source_json(const dsl::Program& p, const dsl::Span& span) {
+// The rule files' names relative to the folder that holds them all, so that the output does not
+// depend on the working directory or where the rule set is checked out.
+std::vector<std::string> names_in_rule_set(const dsl::Program& p) {
+  std::vector<std::filesystem::path> paths;
+  for (std::size_t i = 0; i < p.sources.size(); ++i) {
+    std::error_code ec;
+    const std::string& name = p.sources.file(static_cast<dsl::FileId>(i)).name();
+    const std::filesystem::path canonical = std::filesystem::weakly_canonical(name, ec);
+    paths.push_back(ec ? std::filesystem::path(name) : canonical);
+  }
+  std::filesystem::path root = paths.empty() ? std::filesystem::path() : paths[0].parent_path();
+  const auto inside = [](const std::filesystem::path& path, const std::filesystem::path& folder) {
+    const std::filesystem::path relative = path.lexically_relative(folder);
+    return !relative.empty() && *relative.begin() != "..";
+  };
+  for (const auto& path : paths) {
+    while (!root.empty() && root != root.parent_path() && !inside(path, root)) root = root.parent_path();
+  }
+  std::vector<std::string> names;
+  for (const auto& path : paths) {
+    const std::filesystem::path relative = root.empty() ? path : path.lexically_relative(root);
+    names.push_back(relative.empty() ? path.generic_string() : relative.generic_string());
+  }
+  return names;
+}
+
+std::string source_json(const dsl::Program& p, const std::vector<std::string>& names, const dsl::Span& span) {
   const dsl::SourceFile& f = p.sources.file(span.file);
   std::string s = "{\"file\":";
-  append_json_string(s, f.name());
+  append_json_string(s, names[span.file]);
   s += ",\"line\":" + std::to_string(f.line_col(span.begin).line) + "}";
   return s;
 }
@@ -78,12 +113,13 @@ AssessmentWriter::AssessmentWriter(const Assessor& assessor, Provenance provenan
   provenance_json_ += ",\"skon_version\":";
   append_json_string(provenance_json_, provenance.skon_version);
   provenance_json_ += "}}\n";
+  const std::vector<std::string> names = names_in_rule_set(p);
   for (const auto& r : p.rules) {
     std::string s = "\"rule\":";
     append_json_string(s, r.name);
     s += ",\"label\":";
     append_json_string(s, r.label);
-    s += ",\"source\":" + source_json(p, r.span);
+    s += ",\"source\":" + source_json(p, names, r.span);
     rule_json_.push_back(std::move(s));
   }
   for (const auto& l : p.levels) {
@@ -180,7 +216,9 @@ void AssessmentWriter::jsonl(const Assessment& a, std::string& out) const {
       append_json_number(out, a.contributions[i].log_odds);
       out += '}';
     }
-    out += "]}";
+    out += "],\"others\":";
+    append_json_number(out, a.others);
+    out += '}';
   }
   out += ",\"completeness\":";
   append_json_number(out, o.completeness);

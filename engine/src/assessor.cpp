@@ -63,7 +63,7 @@ void Assessor::assess_batch(const double* values, std::size_t n, std::vector<Ass
       a.contributions.clear();
       a.model_level = dsl::kNone;
       a.disagreement.clear();
-      a.baseline = a.log_odds = 0;
+      a.baseline = a.log_odds = a.others = 0;
       if (model_ == nullptr) continue;
       raw_.resize(model_slot_.size());
       for (std::size_t k = 0; k < model_slot_.size(); ++k) raw_[k] = rows[i * width + model_slot_[k]];
@@ -71,7 +71,13 @@ void Assessor::assess_batch(const double* values, std::size_t n, std::vector<Ass
       model_->explain_into(raw_.data(), e, design_, top_);
       a.baseline = e.baseline;
       a.log_odds = e.log_odds;
-      for (std::size_t k : e.order) a.contributions.push_back({model_field_[k], e.contributions[k]});
+      double listed = 0, all = 0;
+      for (std::size_t k : e.order) {
+        a.contributions.push_back({model_field_[k], e.contributions[k]});
+        listed += e.contributions[k];
+      }
+      for (double c : e.contributions) all += c;
+      a.others = all - listed;
       probability_[i] = e.probability;
     }
     std::vector<const double*> pointers(width);
@@ -83,6 +89,7 @@ void Assessor::assess_batch(const double* values, std::size_t n, std::vector<Ass
       plan_.replay(state_, i, rows + i * width, probability_[i], a.outcome);
       if (a.outcome.insufficient_data) {
         a.contributions.clear();  // never a made-up score, nor its parts
+        a.others = 0;
         continue;
       }
       if (!std::isnan(probability_[i])) a.probability = probability_[i];

@@ -26,7 +26,8 @@ struct World {
   models::LogisticModel model;
   std::string model_sha;
 
-  World() {
+  // One feature (absence) or two (absence and exams).
+  explicit World(int features = 1) {
     std::string text = test::kPrelude;
     text += R"(
 rule high_absence "Højt fravær" in ew {
@@ -46,12 +47,13 @@ rule no_exams "Ingen afgangsprøver" in ew {
     const fs::path csv = fs::temp_directory_path() / "skon_assess_train.csv";
     {
       std::ofstream out(csv);
-      out << "absence_pct,outcome\n";
+      out << "absence_pct,exams_taken,outcome\n";
       std::mt19937_64 rng(5);
       std::uniform_real_distribution<double> u(0, 1);
       for (int i = 0; i < 4000; ++i) {
         const double a = std::floor(u(rng) * 40);
-        out << a << "," << (u(rng) < 1 / (1 + std::exp(-(-3 + 0.1 * a))) ? 1 : 0) << "\n";
+        const int exams = u(rng) < 0.9 ? 1 : 0;
+        out << a << "," << exams << "," << (u(rng) < 1 / (1 + std::exp(-(-2 + 0.1 * a - exams))) ? 1 : 0) << "\n";
       }
     }
     models::TrainSpec spec;
@@ -59,6 +61,10 @@ rule no_exams "Ingen afgangsprøver" in ew {
     spec.data_path = csv.string();
     spec.features = {engine::column_spec(*rules.program, 0)};
     spec.directions = {0};
+    if (features == 2) {
+      spec.features.push_back(engine::column_spec(*rules.program, 1));
+      spec.directions.push_back(0);
+    }
     spec.target = "outcome";
     spec.created = "2026-11-26T00:00:00Z";
     spec.tool_version = "test";
@@ -156,4 +162,55 @@ TEST_CASE("constraints: model purpose, features, pin, gates, directions, effecti
   CHECK(mismatch.items().at(0).code == dsl::DiagCode::E0308);
   dsl::DiagnosticBag no_model;
   CHECK_FALSE(engine::enforce_constraints(*w.rules.program, 0, nullptr, "", day, no_model));
+}
+
+TEST_CASE("assess: the listed contributions and the others add up to the log-odds") {
+  World w(2);
+  engine::Assessor assessor(*w.rules.program, 0, &w.model);
+  assessor.set_top(1);
+  engine::Provenance prov{engine::rules_sha256(*w.rules.program), w.model_sha, std::string(64, 'a'), "0.1.0"};
+  const engine::AssessmentWriter writer(assessor, prov, 1);
+  for (const auto& r : {row(25, false, 1), row(2, true, 0), row(0, true, 1)}) {
+    engine::Assessment a;
+    a.id = "x";
+    assessor.assess(r, a);
+    REQUIRE(a.contributions.size() == 1);
+    CHECK(a.others != 0);
+    std::string line;
+    writer.jsonl(a, line);
+    const auto c = nlohmann::json::parse(line)["contributions"];
+    REQUIRE(c["top"].size() == 1);
+    const double sum = c["baseline"].get<double>() + c["top"][0]["log_odds"].get<double>() + c["others"].get<double>();
+    CHECK(sum == doctest::Approx(c["log_odds"].get<double>()).epsilon(1e-12));
+  }
+}
+
+TEST_CASE("assess: flags cite rule files relative to the rule set, wherever it lies") {
+  World w;
+  const engine::Assessor assessor(*w.rules.program, 0, &w.model);
+  engine::Provenance prov{engine::rules_sha256(*w.rules.program), w.model_sha, std::string(64, 'a'), "0.1.0"};
+  const engine::AssessmentWriter writer(assessor, prov, 3);
+  engine::Assessment a;
+  a.id = "x";
+  assessor.assess(row(25, false, 1), a);
+  std::string line;
+  writer.jsonl(a, line);
+  const auto flags = nlohmann::json::parse(line)["flags"];
+  REQUIRE(flags.size() == 2);
+  const std::string file = flags[0]["source"]["file"];
+  CHECK(file.find('/') == std::string::npos);
+  CHECK(file == fs::path(w.rules.program->sources.file(0).name()).filename().string());
+}
+
+TEST_CASE("assess: JSON strings escape quotes, backslashes and control characters, and nothing else") {
+  std::string out;
+  engine::append_json_string(out, "plain æøå");
+  CHECK(out == "\"plain æøå\"");
+  out.clear();
+  engine::append_json_string(out, std::string("a\"b\\c\nd\re\tf\x01g\x1f", 14));
+  CHECK(out == "\"a\\\"b\\\\c\\nd\\re\\tf\\u0001g\\u001f\"");
+  CHECK(nlohmann::json::parse(out).get<std::string>() == std::string("a\"b\\c\nd\re\tf\x01g\x1f", 14));
+  out.clear();
+  engine::append_json_string(out, "");
+  CHECK(out == "\"\"");
 }

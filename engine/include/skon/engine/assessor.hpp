@@ -28,6 +28,7 @@ struct Assessment {
   double baseline = 0;                // log-odds of the training reference
   double log_odds = 0;                // baseline + all contributions
   std::vector<Contribution> contributions;  // largest |log_odds| first (all, or Assessor::set_top)
+  double others = 0;  // the contributions not listed, summed: baseline + listed + others = log_odds
   // "rules_above_model": the model's band is the lowest but rules raised the level;
   // "model_unexplained": the model's band is the highest and no rule fired.
   std::string disagreement;
