@@ -4,7 +4,7 @@
 #
 #   bash setup.sh            install dependencies only
 #   bash setup.sh build      ... and build the optimised binaries (build/release)
-#   bash setup.sh demo       ... and run the main job on the shipped demo
+#   bash setup.sh demo       ... and run the main job on the shipped demo (into out/demo/)
 #   bash setup.sh test       ... and build + run every test, normal and ASan+UBSan builds
 #
 # Idempotent; runs as root on a fresh Debian machine (uses sudo when not root).
@@ -44,6 +44,68 @@ build_release() {
   cmake --build --preset release
 }
 
+# The main job on the shipped demo, every output in one folder:
+#   synthetic history + holdout + current cohort -> check and test the rules -> train the
+#   early-warning model (and the extended-data scenario, to weigh it) -> evaluate on a later year
+#   -> assess the current cohort -> one explanation card -> a short summary.
+# `bash setup.sh demo-pipeline SKON OUT [HISTORY_ROWS CURRENT_ROWS]` runs it with a given binary
+# (the end-to-end test does, with small cohorts).
+demo_pipeline() {
+  local skon="$1" out="$2" history_rows="${3:-100000}" current_rows="${4:-20000}"
+  local start=$SECONDS
+  mkdir -p "$out"
+  # Pseudonyms need a key; the demo makes its own once and keeps it beside the outputs.
+  if [[ ! -s "$out/pseudonym.key" ]]; then
+    (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$out/pseudonym.key")
+  fi
+  # SKON_TODAY=YYYY-MM-DD assesses as of that day (the purposes have an approved period).
+  local key=(--id-key-file "$out/pseudonym.key" ${SKON_TODAY:+--today "$SKON_TODAY"})
+  echo "== the rules: rules/ (checked as a legal reviewer would, and their tests)"
+  "$skon" check --strict rules/
+  "$skon" test rules/ | tail -n 1
+  echo "== synthetic cohorts (docs/synthetic-data.md)"
+  "$skon" generate --rows "$history_rows" --seed 2026 --years 2015..2019 -o "$out/history.csv"
+  "$skon" generate --rows "$((history_rows / 5))" --seed 2027 --years 2020..2020 -o "$out/holdout.csv"
+  "$skon" generate --rows "$current_rows" --seed 2028 --current -o "$out/current.csv"
+  echo "== train: early warning in grades 8-9, and the extended-data scenario beside it"
+  "$skon" train --rules rules/ --purpose early_warning --data "$out/history.csv" --by sex,municipality \
+    -o "$out/early_warning.model.json" 2>&1 | tee "$out/train.txt"
+  "$skon" train --rules rules/ --purpose scenario_extended --data "$out/history.csv" --by sex,municipality \
+    -o "$out/scenario_extended.model.json" >"$out/train_scenario.txt" 2>&1
+  echo "== evaluate on a later year (2020) the model never saw"
+  "$skon" evaluate --model "$out/early_warning.model.json" --data "$out/holdout.csv" --by sex,municipality \
+    --capacity 10 >"$out/evaluation.txt"
+  "$skon" evaluate --model "$out/early_warning.model.json" --data "$out/holdout.csv" --by sex,municipality \
+    --capacity 10 --json >"$out/evaluation.json"
+  "$skon" evaluate --model "$out/scenario_extended.model.json" --data "$out/holdout.csv" --by sex,municipality \
+    --capacity 10 >"$out/evaluation_scenario.txt"
+  echo "== assess the current cohort"
+  "$skon" assess --rules rules/ --purpose early_warning --model "$out/early_warning.model.json" \
+    --data "$out/current.csv" "${key[@]}" -o "$out/assessments.jsonl"
+  "$skon" -q assess --rules rules/ --purpose early_warning --model "$out/early_warning.model.json" \
+    --data "$out/current.csv" "${key[@]}" --format csv -o "$out/assessments.csv"
+  # One card, for the first young person in the file with high absence (a professional asks for
+  # a person by id; the assessments themselves carry only pseudonyms).
+  local id
+  id=$(awk -F, 'NR > 1 && $6 != "" && $6 + 0 >= 20 { print $1; exit }' "$out/current.csv")
+  "$skon" explain --rules rules/ --purpose early_warning --model "$out/early_warning.model.json" \
+    --data "$out/current.csv" --id "$id" ${SKON_TODAY:+--today "$SKON_TODAY"} >"$out/explanation.txt"
+  "$skon" explain --rules rules/ --purpose early_warning --model "$out/early_warning.model.json" \
+    --data "$out/current.csv" --id "$id" ${SKON_TODAY:+--today "$SKON_TODAY"} --lang en >"$out/explanation.en.txt"
+
+  echo
+  echo "== summary"
+  awk -F, 'NR > 1 { n++; level[$3 == "insufficient_data" ? "insufficient data" : $4]++; if ($10 == "true") review++ }
+    END { printf "assessed %d young people: high %d, medium %d, low %d, insufficient data %d; review required %d\n",
+                 n, level["high"], level["medium"], level["low"], level["insufficient data"], review }' \
+    "$out/assessments.csv"
+  printf 'early warning (school data only):  %s\n' "$(grep -m1 'ROC AUC' "$out/evaluation.txt" | tr -s ' ' | sed 's/^ //')"
+  printf 'scenario with extended data:       %s\n' "$(grep -m1 'ROC AUC' "$out/evaluation_scenario.txt" | tr -s ' ' | sed 's/^ //')"
+  echo "one explanation card: $out/explanation.txt"
+  echo "everything is in $out/ ($((SECONDS - start)) s):"
+  (cd "$out" && ls -1 | sed 's/^/  /')
+}
+
 main() {
   local what="${1:-deps}"
   case "$what" in
@@ -53,19 +115,15 @@ main() {
     demo)
       install_missing "${BUILD_PACKAGES[@]}"
       build_release
-      # The demo (synthetic cohort -> train -> assess -> report) arrives with the domain issue;
-      # until then the main job shows what skon offers.
-      ./build/release/cli/skon --help
-      echo
-      echo "The demo will generate a synthetic cohort, train the early-warning model, assess the"
-      echo "current cohort and write assessments, evaluation, model card and report to out/demo/."
+      demo_pipeline ./build/release/cli/skon out/demo
       ;;
+    demo-pipeline) shift; demo_pipeline "$@" ;;
     test)
       install_missing "${BUILD_PACKAGES[@]}"
       cmake --workflow --preset release
       cmake --workflow --preset asan
       ;;
-    *) echo "usage: bash setup.sh [deps|peers|build|demo|test]" >&2; exit 2 ;;
+    *) echo "usage: bash setup.sh [deps|peers|build|demo|test|demo-pipeline SKON OUT [ROWS ROWS]]" >&2; exit 2 ;;
   esac
 }
 

@@ -88,6 +88,7 @@ int run_skon(int argc, char** argv) {
   setup_check(app, table);
   setup_fmt(app, table);
   setup_test(app, table);
+  setup_generate(app, table);
   setup_train(app, table);
   setup_evaluate(app, table);
   setup_assess(app, table);

@@ -21,6 +21,8 @@ struct CommandTable {
 void setup_check(CLI::App& app, CommandTable& table);
 void setup_fmt(CLI::App& app, CommandTable& table);
 void setup_test(CLI::App& app, CommandTable& table);
+// The domain's synthetic cohort (commands/generate.cpp).
+void setup_generate(CLI::App& app, CommandTable& table);
 // The models' subcommands (commands/train.cpp, evaluate.cpp).
 void setup_train(CLI::App& app, CommandTable& table);
 void setup_evaluate(CLI::App& app, CommandTable& table);

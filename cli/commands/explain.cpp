@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "assess_setup.hpp"
+#include "skon/engine/assessment_writer.hpp"
 #include "command.hpp"
 #include "exit_codes.hpp"
 #include "skon/models/cohort_reader.hpp"
@@ -40,6 +41,7 @@ struct Words {
   const char* contributions;
   const char* baseline;
   const char* total;
+  const char* others;
   const char* gaps;
   const char* guidance;
   const char* rules_above_model;
@@ -51,7 +53,7 @@ constexpr Words kDanish = {
     "Vurdering", "Person", "Niveau", "modellens bånd", "Sandsynlighed (model)", "basisrate i træningsdata",
     "For få data til en vurdering", "Skal gennemgås af en fagperson", "Kræver ikke gennemgang",
     "Tegn fra reglerne", "Ingen regler gav tegn", "Sådan blev niveauet til", "model", "fordi",
-    "Modellens bidrag (log-odds i forhold til en gennemsnitlig ung)", "udgangspunkt", "i alt",
+    "Modellens bidrag (log-odds i forhold til en gennemsnitlig ung)", "udgangspunkt", "i alt", "øvrige træk",
     "Manglende data", "Vejledning",
     "Bemærk: modellen vurderer risikoen lav, men reglerne har hævet niveauet.",
     "Bemærk: modellen vurderer risikoen høj, men ingen regel forklarer det.",
@@ -60,7 +62,7 @@ constexpr Words kEnglish = {
     "Assessment", "Person", "Level", "model band", "Probability (model)", "base rate in training data",
     "Insufficient data for an assessment", "Must be reviewed by a professional", "No review required",
     "Signs from the rules", "No rule raised a sign", "How the level came about", "model", "because",
-    "Model contributions (log-odds relative to an average young person)", "baseline", "total",
+    "Model contributions (log-odds relative to an average young person)", "baseline", "total", "other features",
     "Missing data", "Guidance",
     "Note: the model rates the risk low, but the rules raised the level.",
     "Note: the model rates the risk high, but no rule explains it.",
@@ -78,11 +80,43 @@ std::string decimal(const char* format, double v) {
 
 std::string pct(double p) { return decimal("%.1f", 100 * p) + " %"; }
 
-// Pads to `width` columns counting code points, so Danish letters do not shift the numbers.
+// Columns taken by `s`, counting code points, so Danish letters do not shift the numbers.
+std::size_t columns(std::string_view s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80 ? 1 : 0;
+  return n;
+}
+
 std::string pad(const std::string& s, std::size_t width) {
-  std::size_t columns = 0;
-  for (unsigned char c : s) columns += (c & 0xC0) != 0x80 ? 1 : 0;
-  return columns >= width ? s : s + std::string(width - columns, ' ');
+  const std::size_t n = columns(s);
+  return n >= width ? s : s + std::string(width - n, ' ');
+}
+
+// The parts in hundredths, rounded so that they add up to the rounded total exactly (largest
+// remainder): the numbers on the card add up to the number on the card.
+std::vector<long> round_to_total(const std::vector<double>& parts, double total) {
+  std::vector<long> rounded(parts.size());
+  std::vector<std::pair<double, std::size_t>> remainders;
+  long sum = 0;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const double scaled = parts[i] * 100;
+    rounded[i] = static_cast<long>(std::floor(scaled));
+    sum += rounded[i];
+    remainders.push_back({scaled - std::floor(scaled), i});
+  }
+  std::stable_sort(remainders.begin(), remainders.end(), [](const auto& x, const auto& y) { return x.first > y.first; });
+  long missing = std::lround(total * 100) - sum;
+  for (std::size_t k = 0; missing > 0 && k < remainders.size(); ++k, --missing) ++rounded[remainders[k].second];
+  for (std::size_t k = remainders.size(); missing < 0 && k > 0; --k, ++missing) --rounded[remainders[k - 1].second];
+  return rounded;
+}
+
+std::string signed_hundredths(long v) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%c%ld.%02ld", v < 0 ? '-' : '+', std::labs(v) / 100, std::labs(v) % 100);
+  std::string s = buffer;
+  if (g_decimal_comma) std::replace(s.begin(), s.end(), '.', ',');
+  return s;
 }
 
 void print_card(const Prepared& prep, const std::string& who, const engine::Assessment& a, const Words& w) {
@@ -92,9 +126,9 @@ void print_card(const Prepared& prep, const std::string& who, const engine::Asse
   const auto field_label = [&](dsl::Index f) {
     return p.fields[f].label.empty() ? p.fields[f].name : p.fields[f].label;
   };
+  const std::vector<std::string> files = engine::rule_file_names(p);
   const auto where = [&](const dsl::Span& s) {
-    const auto& file = p.sources.file(s.file);
-    return file.name() + ":" + std::to_string(file.line_col(s.begin).line);
+    return files[s.file] + ":" + std::to_string(p.sources.file(s.file).line_col(s.begin).line);
   };
   std::printf("%s — %s (%s)\n", w.assessment, purpose.label.empty() ? purpose.name.c_str() : purpose.label.c_str(),
               purpose.name.c_str());
@@ -135,11 +169,24 @@ void print_card(const Prepared& prep, const std::string& who, const engine::Asse
     }
     if (prep.model && !a.contributions.empty()) {
       std::printf("\n%s:\n", w.contributions);
-      std::printf("  %s %8s\n", pad(w.baseline, 40).c_str(), decimal("%+.2f", a.baseline).c_str());
+      std::vector<std::string> labels{w.baseline};
+      std::vector<double> parts{a.baseline};
       for (const auto& c : a.contributions) {
-        std::printf("  %s %8s\n", pad(field_label(c.field), 40).c_str(), decimal("%+.2f", c.log_odds).c_str());
+        labels.push_back(field_label(c.field));
+        parts.push_back(c.log_odds);
       }
-      std::printf("  %s %8s  → %s\n", pad(w.total, 40).c_str(), decimal("%+.2f", a.log_odds).c_str(),
+      if (a.others != 0) {
+        labels.push_back(w.others);
+        parts.push_back(a.others);
+      }
+      std::size_t width = std::string_view(w.total).size();
+      for (const auto& l : labels) width = std::max(width, columns(l));
+      const std::vector<long> hundredths = round_to_total(parts, a.log_odds);
+      for (std::size_t i = 0; i < labels.size(); ++i) {
+        std::printf("  %s %8s\n", pad(labels[i], width).c_str(), signed_hundredths(hundredths[i]).c_str());
+      }
+      std::printf("  %s %8s  → %s\n", pad(w.total, width).c_str(),
+                  signed_hundredths(std::lround(a.log_odds * 100)).c_str(),
                   a.probability ? pct(*a.probability).c_str() : "–");
     }
   }

@@ -102,6 +102,14 @@ int run_train(const TrainOptions& opt) {
     }
     spec.groups.push_back(engine::column_spec(*program, f));
   }
+  // A `gate group_gap on F` is checked against the gaps the model file records: record them.
+  for (const auto& gate : purpose.gates) {
+    if (gate.metric != "group_gap" || gate.field == dsl::kNone) continue;
+    const std::string& name = program->fields[gate.field].name;
+    if (std::none_of(spec.groups.begin(), spec.groups.end(), [&](const auto& g) { return g.name == name; })) {
+      spec.groups.push_back(engine::column_spec(*program, gate.field));
+    }
+  }
   spec.options.penalty = opt.penalty == "none" ? models::Penalty::None
                          : opt.penalty == "l1" ? models::Penalty::L1
                          : opt.penalty == "elasticnet" ? models::Penalty::ElasticNet

@@ -64,9 +64,9 @@ std::string rules_sha256(const dsl::Program& program) {
 
 namespace {
 
-// The rule files' names relative to the folder that holds them all, so that the output does not
-// depend on the working directory or where the rule set is checked out.
-std::vector<std::string> names_in_rule_set(const dsl::Program& p) {
+}  // namespace
+
+std::vector<std::string> rule_file_names(const dsl::Program& p) {
   std::vector<std::filesystem::path> paths;
   for (std::size_t i = 0; i < p.sources.size(); ++i) {
     std::error_code ec;
@@ -89,6 +89,8 @@ std::vector<std::string> names_in_rule_set(const dsl::Program& p) {
   }
   return names;
 }
+
+namespace {
 
 std::string source_json(const dsl::Program& p, const std::vector<std::string>& names, const dsl::Span& span) {
   const dsl::SourceFile& f = p.sources.file(span.file);
@@ -113,7 +115,7 @@ AssessmentWriter::AssessmentWriter(const Assessor& assessor, Provenance provenan
   provenance_json_ += ",\"skon_version\":";
   append_json_string(provenance_json_, provenance.skon_version);
   provenance_json_ += "}}\n";
-  const std::vector<std::string> names = names_in_rule_set(p);
+  const std::vector<std::string> names = rule_file_names(p);
   for (const auto& r : p.rules) {
     std::string s = "\"rule\":";
     append_json_string(s, r.name);

@@ -68,3 +68,12 @@ add_test(NAME cli.assess_explain
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/assess_explain.sh $<TARGET_FILE:skon>
           ${CMAKE_CURRENT_SOURCE_DIR}/data)
 set_tests_properties(cli.assess_explain PROPERTIES LABELS cli)
+
+# The dropout domain: rules/, skon generate and the README's main job
+skon_cli_test(NAME rules_check_strict EXIT 0 STDOUT_MATCH "files checked: 0 errors, 0 warnings"
+  ARGS check --strict rules/)
+skon_cli_test(NAME rules_tests_pass EXIT 0 STDOUT_MATCH "[0-9]+ passed, 0 failed" ARGS test rules/)
+skon_cli_test(NAME rules_formatted EXIT 0 ARGS fmt --check rules/)
+add_test(NAME cli.domain
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/domain.sh $<TARGET_FILE:skon> ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli.domain PROPERTIES LABELS cli)

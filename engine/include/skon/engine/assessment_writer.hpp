@@ -21,6 +21,10 @@ struct Provenance {
 // where the files are or how they were named on the command line.
 std::string rules_sha256(const dsl::Program& program);
 
+// Each rule file's name relative to the folder holding them all (indexed by FileId), so that what
+// cites a rule does not depend on the working directory or where the rule set is checked out.
+std::vector<std::string> rule_file_names(const dsl::Program& program);
+
 class AssessmentWriter {
  public:
   AssessmentWriter(const Assessor& assessor, Provenance provenance, std::size_t top_contributions);
