@@ -5,6 +5,7 @@
 
 #include "skon/dsl/date.hpp"
 #include "support/rules.hpp"
+#include "support/temp_path.hpp"
 
 using namespace skon;
 namespace fs = std::filesystem;
@@ -30,7 +31,7 @@ TEST_CASE("program: a purpose is assessable only while in effect and not suspend
 }
 
 TEST_CASE("program: files load in import order, each once") {
-  const fs::path dir = fs::temp_directory_path() / "skon_program_test";
+  const fs::path dir = skon::test::temp_path("program_test");
   fs::remove_all(dir);
   fs::create_directories(dir / "sub");
   std::ofstream(dir / "main.skon") << "import \"sub/common.skon\"\nrole b\n";

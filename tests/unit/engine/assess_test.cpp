@@ -14,6 +14,7 @@
 #include "skon/models/train.hpp"
 #include "support/json_schema.hpp"
 #include "support/rules.hpp"
+#include "support/temp_path.hpp"
 
 using namespace skon;
 namespace fs = std::filesystem;
@@ -44,7 +45,7 @@ rule no_exams "Ingen afgangsprøver" in ew {
 )";
     rules = test::load(text);
     REQUIRE_FALSE(rules.bag.has_errors());
-    const fs::path csv = fs::temp_directory_path() / "skon_assess_train.csv";
+    const fs::path csv = test::temp_path("assess_train.csv");
     {
       std::ofstream out(csv);
       out << "absence_pct,exams_taken,outcome\n";

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "skon/models/atomic_file.hpp"
+#include "support/temp_path.hpp"
 
 using namespace skon::models;
 namespace fs = std::filesystem;
@@ -17,7 +18,7 @@ std::string slurp(const fs::path& p) {
   return ss.str();
 }
 fs::path fresh_dir(const char* name) {
-  const fs::path dir = fs::temp_directory_path() / name;
+  const fs::path dir = skon::test::temp_path(name);
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;

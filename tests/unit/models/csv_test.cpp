@@ -5,6 +5,7 @@
 
 #include "skon/models/cohort_reader.hpp"
 #include "skon/models/csv.hpp"
+#include "support/temp_path.hpp"
 
 using namespace skon::models;
 namespace fs = std::filesystem;
@@ -12,7 +13,7 @@ namespace fs = std::filesystem;
 namespace {
 
 fs::path write_temp(const std::string& name, const std::string& bytes) {
-  const fs::path p = fs::temp_directory_path() / ("skon_csv_" + name);
+  const fs::path p = skon::test::temp_path("csv_" + name);
   std::ofstream(p, std::ios::binary) << bytes;
   return p;
 }
@@ -120,7 +121,7 @@ TEST_CASE("cohort reader: bad values name row, column and what was expected, or 
       CHECK(m.find("column 'absence_pct': expected a number in 0..100, found '150'") != std::string::npos);
     }
   }
-  const fs::path rejects = fs::temp_directory_path() / "skon_csv_rejects.csv";
+  const fs::path rejects = skon::test::temp_path("csv_rejects.csv");
   ReadOptions skip;
   skip.skip_bad_rows = true;
   skip.rejects_path = rejects.string();

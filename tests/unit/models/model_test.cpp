@@ -8,6 +8,7 @@
 #include "skon/models/calibration.hpp"
 #include "skon/models/model.hpp"
 #include "skon/models/train.hpp"
+#include "support/temp_path.hpp"
 
 using namespace skon::models;
 namespace fs = std::filesystem;
@@ -24,7 +25,7 @@ struct Synthetic {
   std::string path;
 
   explicit Synthetic(std::size_t n, bool with_years, std::uint64_t seed = 7) {
-    path = (fs::temp_directory_path() / ("skon_synth_" + std::to_string(n) + (with_years ? "y" : "") + ".csv")).string();
+    path = skon::test::temp_path("synth_" + std::to_string(n) + (with_years ? "y" : "") + ".csv").string();
     std::ofstream out(path);
     out << "absence_pct,grade_avg,track,exams_taken,outcome" << (with_years ? ",cohort_year" : "") << "\n";
     std::mt19937_64 rng(seed);
@@ -112,7 +113,7 @@ TEST_CASE("model: temporal training, explanations that add up, file round trip")
   }
 
   // save -> load -> save is byte-identical; the loaded model scores identically.
-  const std::string path = (fs::temp_directory_path() / "skon_model_roundtrip.json").string();
+  const std::string path = skon::test::temp_path("model_roundtrip.json").string();
   save_model(m, path);
   std::string sha;
   const LogisticModel loaded = load_model(path, &sha);
