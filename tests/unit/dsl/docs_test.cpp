@@ -90,3 +90,23 @@ TEST_CASE("docs: every diagnostic code is documented and has a golden case") {
     if (!without_golden.contains(id)) CHECK(golden.contains(id));
   }
 }
+
+// The use-cases and the guides quote the rule files; each `skon-quote FILE` block must still appear
+// in FILE word for word, so the documents cannot drift from what the engine enforces.
+TEST_CASE("docs: the use-cases and guides quote rules/ word for word") {
+  for (const char* doc : {"docs/use-cases.md", "docs/domain-expert-guide.md", "docs/legal-reviewer-guide.md",
+                          "docs/professional-guide.md"}) {
+    const auto blocks = skon_blocks(test::read_file(fs::path(SKON_SOURCE_DIR) / doc));
+    std::size_t quotes = 0;
+    for (const Block& b : blocks) {
+      INFO("block at " << doc << ":" << b.line);
+      REQUIRE(b.info.rfind("skon-quote ", 0) == 0);
+      const std::string file = b.info.substr(std::string("skon-quote ").size());
+      const std::string text = test::read_file(fs::path(SKON_SOURCE_DIR) / file);
+      CHECK_MESSAGE(text.find(b.text) != std::string::npos, "not found in " << file << ":\n" << b.text);
+      ++quotes;
+    }
+    INFO(doc);
+    CHECK(quotes >= (std::string(doc) == "docs/use-cases.md" ? 10u : 1u));
+  }
+}
