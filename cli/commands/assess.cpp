@@ -84,7 +84,7 @@ int run_assess(AssessOptions& opt) {
           else hmacs[w]->hex_into(b.ids[i], assessed[i].id);
         }
         assessors[w]->assess_batch(b.values.data(), b.ids.size(), assessed);
-        b.text.reserve(b.ids.size() * 1024);
+        b.text.reserve(b.ids.size() * 2048);  // a full record is about 1.5 KB
         for (std::size_t i = 0; i < b.ids.size(); ++i) {
           const engine::Assessment& a = assessed[i];
           b.insufficient += a.outcome.insufficient_data ? 1 : 0;

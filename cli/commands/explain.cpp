@@ -197,7 +197,7 @@ void print_card(const Prepared& prep, const std::string& who, const engine::Asse
     }
     std::printf("\n");
   }
-  if (!o.guidance.empty()) std::printf("\n%s:\n%s\n", w.guidance, o.guidance.c_str());
+  if (!o.guidance.empty()) std::printf("\n%s:\n%.*s\n", w.guidance, static_cast<int>(o.guidance.size()), o.guidance.data());
   std::printf("\n%s\n", w.advisory);
 }
 

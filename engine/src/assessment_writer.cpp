@@ -137,6 +137,8 @@ AssessmentWriter::AssessmentWriter(const Assessor& assessor, Provenance provenan
     field_json_.push_back(std::move(s));
   }
   append_json_string(purpose_json_, p.purposes[assessor.purpose()].name);
+  guidance_json_.resize(p.levels.size());
+  for (const auto& [level, text] : p.purposes[assessor.purpose()].guidance) append_json_string(guidance_json_[level], text);
 }
 
 void AssessmentWriter::jsonl(const Assessment& a, std::string& out) const {
@@ -230,8 +232,14 @@ void AssessmentWriter::jsonl(const Assessment& a, std::string& out) const {
     append_json_string(out, p.fields[o.missing_fields[i]].name);
   }
   out += "],\"guidance\":";
-  if (o.guidance.empty()) out += "null";
-  else append_json_string(out, o.guidance);
+  if (o.guidance.empty()) {
+    out += "null";
+  } else if (const auto it = p.purposes[assessor_.purpose()].guidance.find(o.level);
+             it != p.purposes[assessor_.purpose()].guidance.end() && it->second.data() == o.guidance.data()) {
+    out += guidance_json_[o.level];  // escaped once, not per record
+  } else {
+    append_json_string(out, o.guidance);
+  }
   out += ',';
   out += provenance_json_;
 }

@@ -209,7 +209,7 @@ void PurposeOutcome::reset() {
   points = 0;
   review_required = false;
   review_reasons.clear();
-  guidance.clear();
+  guidance = {};
   rule_truth.clear();
 }
 

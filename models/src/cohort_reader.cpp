@@ -222,12 +222,13 @@ struct CohortReader::Impl {
 
   void reject(std::size_t row_line, const std::string& reason, std::string_view raw) {
     if (!rejects) return;
-    auto& out = rejects->stream();
-    out << row_line << ",\"";
-    for (char c : reason) out << (c == '"' ? std::string("\"\"") : std::string(1, c));
-    out << "\",\"";
-    for (char c : raw) out << (c == '"' ? std::string("\"\"") : std::string(1, c));
-    out << "\"\n";
+    std::string out = std::to_string(row_line) + ",";
+    for (std::string_view field : {std::string_view(reason), raw}) {
+      out += '"';
+      for (char c : field) out += c == '"' ? std::string_view("\"\"") : std::string_view(&c, 1);
+      out += field.data() == raw.data() ? "\"\n" : "\",";
+    }
+    rejects->write(out);
   }
 };
 
@@ -275,7 +276,7 @@ CohortReader::CohortReader(const std::string& path, std::vector<ColumnSpec> colu
   }
   if (m.options.skip_bad_rows && !m.options.rejects_path.empty()) {
     m.rejects = std::make_unique<AtomicFile>(m.options.rejects_path);
-    m.rejects->stream() << "line,reason,record\n";
+    m.rejects->write("line,reason,record\n");
   }
 }
 

@@ -10,8 +10,8 @@
 //   bash tests/bench/assess.sh            (installs json-rules-engine into a temporary folder)
 //   build/release/tests/bench/bench_assess [--rows N] [--skon PATH] [--jre DIR]
 //
-// The rules are tests/bench/assess_rules.skon, a stand-in of the dropout rule set's size until
-// rules/ exists; the cohort is synthetic_cohort.hpp's.
+// The rules are the shipped dropout rule set (rules/, purpose early_warning: 10 rules, 5 review
+// triggers, 7 model features); the cohorts come from `skon generate`.
 
 
 #include <chrono>
@@ -20,6 +20,7 @@
 #include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -28,7 +29,6 @@
 #include "skon/engine/columns.hpp"
 #include "skon/models/cohort_reader.hpp"
 #include "bench_util.hpp"
-#include "synthetic_cohort.hpp"
 
 using namespace skon;
 namespace fs = std::filesystem;
@@ -48,24 +48,28 @@ std::string run_capture(const std::string& command) {
   return text;
 }
 
-// The stand-in rules written by hand: the ceiling for an interpreter. Returns the level.
-int handwritten(const double* x, const double* b, int track, double probability, int& flags, double& points) {
-  int level = probability < 0.25 ? 0 : probability < 0.5 ? 1 : 2;
+// rules/early_warning.skon written by hand: the ceiling for an interpreter. NaN is missing; a
+// comparison with NaN is false in C++, which fires the same rules as three-valued logic here.
+// Returns the level; sets the flags, points and whether review is required.
+int handwritten(const double* v, double probability, int& flags, double& points, bool& review) {
+  const double absence = v[0], g8 = v[1], danish = v[2], math = v[3], reading = v[4], math_score = v[5],
+               wellbeing = v[6];
+  int level = probability < 0.15 ? 0 : probability < 0.35 ? 1 : 2;
   flags = 0;
   points = 0;
-  const bool low_grades = x[1] < 7 && x[2] < 7;
-  if (x[0] > 14) ++flags, points += 2;
-  if (x[0] > 16) level = 2;
-  if (low_grades) ++flags, points += 2;
-  if (b[0] == 0) ++flags, level = std::max(level, 1);
-  if (x[3] < 6) ++flags, points += 1;
-  if (x[4] >= 0 && x[4] <= 5) ++flags, points += 1;
-  if (x[6] > 15 && x[0] > 10) ++flags;
-  if (b[1] != 0 && x[5] < 8) ++flags, points += 1;
-  if (track == 3 && low_grades) ++flags;
-  if (flags >= 3 || points >= 4) level = 2;
-  if (flags == 0 && level >= 2 && x[0] < 8) level = 1;
-  if (b[2] != 0 && x[7] > 12) ++flags;
+  review = false;
+  if (absence > 10) ++flags, points += 1;
+  if (absence >= 20) ++flags, level = 2;
+  if (danish < 2 || math < 2) ++flags, points += 1;
+  if (g8 < 4) ++flags, level = std::max(level, 1);
+  if (g8 >= 4 && g8 < 5) ++flags;
+  if (wellbeing < 3) ++flags;
+  if (reading <= 15 && math_score <= 15) ++flags;
+  if (points >= 2) level = 2;
+  if (flags >= 3) level = 2, review = true;
+  if (level >= 2 && flags == 0 && g8 >= 7 && absence < 5 && wellbeing >= 4) level = 1, review = true;
+  review = review || level >= 2 || std::isnan(absence) || std::isnan(g8) || std::isnan(danish) ||
+           std::isnan(math) || std::isnan(reading) || std::isnan(math_score) || std::isnan(wellbeing);
   return level;
 }
 
@@ -82,37 +86,39 @@ int main(int argc, char** argv) {
   }
   skon = fs::absolute(skon).string();
   const fs::path here = fs::path(__FILE__).parent_path();
-  const std::string rules = (here / "assess_rules.skon").string();
+  const std::string rules = (here / "../../rules").lexically_normal().string();
+  const std::string purpose = "early_warning", today = "2026-11-26";
   const fs::path dir = fs::temp_directory_path() / "skon_bench_assess";
   fs::create_directories(dir);
   const std::string csv = (dir / "cohort.csv").string(), csv_small = (dir / "cohort100k.csv").string();
   const std::string model = (dir / "m.json").string();
-  bench::write_cohort(csv, rows);
-  bench::write_cohort(csv_small, rows / 10);
   setenv("SKON_ID_KEY", "benchmark key, not a secret", 1);
   setenv("SOURCE_DATE_EPOCH", "1790000000", 1);
-  if (bench::run_child({skon, "train", "--rules", rules, "--purpose", "p", "--data", csv_small, "-o", model}).first < 0) {
+  bench::run_child({skon, "-q", "generate", "--rows", std::to_string(rows), "--seed", "1", "-o", csv});
+  bench::run_child({skon, "-q", "generate", "--rows", std::to_string(rows / 10), "--seed", "2", "-o", csv_small});
+  if (bench::run_child({skon, "-q", "train", "--rules", rules, "--purpose", purpose, "--data", csv_small, "-o", model}).first < 0) {
     std::fprintf(stderr, "training the benchmark model failed\n");
     return 1;
   }
-  std::printf("cohort: %zu rows, %.1f MB; rules: %s (12 rules, 1 derived value, 3 review triggers)\n\n", rows,
-              static_cast<double>(fs::file_size(csv)) / 1e6, rules.c_str());
+  std::printf("cohort: %zu rows from skon generate, %.1f MB; rules: %s, purpose %s (10 rules, 5 review triggers, 7 model features)\n\n",
+              rows, static_cast<double>(fs::file_size(csv)) / 1e6, rules.c_str(), purpose.c_str());
 
   // End to end first, while this process is small.
-  const auto [e2e_s, peak_big] = bench::run_child({skon, "-q", "assess", "--rules", rules, "--purpose", "p", "--model", model,
-                                            "--data", csv, "-o", (dir / "a.jsonl").string()});
+  const auto [e2e_s, peak_big] = bench::run_child({skon, "-q", "assess", "--rules", rules, "--purpose", purpose, "--today", today,
+                                            "--model", model, "--data", csv, "-o", (dir / "a.jsonl").string()});
   const double out_mb = fs::exists(dir / "a.jsonl") ? static_cast<double>(fs::file_size(dir / "a.jsonl")) / 1e6 : 0;
   fs::remove(dir / "a.jsonl");
-  const auto [small_s, peak_small] = bench::run_child({skon, "-q", "assess", "--rules", rules, "--purpose", "p", "--model",
-                                                model, "--data", csv_small, "-o", (dir / "b.jsonl").string()});
+  const auto [small_s, peak_small] = bench::run_child({skon, "-q", "assess", "--rules", rules, "--purpose", purpose, "--today", today,
+                                                "--model", model, "--data", csv_small, "-o", (dir / "b.jsonl").string()});
   fs::remove(dir / "b.jsonl");
 
   // In memory: the records of the small cohort, evaluated over and over.
   dsl::DiagnosticBag bag;
   auto program = dsl::load_program({rules}, bag);
   dsl::check_program(*program, bag);
+  const dsl::Index purpose_index = program->find_purpose(purpose);
   const models::LogisticModel m = models::load_model(model);
-  engine::Assessor assessor(*program, 0, &m);
+  engine::Assessor assessor(*program, purpose_index, &m);
   assessor.set_top(5);  // as `skon assess --top 5` (the default)
   std::vector<models::ColumnSpec> cols;
   for (dsl::Index f : assessor.input_fields()) cols.push_back(engine::column_spec(*program, f));
@@ -136,31 +142,32 @@ int main(int argc, char** argv) {
   std::size_t fired = 0;
   auto t0 = std::chrono::steady_clock::now();
   for (std::size_t k = 0; k < rounds; ++k) {
-    for (const auto& r : records) fired += evaluator.evaluate(0, r, opt).flags.size();
+    for (const auto& r : records) fired += evaluator.evaluate(purpose_index, r, opt).flags.size();
   }
   const double rules_rate = static_cast<double>(n * rounds) / since(t0);
 
-  // Hand-written ceiling on the same values (field order x0..x9, b0..b2, track, region).
+  // Hand-written ceiling on the same values, in the order handwritten() reads them.
   const auto slot = [&](const std::string& name) {
     for (std::size_t i = 0; i < cols.size(); ++i) {
       if (cols[i].name == name) return i;
     }
-    return std::size_t{0};
+    throw std::runtime_error("the purpose reads no field " + name);
   };
-  std::vector<std::size_t> xs, bs;
-  for (int i = 0; i < 10; ++i) xs.push_back(slot("x" + std::to_string(i)));
-  for (int i = 0; i < 3; ++i) bs.push_back(slot("b" + std::to_string(i)));
-  const std::size_t track_slot = slot("track");
+  std::vector<std::size_t> slots;
+  for (const char* name : {"absence_pct", "grade_avg_8th", "danish_grade", "math_grade", "reading_score", "math_score",
+                           "wellbeing_index"}) {
+    slots.push_back(slot(name));
+  }
   std::size_t hand_flags = 0;
   t0 = std::chrono::steady_clock::now();
   for (std::size_t k = 0; k < rounds; ++k) {
     for (const auto& v : values) {
-      double x[10], b[3];
-      for (int i = 0; i < 10; ++i) x[i] = v[xs[static_cast<std::size_t>(i)]];
-      for (int i = 0; i < 3; ++i) b[i] = v[bs[static_cast<std::size_t>(i)]];
+      double x[7];
+      for (std::size_t i = 0; i < 7; ++i) x[i] = v[slots[i]];
       int f = 0;
       double points = 0;
-      handwritten(x, b, static_cast<int>(v[track_slot]), 0.3, f, points);
+      bool review = false;
+      handwritten(x, 0.3, f, points, review);
       hand_flags += static_cast<std::size_t>(f);
     }
   }
@@ -168,7 +175,7 @@ int main(int argc, char** argv) {
 
   // The compiled plan over batches: decisions only (truth of every rule and trigger, level, flags,
   // points per record), then with the full outcome records and the model's contributions.
-  const engine::BatchPlan plan(*program, 0, assessor.input_fields());
+  const engine::BatchPlan plan(*program, purpose_index, assessor.input_fields());
   std::vector<std::vector<double>> columns(cols.size(), std::vector<double>(n));
   for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t c = 0; c < cols.size(); ++c) columns[c][i] = values[i][c];

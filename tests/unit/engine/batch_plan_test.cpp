@@ -86,9 +86,9 @@ void compare(const dsl::Program& program, std::uint64_t seed) {
 
 }  // namespace
 
-TEST_CASE("batch plan: agrees with the rule evaluator on the benchmark rules") {
+TEST_CASE("batch plan: agrees with the rule evaluator on the shipped dropout rule set") {
   dsl::DiagnosticBag bag;
-  auto program = dsl::load_program({fs::path(SKON_TEST_DATA_DIR) / "bench/assess_rules.skon"}, bag);
+  auto program = dsl::load_program({fs::path(SKON_SOURCE_DIR) / "rules"}, bag);
   dsl::check_program(*program, bag);
   REQUIRE_FALSE(bag.has_errors());
   compare(*program, 11);

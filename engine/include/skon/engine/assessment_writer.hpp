@@ -41,6 +41,7 @@ class AssessmentWriter {
   std::vector<std::string> rule_json_;   // "rule":..,"label":..,"source":{..} per rule
   std::vector<std::string> level_json_;  // quoted level names
   std::vector<std::string> field_json_;  // "field":..,"source":.. per field
+  std::vector<std::string> guidance_json_;  // the purpose's guidance per level, as JSON strings
   std::string purpose_json_;
 };
 

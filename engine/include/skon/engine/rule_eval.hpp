@@ -47,7 +47,7 @@ struct PurposeOutcome {
   double points = 0;
   bool review_required = false;
   std::vector<std::string> review_reasons;
-  std::string guidance;
+  std::string_view guidance;  // the purpose's text for the final level, owned by the program
   std::vector<Truth> rule_truth;  // per rule of the purpose, in evaluation order
 
   // Back to a fresh outcome, keeping the storage (cohorts reuse one outcome per record slot).

@@ -1,7 +1,8 @@
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
-#include <fstream>
+#include <string>
 #include <string_view>
 
 namespace skon::models {
@@ -10,6 +11,9 @@ namespace skon::models {
 // to a temporary file in the same directory, which replaces the target only on commit().
 // Destroying an uncommitted AtomicFile removes the temporary file, so a failed run never leaves
 // a half-written result. Throws std::runtime_error on I/O failure.
+//
+// Large outputs (a million assessments are 1.5 GB) are handed to the disk while they are being
+// written, not all at the end, so the closing fsync is short and the page cache does not fill.
 class AtomicFile {
  public:
   explicit AtomicFile(std::filesystem::path target);
@@ -17,15 +21,20 @@ class AtomicFile {
   AtomicFile(const AtomicFile&) = delete;
   AtomicFile& operator=(const AtomicFile&) = delete;
 
-  std::ostream& stream() { return out_; }
-  void write(std::string_view bytes) { out_.write(bytes.data(), static_cast<std::streamsize>(bytes.size())); }
+  void write(std::string_view bytes);
   // Flushes, syncs and renames the temporary file over the target.
   void commit();
 
  private:
+  void flush();
+  void write_through(std::string_view bytes);
+
   std::filesystem::path target_;
   std::filesystem::path temp_;
-  std::ofstream out_;
+  int fd_ = -1;
+  std::string buffer_;
+  std::size_t written_ = 0;      // bytes handed to the kernel
+  std::size_t synced_until_ = 0; // bytes whose writeback has been started
   bool committed_ = false;
 };
 
