@@ -61,5 +61,5 @@ done
 [[ $(wc -l <"$work/demo/assessments.jsonl") -eq 1500 ]] || fail "demo: expected 1500 assessments"
 grep -q "^assessed 1500 young people: high [0-9]" "$work/demo.txt" || { cat "$work/demo.txt"; fail "demo summary"; }
 grep -q "Tidlig opsporing" "$work/demo/explanation.txt" || fail "demo card"
-grep -q "37 passed, 0 failed" "$work/demo.txt" || fail "demo: rule tests"
+grep -Eq "[0-9]+ passed, 0 failed" "$work/demo.txt" || fail "demo: rule tests"
 echo "ok"

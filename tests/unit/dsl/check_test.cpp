@@ -139,3 +139,38 @@ TEST_CASE("check: tests name existing rules, levels and valid values") {
   CHECK(l.underlined("E0104") == "q");
   CHECK(l.underlined("E0203") == "hi");
 }
+
+TEST_CASE("check: which conditions may be unknown (for test coverage)") {
+  const auto l = test::load(std::string(test::kPrelude) + R"(
+let much_absence = absence_pct > 10
+rule reads_field in ew {
+  when absence_pct > 10
+  flag "a"
+}
+rule reads_let in ew {
+  when much_absence
+  flag "b"
+}
+rule presence_only in ew {
+  when missing(absence_pct) or known(exams_taken)
+  flag "c"
+}
+rule state_only in ew {
+  when count(flags) >= 2 and sum(points) < 3 and level >= medium
+  flag "d"
+}
+rule mixed in ew {
+  when level >= medium or not exams_taken
+  flag "e"
+}
+)");
+  INFO(l.codes().size());
+  REQUIRE_FALSE(l.bag.has_errors());
+  std::map<std::string, bool> got;
+  for (const auto& r : l.program->rules) got[r.name] = dsl::ast::may_be_unknown(*r.condition);
+  CHECK(got["reads_field"]);
+  CHECK(got["reads_let"]);
+  CHECK_FALSE(got["presence_only"]);
+  CHECK_FALSE(got["state_only"]);
+  CHECK(got["mixed"]);
+}

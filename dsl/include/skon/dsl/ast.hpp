@@ -111,6 +111,10 @@ struct Expr {
       kind;
 };
 
+// Whether a checked expression can evaluate to unknown: only when it reads a field or a derived
+// value outside missing()/known(). Conservative: `known(x) or x > 1` counts as possibly unknown.
+bool may_be_unknown(const Expr& e);
+
 // ---------------------------------------------------------------------------------------------
 // Declarations
 
