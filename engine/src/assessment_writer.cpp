@@ -47,6 +47,11 @@ void append_json_number(std::string& out, double v) {
   }
   if (v == 0) v = 0;  // no "-0"
   char buffer[32];
+  if (v == std::trunc(v) && std::abs(v) < 1e9) {  // points, counts, 0 and 1: the integer is the shortest form
+    const auto r = std::to_chars(buffer, buffer + sizeof buffer, static_cast<long long>(v));
+    out.append(buffer, r.ptr);
+    return;
+  }
   const auto r = std::to_chars(buffer, buffer + sizeof buffer, v);
   out.append(buffer, r.ptr);
 }
@@ -137,6 +142,8 @@ AssessmentWriter::AssessmentWriter(const Assessor& assessor, Provenance provenan
     field_json_.push_back(std::move(s));
   }
   append_json_string(purpose_json_, p.purposes[assessor.purpose()].name);
+  if (assessor.model() != nullptr) append_json_number(base_rate_json_, assessor.model()->training.base_rate());
+  else base_rate_json_ = "null";
   guidance_json_.resize(p.levels.size());
   for (const auto& [level, text] : p.purposes[assessor.purpose()].guidance) append_json_string(guidance_json_[level], text);
 }
@@ -159,8 +166,7 @@ void AssessmentWriter::jsonl(const Assessment& a, std::string& out) const {
   if (a.probability) append_json_number(out, *a.probability);
   else out += "null";
   out += ",\"base_rate\":";
-  if (assessor_.model() != nullptr) append_json_number(out, assessor_.model()->training.base_rate());
-  else out += "null";
+  out += base_rate_json_;
   out += ",\"model_level\":";
   level(a.model_level);
   out += ",\"flags\":[";
@@ -207,7 +213,12 @@ void AssessmentWriter::jsonl(const Assessment& a, std::string& out) const {
     out += "null";
   } else {
     out += "{\"baseline\":";
-    append_json_number(out, a.baseline);
+    if (a.baseline != baseline_.value) {  // the same for every record of one model: formatted once
+      baseline_.value = a.baseline;
+      baseline_.json.clear();
+      append_json_number(baseline_.json, a.baseline);
+    }
+    out += baseline_.json;
     out += ",\"log_odds\":";
     append_json_number(out, a.log_odds);
     out += ",\"top\":[";

@@ -3,6 +3,7 @@
 // Assessment records as JSON Lines (docs/assessment.schema.json) and as a flat CSV summary.
 // Hand-written for speed and a fixed key order: the same inputs give byte-identical output.
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,14 @@ class AssessmentWriter {
   std::vector<std::string> field_json_;  // "field":..,"source":.. per field
   std::vector<std::string> guidance_json_;  // the purpose's guidance per level, as JSON strings
   std::string purpose_json_;
+  std::string base_rate_json_;
+  // The model's baseline, formatted once (a writer belongs to one thread, so this cache may change
+  // under const).
+  struct Cached {
+    double value = std::nan("");
+    std::string json;
+  };
+  mutable Cached baseline_;
 };
 
 // JSON string literal of `s` (quotes included).
