@@ -1,7 +1,12 @@
 #include "skon/models/sha256.hpp"
 
+// The pseudonym of every assessed person is an HMAC: the low-level SHA256_CTX is a plain struct
+// that copies without allocating, which EVP contexts do not. OpenSSL 3 marks it deprecated but
+// keeps it; the one-shot functions below still use EVP.
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/sha.h>
 
 #include <algorithm>
 #include <array>
@@ -11,13 +16,18 @@
 namespace skon::models {
 namespace {
 
-std::string to_hex(const unsigned char* bytes, unsigned int n) {
+void hex_into_string(const unsigned char* bytes, unsigned int n, std::string& out) {
   static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out(2 * n, '0');
+  out.resize(2 * n);
   for (unsigned int i = 0; i < n; ++i) {
     out[2 * i] = kDigits[bytes[i] >> 4];
     out[2 * i + 1] = kDigits[bytes[i] & 0xF];
   }
+}
+
+std::string to_hex(const unsigned char* bytes, unsigned int n) {
+  std::string out;
+  hex_into_string(bytes, n, out);
   return out;
 }
 
@@ -70,17 +80,14 @@ std::string sha256_file_hex(const std::filesystem::path& path) {
 }
 
 struct HmacSha256::State {
-  EVP_MD_CTX* inner = nullptr;  // after absorbing key ^ ipad
-  EVP_MD_CTX* outer = nullptr;  // after absorbing key ^ opad
-  EVP_MD_CTX* work = nullptr;
+  SHA256_CTX inner;  // after absorbing key ^ ipad
+  SHA256_CTX outer;  // after absorbing key ^ opad
 };
 
 HmacSha256::HmacSha256(std::string_view key) : state_(std::make_unique<State>()) {
-  const EVP_MD* md = EVP_sha256();
   std::array<unsigned char, 64> block{};
   if (key.size() > block.size()) {
-    unsigned int n = 0;
-    EVP_Digest(key.data(), key.size(), block.data(), &n, md, nullptr);
+    SHA256(reinterpret_cast<const unsigned char*>(key.data()), key.size(), block.data());
   } else {
     std::copy(key.begin(), key.end(), block.begin());
   }
@@ -89,36 +96,25 @@ HmacSha256::HmacSha256(std::string_view key) : state_(std::make_unique<State>())
     ipad[i] = block[i] ^ 0x36;
     opad[i] = block[i] ^ 0x5c;
   }
-  state_->inner = EVP_MD_CTX_new();
-  state_->outer = EVP_MD_CTX_new();
-  state_->work = EVP_MD_CTX_new();
-  if (state_->inner == nullptr || state_->outer == nullptr || state_->work == nullptr ||
-      EVP_DigestInit_ex(state_->inner, md, nullptr) != 1 ||
-      EVP_DigestUpdate(state_->inner, ipad.data(), ipad.size()) != 1 ||
-      EVP_DigestInit_ex(state_->outer, md, nullptr) != 1 ||
-      EVP_DigestUpdate(state_->outer, opad.data(), opad.size()) != 1) {
+  if (SHA256_Init(&state_->inner) != 1 || SHA256_Update(&state_->inner, ipad.data(), ipad.size()) != 1 ||
+      SHA256_Init(&state_->outer) != 1 || SHA256_Update(&state_->outer, opad.data(), opad.size()) != 1) {
     throw std::runtime_error("cannot initialise HMAC-SHA-256");
   }
 }
 
-HmacSha256::~HmacSha256() {
-  EVP_MD_CTX_free(state_->inner);
-  EVP_MD_CTX_free(state_->outer);
-  EVP_MD_CTX_free(state_->work);
-}
+HmacSha256::~HmacSha256() = default;
 
 void HmacSha256::hex_into(std::string_view message, std::string& out) const {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int n = 0;
-  if (EVP_MD_CTX_copy_ex(state_->work, state_->inner) != 1 ||
-      EVP_DigestUpdate(state_->work, message.data(), message.size()) != 1 ||
-      EVP_DigestFinal_ex(state_->work, digest.data(), &n) != 1 ||
-      EVP_MD_CTX_copy_ex(state_->work, state_->outer) != 1 ||
-      EVP_DigestUpdate(state_->work, digest.data(), n) != 1 ||
-      EVP_DigestFinal_ex(state_->work, digest.data(), &n) != 1) {
+  std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
+  SHA256_CTX work = state_->inner;
+  if (SHA256_Update(&work, message.data(), message.size()) != 1 || SHA256_Final(digest.data(), &work) != 1) {
     throw std::runtime_error("HMAC-SHA-256 failed");
   }
-  out = to_hex(digest.data(), n);
+  work = state_->outer;
+  if (SHA256_Update(&work, digest.data(), digest.size()) != 1 || SHA256_Final(digest.data(), &work) != 1) {
+    throw std::runtime_error("HMAC-SHA-256 failed");
+  }
+  hex_into_string(digest.data(), SHA256_DIGEST_LENGTH, out);
 }
 
 std::string HmacSha256::hex(std::string_view message) const {

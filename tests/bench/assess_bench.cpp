@@ -14,6 +14,9 @@
 // triggers, 7 model features); the cohorts come from `skon generate`.
 
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -103,11 +106,25 @@ int main(int argc, char** argv) {
   std::printf("cohort: %zu rows from skon generate, %.1f MB; rules: %s, purpose %s (10 rules, 5 review triggers, 7 model features)\n\n",
               rows, static_cast<double>(fs::file_size(csv)) / 1e6, rules.c_str(), purpose.c_str());
 
-  // End to end first, while this process is small.
-  const auto [e2e_s, peak_big] = bench::run_child({skon, "-q", "assess", "--rules", rules, "--purpose", purpose, "--today", today,
-                                            "--model", model, "--data", csv, "-o", (dir / "a.jsonl").string()});
-  const double out_mb = fs::exists(dir / "a.jsonl") ? static_cast<double>(fs::file_size(dir / "a.jsonl")) / 1e6 : 0;
-  fs::remove(dir / "a.jsonl");
+  // End to end first, while this process is small. Each timed run starts with the disk idle
+  // (sync: the cohorts just written and the last output removed are not the program's cost).
+  // Writing 1.5 GB makes single runs noisy on a virtual disk, so the best of three is reported,
+  // with all three printed.
+  std::vector<double> e2e_runs;
+  double peak_big = 0, out_mb = 0;
+  for (int run = 0; run < 3; ++run) {
+    ::sync();
+    const fs::path out = dir / "a.jsonl";
+    const auto [s, peak] = bench::run_child({skon, "-q", "assess", "--rules", rules, "--purpose", purpose, "--today", today,
+                                             "--model", model, "--data", csv, "-o", out.string()});
+    e2e_runs.push_back(s);
+    peak_big = std::max(peak_big, peak);
+    out_mb = fs::exists(out) ? static_cast<double>(fs::file_size(out)) / 1e6 : 0;
+    fs::remove(out);
+  }
+  const std::vector<double> e2e_order = e2e_runs;  // as measured
+  std::sort(e2e_runs.begin(), e2e_runs.end());
+  const double e2e_s = e2e_runs[0];
   const auto [small_s, peak_small] = bench::run_child({skon, "-q", "assess", "--rules", rules, "--purpose", purpose, "--today", today,
                                                 "--model", model, "--data", csv_small, "-o", (dir / "b.jsonl").string()});
   fs::remove(dir / "b.jsonl");
@@ -217,10 +234,12 @@ int main(int argc, char** argv) {
   std::printf("  rules+model+contribs   %12.0f records/s  (full outcome records; target >= 2,000,000: %s)\n\n", full_rate,
               full_rate >= 2e6 ? "met" : "NOT met");
   std::printf("end to end, skon assess CSV -> JSONL:\n");
-  std::printf("  %zu rows               %8.2f s  (%.0f MB of JSON Lines written)\n", rows, e2e_s, out_mb);
+  std::printf("  %zu rows               %8.2f s  (best of %.2f, %.2f, %.2f; %.0f MB of JSON Lines written, fsync included)\n",
+              rows, e2e_s, e2e_order[0], e2e_order[1], e2e_order[2], out_mb);
   std::printf("  peak RSS: %.1f MiB for %zu rows vs %.1f MiB for %zu rows = %.2fx (target <= 1.2x: %s)\n", peak_big,
               rows, peak_small, rows / 10, peak_big / peak_small, peak_big <= 1.2 * peak_small ? "met" : "NOT met");
 
+  ::sync();
   const std::string peer = run_capture("/usr/bin/python3 " + (here / "assess_peer.py").string() + " " + csv + " " +
                                        model + " " + (dir / "peer.jsonl").string() + " 2>&1");
   fs::remove(dir / "peer.jsonl");
