@@ -2,6 +2,8 @@
 // cohort for the dropout domain, its rates following published Danish figures
 // (docs/synthetic-data.md).
 
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -11,7 +13,6 @@
 #include "command.hpp"
 #include "exit_codes.hpp"
 #include "skon/models/synthetic_cohort.hpp"
-#include <spdlog/spdlog.h>
 
 namespace skon::cli {
 namespace {
@@ -43,14 +44,15 @@ bool parse_years(const std::string& text, int& from, int& to) {
 
 int run_generate(GenerateOptions& opt) {
   if (!opt.years.empty()) {
-    if (!parse_years(opt.years, opt.cohort.year_from, opt.cohort.year_to) || opt.cohort.year_from < 1900 ||
-        opt.cohort.year_to > 2200) {
+    if (!parse_years(opt.years, opt.cohort.year_from, opt.cohort.year_to) ||
+        opt.cohort.year_from < 1900 || opt.cohort.year_to > 2200) {
       std::fprintf(stderr, "skon generate: --years takes FIRST..LAST, e.g. 2015..2019 (got '%s')\n",
                    opt.years.c_str());
       return kExitUsage;
     }
   } else if (opt.cohort.current) {
-    const auto today = std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()));
+    const auto today = std::chrono::year_month_day(
+        std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()));
     opt.cohort.year_from = opt.cohort.year_to = static_cast<int>(today.year());
   }
   const auto t0 = std::chrono::steady_clock::now();
@@ -60,12 +62,14 @@ int run_generate(GenerateOptions& opt) {
     std::fprintf(stderr, "skon generate: %s; nothing was written\n", e.what());
     return kExitInput;
   }
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (spdlog::get_level() <= spdlog::level::info) {
-    std::fprintf(stderr, "skon generate: %zu synthetic young people, %s %d–%d%s, seed %llu; %.2f s -> %s\n",
-                 opt.cohort.rows, opt.cohort.current ? "current cohort (no outcome)," : "9th grade in",
-                 opt.cohort.year_from, opt.cohort.year_to, opt.cohort.dirty ? ", with export errors" : "",
-                 static_cast<unsigned long long>(opt.cohort.seed), seconds, opt.output.c_str());
+    std::fprintf(
+        stderr, "skon generate: %zu synthetic young people, %s %d–%d%s, seed %llu; %.2f s -> %s\n",
+        opt.cohort.rows, opt.cohort.current ? "current cohort (no outcome)," : "9th grade in",
+        opt.cohort.year_from, opt.cohort.year_to, opt.cohort.dirty ? ", with export errors" : "",
+        static_cast<unsigned long long>(opt.cohort.seed), seconds, opt.output.c_str());
   }
   return kExitOk;
 }
@@ -74,13 +78,19 @@ int run_generate(GenerateOptions& opt) {
 
 void setup_generate(CLI::App& app, CommandTable& table) {
   auto opt = std::make_shared<GenerateOptions>();
-  CLI::App* sub = app.add_subcommand("generate", "generate a synthetic cohort (historical or current)");
-  sub->add_option("--rows", opt->cohort.rows, "number of young people")->required()->check(CLI::Range(1ul, 100000000ul));
-  sub->add_option("--seed", opt->cohort.seed, "random seed: the same seed gives the same file")->capture_default_str();
-  sub->add_option("--years", opt->years,
-                  "years of finishing 9th grade, FIRST..LAST (default 2015..2019; with --current this year)");
+  CLI::App* sub =
+      app.add_subcommand("generate", "generate a synthetic cohort (historical or current)");
+  sub->add_option("--rows", opt->cohort.rows, "number of young people")
+      ->required()
+      ->check(CLI::Range(1ul, 100000000ul));
+  sub->add_option("--seed", opt->cohort.seed, "random seed: the same seed gives the same file")
+      ->capture_default_str();
+  sub->add_option(
+      "--years", opt->years,
+      "years of finishing 9th grade, FIRST..LAST (default 2015..2019; with --current this year)");
   sub->add_flag("--current", opt->cohort.current, "leave out the outcome: a cohort to assess");
-  sub->add_flag("--dirty", opt->cohort.dirty, "inject the errors real exports have (about 1 % of rows)");
+  sub->add_flag("--dirty", opt->cohort.dirty,
+                "inject the errors real exports have (about 1 % of rows)");
   sub->add_option("-o,--output", opt->output, "CSV file to write (atomically)")->required();
   sub->footer(
       "Every rate and its source: docs/synthetic-data.md. No row describes a real person.\n"

@@ -65,9 +65,10 @@ void AtomicFile::write_through(std::string_view bytes) {
   }
   if (written_ - synced_until_ >= kWritebackChunk) {
 #ifdef SYNC_FILE_RANGE_WRITE
-    // Start writing this chunk to disk now, without waiting: the closing fsync then has little left.
-    ::sync_file_range(fd_, static_cast<off_t>(synced_until_), static_cast<off_t>(written_ - synced_until_),
-                      SYNC_FILE_RANGE_WRITE);
+    // Start writing this chunk to disk now, without waiting: the closing fsync then has little
+    // left.
+    ::sync_file_range(fd_, static_cast<off_t>(synced_until_),
+                      static_cast<off_t>(written_ - synced_until_), SYNC_FILE_RANGE_WRITE);
 #endif
     synced_until_ = written_;
   }

@@ -18,8 +18,9 @@ constexpr double kBaseRate = 0.16;  // no youth education by 25: 84 % complete (
 
 struct Municipality {
   const char* name;
-  double completion;  // share completing a youth education by 25 (UVM 2017; "national" = assumption)
-  double share;       // share of the synthetic cohort (assumption)
+  double
+      completion;  // share completing a youth education by 25 (UVM 2017; "national" = assumption)
+  double share;    // share of the synthetic cohort (assumption)
 };
 constexpr std::array<Municipality, 6> kMunicipalities{{{"gentofte", 0.92, 0.09},
                                                        {"rudersdal", 0.92, 0.07},
@@ -32,19 +33,19 @@ constexpr std::array<Municipality, 6> kMunicipalities{{{"gentofte", 0.92, 0.09},
 // mean; this scale (fitted on the pilot sample) brings the municipal rates back to UVM's figures.
 constexpr double kMunicipalityOffsetScale = 1.3;
 
-constexpr double kMaleShare = 0.5;                 // assumption
-constexpr double kParentsOutsideLabour = 0.14;     // 86 % with both parents attached (1999)
-constexpr double kSingleParent = 0.23;             // 77 % live with both parents (DST 2023)
-constexpr double kHealthVisitorConcern = 0.10;     // assumption: no public figure
-constexpr double kDaycareSupportNeeded = 0.12;     // assumption: no public figure
-constexpr double kPprReferral = 0.12;              // assumption (includes special education)
-constexpr double kSpecialEducation = 0.059;        // segregated special education 2020/21
-constexpr double kNoExitExams = 0.10;              // UVM 12 Jan 2021
-constexpr double kHeldBack = 0.06;                 // assumption
+constexpr double kMaleShare = 0.5;              // assumption
+constexpr double kParentsOutsideLabour = 0.14;  // 86 % with both parents attached (1999)
+constexpr double kSingleParent = 0.23;          // 77 % live with both parents (DST 2023)
+constexpr double kHealthVisitorConcern = 0.10;  // assumption: no public figure
+constexpr double kDaycareSupportNeeded = 0.12;  // assumption: no public figure
+constexpr double kPprReferral = 0.12;           // assumption (includes special education)
+constexpr double kSpecialEducation = 0.059;     // segregated special education 2020/21
+constexpr double kNoExitExams = 0.10;           // UVM 12 Jan 2021
+constexpr double kHeldBack = 0.06;              // assumption
 constexpr double kGradeMeanGirls = 6.6, kGradeMeanBoys = 6.0, kGradeSd = 2.3;  // ≈29 % below 5
 constexpr double kWellbeingMean = 3.95, kWellbeingSd = 0.72;  // assumption: ≈9 % below 3
 constexpr double kLowWellbeingBelow = 3;
-constexpr double kAbsenceSigma = 0.84;             // log-normal: mean ≈7 %, 20 % above 10 %
+constexpr double kAbsenceSigma = 0.84;  // log-normal: mean ≈7 %, 20 % above 10 %
 constexpr double kAbsenceMu = 2.302585092994046 - 0.8416212335729143 * kAbsenceSigma;
 
 // Odds ratios of the outcome, each conditional on the others (domain-figures.md §1.4).
@@ -52,17 +53,17 @@ constexpr double kOrMale = 1.6;
 constexpr double kOrSingleParent = 1.96;
 constexpr double kOrParentsOutsideLabour = 1.96;
 constexpr double kOrLowWellbeing = 1.7;
-constexpr double kOrAbsenceOver10 = 2.0;           // assumption (US evidence suggests larger)
+constexpr double kOrAbsenceOver10 = 2.0;                // assumption (US evidence suggests larger)
 constexpr double kLogOddsPerAbsencePointOver10 = 0.02;  // assumption
 constexpr double kOrNoExitExams = 5.0;
-constexpr double kOrSpecialEducation = 2.0;        // assumption
-constexpr double kLogOddsPerGradePoint = -0.18;    // ≈ OR 2 below vs above the median
+constexpr double kOrSpecialEducation = 2.0;      // assumption
+constexpr double kLogOddsPerGradePoint = -0.18;  // ≈ OR 2 below vs above the median
 constexpr double kGradeMedian = 6.5;
-constexpr double kOrHealthVisitorConcern = 1.3;    // assumption
-constexpr double kOrDaycareSupportNeeded = 1.2;    // assumption
-constexpr double kOrPprReferral = 1.3;             // assumption
-constexpr double kOrHeldBack = 1.3;                // assumption
-constexpr double kOrNotStarted = 4.0;              // assumption
+constexpr double kOrHealthVisitorConcern = 1.3;              // assumption
+constexpr double kOrDaycareSupportNeeded = 1.2;              // assumption
+constexpr double kOrPprReferral = 1.3;                       // assumption
+constexpr double kOrHeldBack = 1.3;                          // assumption
+constexpr double kOrNotStarted = 4.0;                        // assumption
 constexpr double kLogOddsPerFirstMonthsAbsencePoint = 0.04;  // above 5 %, assumption
 
 // Data gaps per source (assumptions; docs/synthetic-data.md).
@@ -75,7 +76,8 @@ constexpr double kGapProgramme = 0.02, kGapFirstMonthsAbsence = 0.05;
 
 constexpr double kDirtyRowShare = 0.01;
 
-const std::vector<std::string> kProgrammes = {"stx", "hhx", "htx", "hf", "eux", "eud", "fgu", "none"};
+const std::vector<std::string> kProgrammes = {"stx", "hhx", "htx", "hf",
+                                              "eux", "eud", "fgu", "none"};
 enum Programme { Stx, Hhx, Htx, Hf, Eux, Eud, Fgu, None };
 
 // ---- Random numbers: xoshiro256** (the same stream on every platform) ---------------------------
@@ -91,7 +93,9 @@ void seed_state(std::uint64_t (&s)[4], std::uint64_t seed) {
   for (auto& v : s) v = splitmix(seed);
 }
 
-std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+std::uint64_t rotl(std::uint64_t x, int k) {
+  return (x << k) | (x >> (64 - k));
+}
 
 std::uint64_t next_u64(std::uint64_t (&s)[4]) {
   const std::uint64_t result = rotl(s[1] * 5, 7) * 9;
@@ -115,7 +119,9 @@ struct Rng {
   }
 };
 
-double phi(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+double phi(double x) {
+  return 0.5 * std::erfc(-x / std::sqrt(2.0));
+}
 
 // The standard normal quantile, by bisection (only for the few fixed prevalences).
 double phi_inverse(double p) {
@@ -137,8 +143,12 @@ double latent(Rng& rng, std::initializer_list<std::pair<double, double>> loading
   return v + std::sqrt(std::max(0.0, 1 - used)) * rng.normal();
 }
 
-double round1(double v) { return std::round(v * 10) / 10; }
-double clamp(double v, double lo, double hi) { return std::min(hi, std::max(lo, v)); }
+double round1(double v) {
+  return std::round(v * 10) / 10;
+}
+double clamp(double v, double lo, double hi) {
+  return std::min(hi, std::max(lo, v));
+}
 
 // The 7-step scale: -3, 00, 02, 4, 7, 10, 12.
 double on_grade_scale(double v) {
@@ -151,7 +161,9 @@ double on_grade_scale(double v) {
   return 12;
 }
 
-double logit(double p) { return std::log(p / (1 - p)); }
+double logit(double p) {
+  return std::log(p / (1 - p));
+}
 
 struct Thresholds {  // quantiles computed once
   double parents, single, hv, daycare, ppr, special, held_back, no_exams;
@@ -199,13 +211,15 @@ double draw(Rng& rng, const SyntheticOptions& options, SyntheticPerson& p) {
   p.age = round1(15.4 + rng.uniform() + (held_back ? 1 : 0));
 
   const double grades = latent(rng, {{0.35, z}, {0.70, g}, {0.30, m}});
-  p.grade_avg_9th = clamp(round1((p.male ? kGradeMeanBoys : kGradeMeanGirls) + kGradeSd * grades), -3, 12);
+  p.grade_avg_9th =
+      clamp(round1((p.male ? kGradeMeanBoys : kGradeMeanGirls) + kGradeSd * grades), -3, 12);
   p.grade_avg_8th = clamp(round1(p.grade_avg_9th + 0.6 * rng.normal()), -3, 12);
   p.danish_grade = on_grade_scale(p.grade_avg_9th + (p.male ? -0.4 : 0.3) + 1.8 * rng.normal());
   p.math_grade = on_grade_scale(p.grade_avg_9th + (p.male ? 0.3 : -0.2) + 2.0 * rng.normal());
   const bool no_exams = latent(rng, {{-0.3, z}, {-0.45, g}, {-0.35, m}, {-0.15, h}}) > q.no_exams;
   p.exit_exams_taken = no_exams ? 0 : 1;
-  p.exam_avg = no_exams ? std::nan("") : clamp(round1(p.grade_avg_9th - 0.2 + 0.9 * rng.normal()), -3, 12);
+  p.exam_avg =
+      no_exams ? std::nan("") : clamp(round1(p.grade_avg_9th - 0.2 + 0.9 * rng.normal()), -3, 12);
   p.reading_score = std::round(100 * phi(latent(rng, {{0.3, z}, {0.8, g}}) - (p.male ? 0.15 : 0)));
   p.math_score = std::round(100 * phi(latent(rng, {{0.3, z}, {0.8, g}}) + (p.male ? 0.05 : 0)));
   const double w = latent(rng, {{0.15, z}, {0.6, h}, {0.25, m}});
@@ -218,13 +232,28 @@ double draw(Rng& rng, const SyntheticOptions& options, SyntheticPerson& p) {
   if (no_exams) {
     p.programme = u < 0.35 ? None : u < 0.70 ? Fgu : Eud;
   } else if (p.grade_avg_9th >= 5) {
-    p.programme = u < 0.55 ? Stx : u < 0.70 ? Hhx : u < 0.78 ? Htx : u < 0.83 ? Hf : u < 0.88 ? Eux : u < 0.98 ? Eud : None;
+    p.programme = u < 0.55   ? Stx
+                  : u < 0.70 ? Hhx
+                  : u < 0.78 ? Htx
+                  : u < 0.83 ? Hf
+                  : u < 0.88 ? Eux
+                  : u < 0.98 ? Eud
+                             : None;
   } else {
-    p.programme = u < 0.10 ? Stx : u < 0.15 ? Hhx : u < 0.30 ? Hf : u < 0.40 ? Eux : u < 0.75 ? Eud : u < 0.90 ? Fgu : None;
+    p.programme = u < 0.10   ? Stx
+                  : u < 0.15 ? Hhx
+                  : u < 0.30 ? Hf
+                  : u < 0.40 ? Eux
+                  : u < 0.75 ? Eud
+                  : u < 0.90 ? Fgu
+                             : None;
   }
-  p.us_absence_pct = p.programme == None
-                         ? std::nan("")
-                         : clamp(round1(std::exp(kAbsenceMu + kAbsenceSigma * latent(rng, {{-0.15, z}, {-0.3, h}, {-0.6, m}}))), 0, 100);
+  p.us_absence_pct =
+      p.programme == None
+          ? std::nan("")
+          : clamp(round1(std::exp(kAbsenceMu +
+                                  kAbsenceSigma * latent(rng, {{-0.15, z}, {-0.3, h}, {-0.6, m}}))),
+                  0, 100);
   p.hv_concern = hv;
   p.daycare_support_needed = daycare;
   p.ppr_referral = ppr;
@@ -234,29 +263,37 @@ double draw(Rng& rng, const SyntheticOptions& options, SyntheticPerson& p) {
 
   const bool low_wellbeing = p.wellbeing_index < kLowWellbeingBelow;
   double eta = kMunicipalityOffsetScale *
-               (logit(1 - kMunicipalities[static_cast<std::size_t>(p.municipality)].completion) - logit(kBaseRate));
+               (logit(1 - kMunicipalities[static_cast<std::size_t>(p.municipality)].completion) -
+                logit(kBaseRate));
   eta += p.male ? std::log(kOrMale) : 0;
   eta += single ? std::log(kOrSingleParent) : 0;
   eta += parents_outside ? std::log(kOrParentsOutsideLabour) : 0;
   eta += kLogOddsPerGradePoint * (p.grade_avg_9th - kGradeMedian);
   eta += low_wellbeing ? std::log(kOrLowWellbeing) : 0;
-  if (p.absence_pct > 10) eta += std::log(kOrAbsenceOver10) + kLogOddsPerAbsencePointOver10 * (p.absence_pct - 10);
+  if (p.absence_pct > 10)
+    eta += std::log(kOrAbsenceOver10) + kLogOddsPerAbsencePointOver10 * (p.absence_pct - 10);
   eta += no_exams ? std::log(kOrNoExitExams) : 0;
   eta += special ? std::log(kOrSpecialEducation) : 0;
   eta += hv ? std::log(kOrHealthVisitorConcern) : 0;
   eta += daycare ? std::log(kOrDaycareSupportNeeded) : 0;
   eta += ppr ? std::log(kOrPprReferral) : 0;
   eta += held_back ? std::log(kOrHeldBack) : 0;
-  if (p.programme == None) eta += std::log(kOrNotStarted);
-  else eta += kLogOddsPerFirstMonthsAbsencePoint * std::max(0.0, p.us_absence_pct - 5);
+  if (p.programme == None)
+    eta += std::log(kOrNotStarted);
+  else
+    eta += kLogOddsPerFirstMonthsAbsencePoint * std::max(0.0, p.us_absence_pct - 5);
 
   // Data gaps, after the outcome's causes are fixed: a gap hides a value, it does not change it.
   const double nan = std::nan("");
   if (rng.chance(kGapAbsence)) p.absence_pct = nan;
-  if (rng.chance(kGapGrades)) p.grade_avg_8th = p.grade_avg_9th = p.danish_grade = p.math_grade = nan;
-  if (rng.chance(kGapExamsTaken)) p.exit_exams_taken = p.exam_avg = nan;
-  else if (rng.chance(kGapExamAvg)) p.exam_avg = nan;
-  if (rng.chance(kGapTests + (special ? kGapTestsSpecialEducation : 0))) p.reading_score = p.math_score = nan;
+  if (rng.chance(kGapGrades))
+    p.grade_avg_8th = p.grade_avg_9th = p.danish_grade = p.math_grade = nan;
+  if (rng.chance(kGapExamsTaken))
+    p.exit_exams_taken = p.exam_avg = nan;
+  else if (rng.chance(kGapExamAvg))
+    p.exam_avg = nan;
+  if (rng.chance(kGapTests + (special ? kGapTestsSpecialEducation : 0)))
+    p.reading_score = p.math_score = nan;
   if (rng.chance(kGapWellbeing + (w < -1 ? kGapWellbeingUnhappy : 0))) p.wellbeing_index = nan;
   if (rng.chance(kGapHealthVisitor)) p.hv_concern = nan;
   if (rng.chance(kGapDaycare)) p.daycare_support_needed = nan;
@@ -272,7 +309,9 @@ double draw(Rng& rng, const SyntheticOptions& options, SyntheticPerson& p) {
   return eta;
 }
 
-double sigmoid(double x) { return 1 / (1 + std::exp(-x)); }
+double sigmoid(double x) {
+  return 1 / (1 + std::exp(-x));
+}
 
 // The intercept that makes the mean risk equal the base rate, on a fixed pilot sample (the
 // same for every seed, so a seed changes the people, not the model that made them).
@@ -297,7 +336,8 @@ double fit_intercept() {
 void append_number(std::string& out, double v, int decimals) {
   if (std::isnan(v)) return;
   char buffer[32];
-  const auto r = std::to_chars(buffer, buffer + sizeof buffer, v, std::chars_format::fixed, decimals);
+  const auto r =
+      std::to_chars(buffer, buffer + sizeof buffer, v, std::chars_format::fixed, decimals);
   out.append(buffer, r.ptr);
 }
 
@@ -312,10 +352,13 @@ const std::vector<std::string>& synthetic_municipalities() {
   return names;
 }
 
-const std::vector<std::string>& synthetic_programmes() { return kProgrammes; }
+const std::vector<std::string>& synthetic_programmes() {
+  return kProgrammes;
+}
 
 SyntheticCohort::SyntheticCohort(SyntheticOptions options) : options_(std::move(options)) {
-  if (options_.year_to < options_.year_from) throw std::invalid_argument("the last year comes before the first");
+  if (options_.year_to < options_.year_from)
+    throw std::invalid_argument("the last year comes before the first");
   seed_state(state_, options_.seed);
   seed_state(dirt_, options_.seed ^ 0xd1d1d1d1d1d1d1d1ULL);
   static const double intercept = fit_intercept();
@@ -334,9 +377,12 @@ void SyntheticCohort::next(SyntheticPerson& person) {
 
 std::string SyntheticCohort::header() const {
   std::string h =
-      "id,cohort_year,municipality,sex,age,absence_pct,grade_avg_8th,grade_avg_9th,danish_grade,math_grade,"
-      "exit_exams_taken,exam_avg,reading_score,math_score,wellbeing_index,hv_concern,daycare_support_needed,"
-      "ppr_referral,special_education,parents_outside_labour,single_parent,programme,us_absence_pct";
+      "id,cohort_year,municipality,sex,age,absence_pct,grade_avg_8th,grade_avg_9th,danish_grade,"
+      "math_grade,"
+      "exit_exams_taken,exam_avg,reading_score,math_score,wellbeing_index,hv_concern,daycare_"
+      "support_needed,"
+      "ppr_referral,special_education,parents_outside_labour,single_parent,programme,us_absence_"
+      "pct";
   if (!options_.current) h += ",outcome";
   return h + "\n";
 }
@@ -365,10 +411,14 @@ void SyntheticCohort::append_csv(const SyntheticPerson& p, std::string& out) {
   out += ',';
   append_number(out, p.age, 1);
   out += ',';
-  if (error == 1) out += "NA";
-  else if (error == 2) out += "112.5";
-  else if (error == 3) out += "-3";
-  else append_number(out, p.absence_pct, 1);
+  if (error == 1)
+    out += "NA";
+  else if (error == 2)
+    out += "112.5";
+  else if (error == 3)
+    out += "-3";
+  else
+    append_number(out, p.absence_pct, 1);
   out += ',';
   append_number(out, p.grade_avg_8th, 1);
   out += ',';
@@ -389,8 +439,10 @@ void SyntheticCohort::append_csv(const SyntheticPerson& p, std::string& out) {
   out += ',';
   append_number(out, p.exam_avg, 1);
   out += ',';
-  if (error == 5) out += "fritaget";
-  else append_number(out, p.reading_score, 0);
+  if (error == 5)
+    out += "fritaget";
+  else
+    append_number(out, p.reading_score, 0);
   out += ',';
   append_number(out, p.math_score, 0);
   out += ',';
@@ -401,7 +453,8 @@ void SyntheticCohort::append_csv(const SyntheticPerson& p, std::string& out) {
     append_number(out, v, 0);
   }
   out += ',';
-  if (p.programme >= 0) out += error == 6 ? "STX " : kProgrammes[static_cast<std::size_t>(p.programme)];
+  if (p.programme >= 0)
+    out += error == 6 ? "STX " : kProgrammes[static_cast<std::size_t>(p.programme)];
   out += ',';
   append_number(out, p.us_absence_pct, 1);
   if (!options_.current) out += p.outcome ? ",1" : ",0";

@@ -68,7 +68,8 @@ TEST_CASE("OrderedPool rethrows a consumer's failure") {
 
 TEST_CASE("OrderedPool with nothing submitted finishes at once") {
   int calls = 0;
-  OrderedPool<Item> pool(2, 2, [&](std::size_t, Item&) { ++calls; }, [&](Item&) { ++calls; });
+  OrderedPool<Item> pool(
+      2, 2, [&](std::size_t, Item&) { ++calls; }, [&](Item&) { ++calls; });
   pool.finish();
   CHECK(calls == 0);
 }

@@ -26,7 +26,8 @@ TEST_CASE("synthetic cohort reproduces the published marginal rates it targets")
   options.rows = 200000;
   options.seed = 11;
   SyntheticCohort cohort(options);
-  Rate outcome, boys, girls, absence_over_10, absence_missing, no_exams, special, below_5, single, parents;
+  Rate outcome, boys, girls, absence_over_10, absence_missing, no_exams, special, below_5, single,
+      parents;
   Rate outcome_no_exams, outcome_exams;
   std::map<int, Rate> by_municipality;
   double absence_sum = 0, absence_n = 0;
@@ -56,10 +57,10 @@ TEST_CASE("synthetic cohort reproduces the published marginal rates it targets")
   CHECK(absence_over_10.value() == doctest::Approx(0.20).epsilon(0.05));  // 2022/23
   CHECK(absence_sum / absence_n == doctest::Approx(7.0).epsilon(0.05));   // mean absence 7 %
   CHECK(absence_missing.value() == doctest::Approx(0.02).epsilon(0.15));
-  CHECK(no_exams.value() == doctest::Approx(0.10).epsilon(0.05));         // UVM 2021
-  CHECK(special.value() == doctest::Approx(0.059).epsilon(0.08));         // 2020/21
-  CHECK(below_5.value() == doctest::Approx(0.29).epsilon(0.08));          // 2007-09 leavers
-  CHECK(single.value() == doctest::Approx(0.23).epsilon(0.05));           // DST 2023
+  CHECK(no_exams.value() == doctest::Approx(0.10).epsilon(0.05));  // UVM 2021
+  CHECK(special.value() == doctest::Approx(0.059).epsilon(0.08));  // 2020/21
+  CHECK(below_5.value() == doctest::Approx(0.29).epsilon(0.08));   // 2007-09 leavers
+  CHECK(single.value() == doctest::Approx(0.23).epsilon(0.05));    // DST 2023
   CHECK(parents.value() == doctest::Approx(0.14).epsilon(0.05));
   // Unadjusted, missing exams matter far more than the conditional OR of 5 (UVM 2021: OR 9.5).
   const double odds_no = outcome_no_exams.value() / (1 - outcome_no_exams.value());
@@ -70,7 +71,8 @@ TEST_CASE("synthetic cohort reproduces the published marginal rates it targets")
   for (const auto& [index, rate] : by_municipality) {
     const std::string& name = names[static_cast<std::size_t>(index)];
     INFO(name);
-    if (name == "gentofte" || name == "rudersdal") CHECK(rate.value() == doctest::Approx(0.08).epsilon(0.25));
+    if (name == "gentofte" || name == "rudersdal")
+      CHECK(rate.value() == doctest::Approx(0.08).epsilon(0.25));
     if (name == "ishøj") CHECK(rate.value() == doctest::Approx(0.24).epsilon(0.12));
     if (name == "lolland") CHECK(rate.value() == doctest::Approx(0.25).epsilon(0.12));
   }
@@ -117,7 +119,8 @@ TEST_CASE("synthetic cohort: --current has no outcome column, and years stay in 
     CHECK(p.cohort_year == 2026);
     text.clear();
     cohort.append_csv(p, text);
-    CHECK(std::count(text.begin(), text.end(), ',') == std::count(header.begin(), header.end(), ','));
+    CHECK(std::count(text.begin(), text.end(), ',') ==
+          std::count(header.begin(), header.end(), ','));
   }
   options.year_from = 2020;
   options.year_to = 2019;

@@ -35,8 +35,9 @@ inline TempPaths& temp_paths() {
 inline std::filesystem::path temp_path(const std::string& name) {
   detail::TempPaths& t = detail::temp_paths();
   std::lock_guard lock(t.mutex);
-  t.paths.push_back(std::filesystem::temp_directory_path() /
-                    ("skon_" + std::to_string(::getpid()) + "_" + std::to_string(t.counter++) + "_" + name));
+  t.paths.push_back(
+      std::filesystem::temp_directory_path() /
+      ("skon_" + std::to_string(::getpid()) + "_" + std::to_string(t.counter++) + "_" + name));
   return t.paths.back();
 }
 

@@ -36,7 +36,7 @@ struct SyntheticPerson {
   double parents_outside_labour = 0, single_parent = 0;
   int programme = 0;  // index into synthetic_programmes(); -1 when unknown
   double us_absence_pct = 0;
-  double risk = 0;   // the true probability of the outcome
+  double risk = 0;  // the true probability of the outcome
   bool outcome = false;
 };
 
