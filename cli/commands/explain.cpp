@@ -47,6 +47,7 @@ struct Words {
   const char* rules_above_model;
   const char* model_unexplained;
   const char* advisory;
+  bool level_labels;  // the rule set's level labels are in its own language (Danish)
 };
 
 constexpr Words kDanish = {
@@ -57,7 +58,7 @@ constexpr Words kDanish = {
     "Manglende data", "Vejledning",
     "Bemærk: modellen vurderer risikoen lav, men reglerne har hævet niveauet.",
     "Bemærk: modellen vurderer risikoen høj, men ingen regel forklarer det.",
-    "Vurderingen er vejledende og erstatter ikke en faglig vurdering."};
+    "Vurderingen er vejledende og erstatter ikke en faglig vurdering.", true};
 constexpr Words kEnglish = {
     "Assessment", "Person", "Level", "model band", "Probability (model)", "base rate in training data",
     "Insufficient data for an assessment", "Must be reviewed by a professional", "No review required",
@@ -66,7 +67,7 @@ constexpr Words kEnglish = {
     "Missing data", "Guidance",
     "Note: the model rates the risk low, but the rules raised the level.",
     "Note: the model rates the risk high, but no rule explains it.",
-    "The assessment is advisory and does not replace a professional judgement."};
+    "The assessment is advisory and does not replace a professional judgement.", false};
 
 bool g_decimal_comma = true;  // Danish cards write 12,5 %
 
@@ -127,6 +128,9 @@ void print_card(const Prepared& prep, const std::string& who, const engine::Asse
     return p.fields[f].label.empty() ? p.fields[f].name : p.fields[f].label;
   };
   const std::vector<std::string> files = engine::rule_file_names(p);
+  const auto level_name = [&](dsl::Index l) -> const std::string& {
+    return w.level_labels ? p.level_labels[l] : p.levels[l];
+  };
   const auto where = [&](const dsl::Span& s) {
     return files[s.file] + ":" + std::to_string(p.sources.file(s.file).line_col(s.begin).line);
   };
@@ -136,8 +140,8 @@ void print_card(const Prepared& prep, const std::string& who, const engine::Asse
   if (o.insufficient_data) {
     std::printf("%s.\n", w.insufficient);
   } else {
-    std::printf("%s: %s", w.level, p.levels[o.level].c_str());
-    if (a.model_level != dsl::kNone) std::printf("  (%s: %s)", w.model_band, p.levels[a.model_level].c_str());
+    std::printf("%s: %s", w.level, level_name(o.level).c_str());
+    if (a.model_level != dsl::kNone) std::printf("  (%s: %s)", w.model_band, level_name(a.model_level).c_str());
     std::printf("\n");
     if (a.probability) {
       std::printf("%s: %s  (%s: %s)\n", w.probability, pct(*a.probability).c_str(), w.base_rate,
@@ -159,10 +163,10 @@ void print_card(const Prepared& prep, const std::string& who, const engine::Asse
     std::printf("\n%s:\n", w.trace);
     for (const auto& s : o.trace) {
       if (s.rule == dsl::kNone) {
-        std::printf("  %s: %s\n", w.model, p.levels[s.to].c_str());
+        std::printf("  %s: %s\n", w.model, level_name(s.to).c_str());
       } else {
         const dsl::RuleInfo& r = p.rules[s.rule];
-        std::printf("  %s → %s: %s (%s, %s) %s \"%s\"\n", p.levels[s.from].c_str(), p.levels[s.to].c_str(),
+        std::printf("  %s → %s: %s (%s, %s) %s \"%s\"\n", level_name(s.from).c_str(), level_name(s.to).c_str(),
                     r.label.empty() ? r.name.c_str() : r.label.c_str(), r.name.c_str(), where(r.span).c_str(),
                     w.because, std::string(s.because).c_str());
       }

@@ -167,13 +167,16 @@ void Checker::declare() {
           diag.notes.push_back({p_.level_spans.front(), "first declared here"});
           continue;
         }
-        for (const auto& l : lv->levels) {
+        for (std::size_t i = 0; i < lv->levels.size(); ++i) {
+          const ast::Ident& l = lv->levels[i];
           if (p_.level_index.contains(l.name)) {
             duplicate("level", l, p_.level_spans[p_.level_index[l.name]]);
             continue;
           }
           p_.level_index[l.name] = static_cast<Index>(p_.levels.size());
           p_.levels.push_back(l.name);
+          const auto& label = i < lv->labels.size() ? lv->labels[i] : std::nullopt;
+          p_.level_labels.push_back(label ? label->value : l.name);
           p_.level_spans.push_back(l.span);
         }
       } else if (auto* r = std::get_if<ast::RoleDecl>(&d)) {

@@ -57,7 +57,9 @@ std::string dump_module(const ast::Module& module) {
           if constexpr (std::is_same_v<D, ast::ImportDecl>) {
             out += "import \"" + decl.path.value + "\"\n";
           } else if constexpr (std::is_same_v<D, ast::LevelsDecl>) {
-            out += "levels " + names(decl.levels) + "\n";
+            out += "levels " + names(decl.levels);
+            for (const auto& label : decl.labels) out += " " + opt_text(label);
+            out += "\n";
           } else if constexpr (std::is_same_v<D, ast::RoleDecl>) {
             out += "role " + decl.name.name + " " + opt_text(decl.label) + "\n";
           } else if constexpr (std::is_same_v<D, ast::SourceDecl>) {

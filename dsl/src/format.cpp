@@ -199,7 +199,13 @@ class Printer {
   }
 
   void print(const ast::ImportDecl& d) { line(0, "import " + quote(d.path), d.span, false); }
-  void print(const ast::LevelsDecl& d) { line(0, "levels " + join(d.levels), d.span, false); }
+  void print(const ast::LevelsDecl& d) {
+    std::string s = "levels ";
+    for (std::size_t i = 0; i < d.levels.size(); ++i) {
+      s += (i ? ", " : "") + labelled(d.levels[i].name, i < d.labels.size() ? d.labels[i] : std::nullopt);
+    }
+    line(0, s, d.span, false);
+  }
   void print(const ast::RoleDecl& d) { line(0, labelled("role " + d.name.name, d.label), d.span, false); }
 
   void print(const ast::SourceDecl& d) {

@@ -163,7 +163,9 @@ struct governance_stmt : sor< owner_stmt, approved_by_stmt, legal_reference_stmt
 
 // --- top-level declarations --------------------------------------------------------------------
 struct import_decl : if_must< kw_import, text_required > {};
-struct levels_decl : if_must< kw_levels, ident_list > {};
+struct level_item : seq< ident, opt< text > > {};  // `high "høj"`: a name and an optional label
+struct level_list : list_must< level_item, comma > {};
+struct levels_decl : if_must< kw_levels, level_list > {};
 struct role_decl : if_must< kw_role, name_required, opt< text > > {};
 
 struct holder_stmt : if_must< kw_holder, name_required > {};

@@ -265,7 +265,18 @@ ast::ExprPtr Lowerer::expr(const PtNode& n, unsigned depth) {
 std::optional<ast::Decl> Lowerer::lower_decl(const PtNode& n) {
   const auto& kids = n.children;
   if (n.is_type<import_decl>()) return ast::ImportDecl{text(*kids[0]), stmt_span(n)};
-  if (n.is_type<levels_decl>()) return ast::LevelsDecl{idents(n), stmt_span(n)};
+  if (n.is_type<levels_decl>()) {
+    ast::LevelsDecl d{{}, {}, stmt_span(n)};
+    for (const auto& c : kids) {
+      if (c->is_type<ident_raw>()) {
+        d.levels.push_back(ident(*c));
+        d.labels.emplace_back();
+      } else if (!d.labels.empty()) {
+        d.labels.back() = text(*c);  // a level's label follows its name
+      }
+    }
+    return d;
+  }
   if (n.is_type<role_decl>()) {
     ast::RoleDecl r{ident(*kids[0]), std::nullopt, stmt_span(n)};
     if (kids.size() > 1) r.label = text(*kids[1]);

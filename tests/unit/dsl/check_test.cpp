@@ -174,3 +174,19 @@ rule mixed in ew {
   CHECK_FALSE(got["state_only"]);
   CHECK(got["mixed"]);
 }
+
+TEST_CASE("check: levels may carry labels; a level without one reads as its name") {
+  std::string text = test::kPrelude;
+  text.replace(text.find("levels low, medium, high"), std::string("levels low, medium, high").size(),
+               "levels low \"lav\", medium, high \"høj\"");
+  const auto l = test::load(text);
+  REQUIRE_FALSE(l.bag.has_errors());
+  CHECK(l.program->levels == std::vector<std::string>{"low", "medium", "high"});
+  CHECK(l.program->level_labels == std::vector<std::string>{"lav", "medium", "høj"});
+}
+
+TEST_CASE("check: a level list that stops after a comma says what it expected") {
+  const auto l = test::load("levels low, medium,\n");
+  REQUIRE(l.bag.has_errors());
+  CHECK(l.bag.items().front().message.find("level name") != std::string::npos);
+}

@@ -132,6 +132,7 @@ struct RoleDecl {
 // `levels low, medium, high, very_high` — ascending severity; one declaration per rule set.
 struct LevelsDecl {
   std::vector<Ident> levels;
+  std::vector<std::optional<Text>> labels;  // one per level: `high "høj"`
   Span span;
 };
 

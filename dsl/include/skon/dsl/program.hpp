@@ -163,6 +163,7 @@ class Program {
   std::vector<std::filesystem::path> paths;  // per module, as given or resolved
 
   std::vector<std::string> levels;  // ascending
+  std::vector<std::string> level_labels;  // per level: its label, or its name when it has none
   std::vector<Span> level_spans;
   std::vector<std::string> roles;
   std::vector<Span> role_spans;
