@@ -261,6 +261,16 @@ void Checker::declare() {
       }
     }
   }
+  // A field or derived value named like a level would hide it: `level >= high` would then compare
+  // the level with the value.
+  for (Index li = 0; li < p_.levels.size(); ++li) {
+    const auto it = value_names.find(p_.levels[li]);
+    if (it == value_names.end()) continue;
+    Diagnostic& d = bag_.add(DiagCode::E0105, it->second,
+                             backticked(p_.levels[li]) + " names both a level and a field or derived value");
+    d.notes.push_back({p_.level_spans[li], "the level is declared here"});
+    d.help = "rename the field or derived value, e.g. " + backticked(p_.levels[li] + "_value");
+  }
 }
 
 void Checker::check_sources() {

@@ -143,10 +143,14 @@ Value RuleEvaluator::eval(const ast::Expr& e, Scratch& s) const {
 std::string show_value(const dsl::Program& program, const Value& v, Index field, Index let) {
   if (v.is_missing()) return "ukendt";
   switch (v.kind) {
-    case Value::Kind::Number: return format_number(v.number);
+    case Value::Kind::Number: {  // as a Danish reader writes it, like ja/nej and ukendt: 22,5
+      std::string s = format_number(v.number);
+      std::replace(s.begin(), s.end(), '.', ',');
+      return s;
+    }
     case Value::Kind::Bool: return v.number != 0 ? "ja" : "nej";
     case Value::Kind::Date: return dsl::format_iso_date(static_cast<std::int32_t>(v.number));
-    case Value::Kind::Level: return program.levels[v.index()];
+    case Value::Kind::Level: return program.level_labels[v.index()];
     case Value::Kind::Category: {
       Index f = field;
       if (f == dsl::kNone && let != dsl::kNone) f = program.lets[let].category_field;

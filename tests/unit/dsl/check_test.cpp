@@ -190,3 +190,11 @@ TEST_CASE("check: a level list that stops after a comma says what it expected") 
   REQUIRE(l.bag.has_errors());
   CHECK(l.bag.items().front().message.find("level name") != std::string::npos);
 }
+
+TEST_CASE("check: a derived value may not take a level's name (it would hide the level)") {
+  const auto l = test::load(std::string(test::kPrelude) + "let high = absence_pct > 10\n");
+  CHECK(l.has("E0105"));
+  bool found = false;
+  for (const auto& d : l.bag.items()) found = found || d.message.find("names both a level") != std::string::npos;
+  CHECK(found);
+}

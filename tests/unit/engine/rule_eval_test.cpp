@@ -80,7 +80,7 @@ TEST_CASE("eval: aggregates see the rules before them, interpolation shows value
             "rule b in ew {\n  when count(flags) >= 1 and sum(points) >= 2\n  flag \"flere tegn\"\n}\n");
   auto o = f.run(12.5, std::nullopt);
   REQUIRE(o.flags.size() == 2);
-  CHECK(o.flags[0].text == "Fravær 12.5 %, prøver ukendt");
+  CHECK(o.flags[0].text == "Fravær 12,5 %, prøver ukendt");  // a decimal comma, as Danish is written
   CHECK(o.points == 2);
 }
 

@@ -54,8 +54,9 @@ struct PurposeOutcome {
   void reset();
 };
 
-// How a value reads in a flag text: numbers shortest, bools ja/nej, dates YYYY-MM-DD, categories
-// and levels by name, missing as "ukendt". `field` or `let` says whose category values to use.
+// How a value reads in a flag text, which is written for a Danish professional: numbers shortest
+// with a decimal comma (22,5), bools ja/nej, dates YYYY-MM-DD, categories by name, levels by
+// label, missing as "ukendt". `field` or `let` says whose category values to use.
 std::string show_value(const dsl::Program& program, const Value& v, Index field, Index let);
 
 // The Value of a derived value's raw number (its type decides the kind).
