@@ -24,7 +24,7 @@ AtomicFile::AtomicFile(std::filesystem::path target) : target_(std::move(target)
   temp_ = target_;
   temp_ += ".tmp-" + std::to_string(::getpid());
   fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-  if (fd_ < 0) throw io_error("cannot write", temp_);
+  if (fd_ < 0) throw io_error("cannot write", target_);  // the name the user gave
   buffer_.reserve(kBufferBytes);
 }
 

@@ -29,6 +29,11 @@ set -e
 [[ $rc -eq 2 ]] || fail "reversed --years: exit $rc"
 grep -q "FIRST..LAST" "$work/err.txt" || fail "reversed --years message"
 [[ ! -e "$work/x.csv" ]] || fail "written despite a usage error"
+set +e
+"$skon" generate --rows 10 -o "$work/no/such/folder/x.csv" 2>"$work/err.txt"; rc=$?
+set -e
+[[ $rc -eq 3 ]] || fail "unwritable output: exit $rc"
+grep -q "cannot write '$work/no/such/folder/x.csv'" "$work/err.txt" || { cat "$work/err.txt"; fail "unwritable output message"; }
 
 # --dirty: the clean rows are the same people; the dirty ones are rejected with row and column.
 "$skon" -q generate --rows 3000 --seed 7 --dirty -o "$work/dirty.csv"
