@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <bit>
 #include <filesystem>
 
 #include "skon/models/sha256.hpp"
@@ -228,7 +229,7 @@ void AssessmentWriter::jsonl(const Assessment& a, std::string& out) const {
       out += '{';
       out += field_json_[a.contributions[i].field];
       out += ",\"log_odds\":";
-      append_json_number(out, a.contributions[i].log_odds);
+      append_contribution(out, a.contributions[i]);
       out += '}';
     }
     out += "],\"others\":";
@@ -253,6 +254,21 @@ void AssessmentWriter::jsonl(const Assessment& a, std::string& out) const {
   }
   out += ',';
   out += provenance_json_;
+}
+
+// A feature's contribution is a function of its value, and most features take few values (grades
+// on the 7-step scale, percentiles, one-decimal absence): each distinct number is formatted once.
+void AssessmentWriter::append_contribution(std::string& out, const Contribution& c) const {
+  if (contribution_text_.size() <= c.field) contribution_text_.resize(c.field + 1);
+  auto& known = contribution_text_[c.field];
+  const auto bits = std::bit_cast<std::uint64_t>(c.log_odds);
+  if (const auto it = known.find(bits); it != known.end()) {
+    out += it->second;
+    return;
+  }
+  const std::size_t start = out.size();
+  append_json_number(out, c.log_odds);
+  if (known.size() < kContributionTexts) known.emplace(bits, out.substr(start));
 }
 
 std::string AssessmentWriter::csv_header() const {

@@ -4,7 +4,9 @@
 // Hand-written for speed and a fixed key order: the same inputs give byte-identical output.
 
 #include <cmath>
+#include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "skon/engine/assessor.hpp"
@@ -52,6 +54,10 @@ class AssessmentWriter {
     std::string json;
   };
   mutable Cached baseline_;
+  // Per field: contributions already formatted, by their bits (at most kContributionTexts each).
+  static constexpr std::size_t kContributionTexts = 4096;
+  mutable std::vector<std::unordered_map<std::uint64_t, std::string>> contribution_text_;
+  void append_contribution(std::string& out, const Contribution& c) const;
 };
 
 // JSON string literal of `s` (quotes included).
