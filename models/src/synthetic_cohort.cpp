@@ -6,6 +6,7 @@
 #include <cmath>
 #include <initializer_list>
 #include <stdexcept>
+#include <string_view>
 
 #include "skon/models/atomic_file.hpp"
 
@@ -402,61 +403,54 @@ void SyntheticCohort::append_csv(const SyntheticPerson& p, std::string& out) {
   out += '-';
   out.append(7 - std::min<std::size_t>(7, static_cast<std::size_t>(r.ptr - id)), '0');
   out.append(id, r.ptr);
-  out += ',';
-  out += std::to_string(p.cohort_year);
-  out += ',';
-  out += kMunicipalities[static_cast<std::size_t>(p.municipality)].name;
-  out += ',';
-  out += error == 0 ? (p.male ? "Dreng" : "Pige") : (p.male ? "male" : "female");
-  out += ',';
-  append_number(out, p.age, 1);
-  out += ',';
+  // Every further column: a comma, then the cell (a gap is an empty cell).
+  const auto cell = [&](std::string_view text) {
+    out += ',';
+    out += text;
+  };
+  const auto number = [&](double v, int decimals) {
+    out += ',';
+    append_number(out, v, decimals);
+  };
+  cell(std::to_string(p.cohort_year));
+  cell(kMunicipalities[static_cast<std::size_t>(p.municipality)].name);
+  cell(error == 0 ? (p.male ? "Dreng" : "Pige") : (p.male ? "male" : "female"));
+  number(p.age, 1);
   if (error == 1)
-    out += "NA";
+    cell("NA");
   else if (error == 2)
-    out += "112.5";
+    cell("112.5");
   else if (error == 3)
-    out += "-3";
+    cell("-3");
   else
-    append_number(out, p.absence_pct, 1);
-  out += ',';
-  append_number(out, p.grade_avg_8th, 1);
-  out += ',';
+    number(p.absence_pct, 1);
+  number(p.grade_avg_8th, 1);
   if (error == 4 && !std::isnan(p.grade_avg_9th)) {
     std::string v;
     append_number(v, p.grade_avg_9th, 1);
     std::replace(v.begin(), v.end(), '.', ',');
-    out += '"' + v + '"';
+    cell('"' + v + '"');
   } else {
-    append_number(out, p.grade_avg_9th, 1);
+    number(p.grade_avg_9th, 1);
   }
-  out += ',';
-  append_number(out, p.danish_grade, 0);
-  out += ',';
-  append_number(out, p.math_grade, 0);
-  out += ',';
-  append_number(out, p.exit_exams_taken, 0);
-  out += ',';
-  append_number(out, p.exam_avg, 1);
-  out += ',';
+  number(p.danish_grade, 0);
+  number(p.math_grade, 0);
+  number(p.exit_exams_taken, 0);
+  number(p.exam_avg, 1);
   if (error == 5)
-    out += "fritaget";
+    cell("fritaget");
   else
-    append_number(out, p.reading_score, 0);
-  out += ',';
-  append_number(out, p.math_score, 0);
-  out += ',';
-  append_number(out, p.wellbeing_index, 1);
+    number(p.reading_score, 0);
+  number(p.math_score, 0);
+  number(p.wellbeing_index, 1);
   for (double v : {p.hv_concern, p.daycare_support_needed, p.ppr_referral, p.special_education,
                    p.parents_outside_labour, p.single_parent}) {
-    out += ',';
-    append_number(out, v, 0);
+    number(v, 0);
   }
-  out += ',';
-  if (p.programme >= 0)
-    out += error == 6 ? "STX " : kProgrammes[static_cast<std::size_t>(p.programme)];
-  out += ',';
-  append_number(out, p.us_absence_pct, 1);
+  cell(p.programme < 0 ? ""
+       : error == 6    ? "STX "
+                       : kProgrammes[static_cast<std::size_t>(p.programme)]);
+  number(p.us_absence_pct, 1);
   if (!options_.current) out += p.outcome ? ",1" : ",0";
   out += '\n';
   if (error == 7) out += out.substr(start);  // the same line exported twice
