@@ -146,7 +146,12 @@ AssessmentWriter::AssessmentWriter(const Assessor& assessor, Provenance provenan
   if (assessor.model() != nullptr) append_json_number(base_rate_json_, assessor.model()->training.base_rate());
   else base_rate_json_ = "null";
   guidance_json_.resize(p.levels.size());
-  for (const auto& [level, text] : p.purposes[assessor.purpose()].guidance) append_json_string(guidance_json_[level], text);
+  guidance_text_.resize(p.levels.size());
+  for (const auto& [level, text] : p.purposes[assessor.purpose()].guidance) {
+    guidance_text_[level] = text;
+    append_json_string(guidance_json_[level], text);
+  }
+  contribution_text_.resize(p.fields.size());
 }
 
 void AssessmentWriter::jsonl(const Assessment& a, std::string& out) const {
@@ -246,9 +251,8 @@ void AssessmentWriter::jsonl(const Assessment& a, std::string& out) const {
   out += "],\"guidance\":";
   if (o.guidance.empty()) {
     out += "null";
-  } else if (const auto it = p.purposes[assessor_.purpose()].guidance.find(o.level);
-             it != p.purposes[assessor_.purpose()].guidance.end() && it->second.data() == o.guidance.data()) {
-    out += guidance_json_[o.level];  // escaped once, not per record
+  } else if (o.level < guidance_text_.size() && guidance_text_[o.level].data() == o.guidance.data()) {
+    out += guidance_json_[o.level];  // the purpose's own text: escaped once, not per record
   } else {
     append_json_string(out, o.guidance);
   }
@@ -259,7 +263,6 @@ void AssessmentWriter::jsonl(const Assessment& a, std::string& out) const {
 // A feature's contribution is a function of its value, and most features take few values (grades
 // on the 7-step scale, percentiles, one-decimal absence): each distinct number is formatted once.
 void AssessmentWriter::append_contribution(std::string& out, const Contribution& c) const {
-  if (contribution_text_.size() <= c.field) contribution_text_.resize(c.field + 1);
   auto& known = contribution_text_[c.field];
   const auto bits = std::bit_cast<std::uint64_t>(c.log_odds);
   if (const auto it = known.find(bits); it != known.end()) {

@@ -7,14 +7,7 @@
 namespace skon::engine {
 
 Value to_value(const dsl::Program& program, Index field, double raw) {
-  if (std::isnan(raw)) return Value::missing();
-  switch (program.fields[field].type) {
-    case dsl::ValueType::Number: return Value::of_number(raw);
-    case dsl::ValueType::Bool: return Value::of_bool(raw != 0);
-    case dsl::ValueType::Category: return Value::of_category(static_cast<std::uint32_t>(raw));
-    case dsl::ValueType::Date: return Value::of_date(static_cast<std::int32_t>(raw));
-    default: return Value::missing();
-  }
+  return value_of(program.fields[field].type, raw);
 }
 
 Assessor::Assessor(const dsl::Program& program, Index purpose, const models::LogisticModel* model)

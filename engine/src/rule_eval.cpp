@@ -162,8 +162,12 @@ std::string show_value(const dsl::Program& program, const Value& v, Index field,
 }
 
 Value let_value(const dsl::Program& program, Index let, double raw) {
+  return value_of(program.lets[let].type, raw);
+}
+
+Value value_of(dsl::ValueType type, double raw) {
   if (std::isnan(raw)) return Value::missing();
-  switch (program.lets[let].type) {
+  switch (type) {
     case dsl::ValueType::Number: return Value::of_number(raw);
     case dsl::ValueType::Bool: return Value::of_bool(raw != 0);
     case dsl::ValueType::Category: return Value::of_category(static_cast<std::uint32_t>(raw));

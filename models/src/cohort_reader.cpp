@@ -222,13 +222,12 @@ struct CohortReader::Impl {
 
   void reject(std::size_t row_line, const std::string& reason, std::string_view raw) {
     if (!rejects) return;
-    std::string out = std::to_string(row_line) + ",";
-    for (std::string_view field : {std::string_view(reason), raw}) {
-      out += '"';
-      for (char c : field) out += c == '"' ? std::string_view("\"\"") : std::string_view(&c, 1);
-      out += field.data() == raw.data() ? "\"\n" : "\",";
-    }
-    rejects->write(out);
+    const auto quoted = [](std::string_view field) {
+      std::string q = "\"";
+      for (char c : field) q += c == '"' ? std::string_view("\"\"") : std::string_view(&c, 1);
+      return q + '"';
+    };
+    rejects->write(std::to_string(row_line) + "," + quoted(reason) + "," + quoted(raw) + "\n");
   }
 };
 

@@ -62,6 +62,9 @@ std::string show_value(const dsl::Program& program, const Value& v, Index field,
 // The Value of a derived value's raw number (its type decides the kind).
 Value let_value(const dsl::Program& program, Index let, double raw);
 
+// The Value of a raw number (NaN = missing) for a value of `type`; what fields and lets share.
+Value value_of(dsl::ValueType type, double raw);
+
 // Evaluates expressions of a checked program against records. Holds no per-record state, so one
 // evaluator serves any number of records and threads.
 class RuleEvaluator {
