@@ -15,6 +15,7 @@ readonly BUILD_PACKAGES=(
   build-essential cmake git pkg-config
   tao-pegtl-dev libeigen3-dev libspdlog-dev nlohmann-json3-dev doctest-dev libcli11-dev
   libsqlite3-dev libssl-dev libfast-float-dev libbenchmark-dev
+  clang-format  # the formatting check in the test command
 )
 # Reference peers used by the scripts that regenerate committed reference outputs and by the
 # benchmarks; the tests themselves need no python.

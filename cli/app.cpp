@@ -17,7 +17,8 @@
 namespace skon::cli {
 namespace {
 
-constexpr const char* kFooter = R"(Exit codes: 0 ok, 1 findings (check errors, failed tests, failed verification),
+constexpr const char* kFooter =
+    R"(Exit codes: 0 ok, 1 findings (check errors, failed tests, failed verification),
 2 usage error, 3 input error (bad rule file, data or model), 4 internal error.
 Run `skon SUBCOMMAND --help` for a subcommand's options.)";
 
@@ -69,11 +70,12 @@ std::string explain_extra(const CLI::App& root) {
 }  // namespace
 
 int run_skon(int argc, char** argv) {
-  CLI::App app{"Skøn: explained, rule-audited risk assessments that support a professional's "
-               "judgement.",
-               "skon"};
-  app.set_version_flag("--version", std::string("skon ") +
-                                        std::string(engine::version_with_build()));
+  CLI::App app{
+      "Skøn: explained, rule-audited risk assessments that support a professional's "
+      "judgement.",
+      "skon"};
+  app.set_version_flag("--version",
+                       std::string("skon ") + std::string(engine::version_with_build()));
   app.footer(kFooter);
   app.require_subcommand(0, 1);
 

@@ -20,10 +20,12 @@ void add_assess_inputs(CLI::App& sub, AssessInputs& in) {
   sub.add_option("--purpose", in.purpose, "the purpose to assess under")->required();
   sub.add_option("--model", in.model, "the purpose's model file");
   sub.add_option("--id-column", in.id_column, "column with the person's id")->capture_default_str();
-  sub.add_option("--id-key-file", in.id_key_file,
-                 "file with the key for pseudonymous ids (else the SKON_ID_KEY environment variable)");
+  sub.add_option(
+      "--id-key-file", in.id_key_file,
+      "file with the key for pseudonymous ids (else the SKON_ID_KEY environment variable)");
   sub.add_flag("--reveal-ids", in.reveal_ids, "write raw ids instead of pseudonyms");
-  sub.add_option("--today", in.today, "assessment date YYYY-MM-DD for the purpose's effective period (default: today)");
+  sub.add_option("--today", in.today,
+                 "assessment date YYYY-MM-DD for the purpose's effective period (default: today)");
   in.data_options.add_to(sub);
 }
 
@@ -57,13 +59,15 @@ int prepare_assessment(AssessInputs& in, Prepared& out) {
     return kExitInput;
   }
   if (!in.model.empty()) {
-    out.model = std::make_unique<models::LogisticModel>(models::load_model(in.model, &out.model_sha256));
+    out.model =
+        std::make_unique<models::LogisticModel>(models::load_model(in.model, &out.model_sha256));
   }
   dsl::DiagnosticBag constraints;
   if (!engine::enforce_constraints(*out.program, out.purpose, out.model.get(), out.model_sha256,
                                    today_days(in.today), constraints)) {
     print_diagnostics(constraints, out.program->sources, DiagnosticOutput{}, stderr);
-    std::fprintf(stderr, "skon: purpose '%s' may not be assessed; nothing was written\n", in.purpose.c_str());
+    std::fprintf(stderr, "skon: purpose '%s' may not be assessed; nothing was written\n",
+                 in.purpose.c_str());
     return kExitInput;
   }
   if (!in.reveal_ids) {
@@ -72,7 +76,8 @@ int prepare_assessment(AssessInputs& in, Prepared& out) {
       std::stringstream ss;
       ss << f.rdbuf();
       in.id_key = ss.str();
-      while (!in.id_key.empty() && (in.id_key.back() == '\n' || in.id_key.back() == '\r')) in.id_key.pop_back();
+      while (!in.id_key.empty() && (in.id_key.back() == '\n' || in.id_key.back() == '\r'))
+        in.id_key.pop_back();
       if (!f || in.id_key.empty()) {
         std::fprintf(stderr, "skon: cannot read a key from '%s'\n", in.id_key_file.c_str());
         return kExitInput;
@@ -92,7 +97,8 @@ int prepare_assessment(AssessInputs& in, Prepared& out) {
   }
   out.assessor = std::make_unique<engine::Assessor>(*out.program, out.purpose, out.model.get());
   out.columns.push_back({in.id_column, models::ColumnType::Text, {}, {}, {}, "", ""});
-  for (dsl::Index f : out.assessor->input_fields()) out.columns.push_back(engine::column_spec(*out.program, f));
+  for (dsl::Index f : out.assessor->input_fields())
+    out.columns.push_back(engine::column_spec(*out.program, f));
   return kExitOk;
 }
 

@@ -3,11 +3,10 @@
 // What `assess` and `explain` share: loading and checking the rules, the model and the
 // constraints before any record is read, and pseudonymous ids.
 
+#include <CLI/CLI.hpp>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "data_options.hpp"
 #include "skon/dsl/program.hpp"

@@ -15,20 +15,22 @@ void DataOptions::add_to(CLI::App& sub) {
   sub.add_option("--encoding", encoding, "input encoding: utf-8, latin-1, windows-1252")
       ->check(CLI::IsMember({"utf-8", "latin-1", "windows-1252"}))
       ->capture_default_str();
-  sub.add_option("--missing", missing, "extra missing-value markers besides the empty cell, e.g. NA,-")
+  sub.add_option("--missing", missing,
+                 "extra missing-value markers besides the empty cell, e.g. NA,-")
       ->delimiter(',');
   sub.add_option("--map", mapping, "JSON file mapping field names to the file's column headers");
   sub.add_option("--on-bad-row", on_bad_row, "error (stop at the first bad value) or skip")
       ->check(CLI::IsMember({"error", "skip"}))
       ->capture_default_str();
-  sub.add_option("--rejects", rejects, "with --on-bad-row=skip: write skipped rows and reasons here");
+  sub.add_option("--rejects", rejects,
+                 "with --on-bad-row=skip: write skipped rows and reasons here");
 }
 
 models::ReadOptions DataOptions::to_read_options(const std::string& default_rejects) const {
   models::ReadOptions r;
   r.delimiter = delimiter.empty() ? 0 : delimiter == "tab" ? '\t' : delimiter[0];
   r.decimal = decimal[0];
-  r.encoding = encoding == "latin-1" ? models::Encoding::Latin1
+  r.encoding = encoding == "latin-1"        ? models::Encoding::Latin1
                : encoding == "windows-1252" ? models::Encoding::Windows1252
                                             : models::Encoding::Utf8;
   r.missing_markers = missing;
@@ -41,7 +43,8 @@ models::ReadOptions DataOptions::to_read_options(const std::string& default_reje
 
 std::string utc_timestamp() {
   std::time_t t = std::time(nullptr);
-  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH")) t = static_cast<std::time_t>(std::atoll(epoch));
+  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"))
+    t = static_cast<std::time_t>(std::atoll(epoch));
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buffer[32];

@@ -3,10 +3,9 @@
 // The options every command that reads a cohort shares: dialect, encoding, missing markers,
 // header mapping and what to do with bad rows.
 
+#include <CLI/CLI.hpp>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "skon/models/cohort_reader.hpp"
 

@@ -7,9 +7,9 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <memory>
-#include <filesystem>
 #include <sstream>
 #include <thread>
 
@@ -59,12 +59,15 @@ int run_assess(AssessOptions& opt) {
   std::vector<std::unique_ptr<engine::AssessmentWriter>> writers;
   // Pseudonyms are made by the workers too, each with its own keyed state.
   std::vector<std::unique_ptr<models::HmacSha256>> hmacs;
-  std::vector<std::vector<engine::Assessment>> scratch(workers);  // reused: no allocation per record
+  std::vector<std::vector<engine::Assessment>> scratch(
+      workers);  // reused: no allocation per record
   for (std::size_t w = 0; w < workers; ++w) {
     if (!opt.in.reveal_ids) hmacs.push_back(std::make_unique<models::HmacSha256>(opt.in.id_key));
-    assessors.push_back(std::make_unique<engine::Assessor>(*prep.program, prep.purpose, prep.model.get()));
+    assessors.push_back(
+        std::make_unique<engine::Assessor>(*prep.program, prep.purpose, prep.model.get()));
     assessors.back()->set_top(opt.top);
-    writers.push_back(std::make_unique<engine::AssessmentWriter>(*assessors.back(), provenance, opt.top));
+    writers.push_back(
+        std::make_unique<engine::AssessmentWriter>(*assessors.back(), provenance, opt.top));
   }
   const bool csv = opt.format == "csv";
 
@@ -80,8 +83,10 @@ int run_assess(AssessOptions& opt) {
         std::vector<engine::Assessment>& assessed = scratch[w];
         if (assessed.size() < b.ids.size()) assessed.resize(b.ids.size());
         for (std::size_t i = 0; i < b.ids.size(); ++i) {
-          if (hmacs.empty()) assessed[i].id = std::move(b.ids[i]);
-          else hmacs[w]->hex_into(b.ids[i], assessed[i].id);
+          if (hmacs.empty())
+            assessed[i].id = std::move(b.ids[i]);
+          else
+            hmacs[w]->hex_into(b.ids[i], assessed[i].id);
         }
         assessors[w]->assess_batch(b.values.data(), b.ids.size(), assessed);
         b.text.reserve(b.ids.size() * 2048);  // a full record is about 1.5 KB
@@ -89,8 +94,10 @@ int run_assess(AssessOptions& opt) {
           const engine::Assessment& a = assessed[i];
           b.insufficient += a.outcome.insufficient_data ? 1 : 0;
           b.review += a.outcome.review_required ? 1 : 0;
-          if (csv) writers[w]->csv(a, b.text);
-          else writers[w]->jsonl(a, b.text);
+          if (csv)
+            writers[w]->csv(a, b.text);
+          else
+            writers[w]->jsonl(a, b.text);
         }
       },
       [&](Batch& b) {
@@ -110,8 +117,9 @@ int run_assess(AssessOptions& opt) {
   Batch batch;
   while (reader.next(row)) {
     if (row.texts[0].empty()) {
-      std::fprintf(stderr, "skon assess: row %zu (line %zu) has no id in column '%s'; nothing was written\n",
-                   row.row, row.line, opt.in.id_column.c_str());
+      std::fprintf(
+          stderr, "skon assess: row %zu (line %zu) has no id in column '%s'; nothing was written\n",
+          row.row, row.line, opt.in.id_column.c_str());
       return kExitInput;
     }
     batch.ids.push_back(row.texts[0]);
@@ -125,14 +133,16 @@ int run_assess(AssessOptions& opt) {
   if (!batch.ids.empty()) pool.submit(std::move(batch));
   pool.finish();
   out.commit();
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (progress) std::fprintf(stderr, "\r%60s\r", "");
   if (spdlog::get_level() <= spdlog::level::info) {
-    std::fprintf(stderr,
-                 "skon assess: %zu records: %zu assessed, %zu insufficient data, %zu review required, "
-                 "%zu rejected; %.2f s -> %s\n",
-                 records + reader.rows_rejected(), records - insufficient, insufficient, review,
-                 reader.rows_rejected(), seconds, opt.output.c_str());
+    std::fprintf(
+        stderr,
+        "skon assess: %zu records: %zu assessed, %zu insufficient data, %zu review required, "
+        "%zu rejected; %.2f s -> %s\n",
+        records + reader.rows_rejected(), records - insufficient, insufficient, review,
+        reader.rows_rejected(), seconds, opt.output.c_str());
   }
   return kExitOk;
 }
@@ -146,9 +156,12 @@ void setup_assess(CLI::App& app, CommandTable& table) {
   sub->add_option("--data", opt->in.data, "the cohort to assess (CSV or JSON Lines)")->required();
   sub->add_option("-o,--output", opt->output, "assessments to write (atomically)")->required();
   sub->add_option("--format", opt->format, "jsonl (full records) or csv (flat summary)")
-      ->check(CLI::IsMember({"jsonl", "csv"}))->capture_default_str();
+      ->check(CLI::IsMember({"jsonl", "csv"}))
+      ->capture_default_str();
   sub->add_option("--top", opt->top, "contributions listed per record")->capture_default_str();
-  sub->footer("Exit codes: 0 ok, 2 usage, 3 bad rules, model, data or broken constraints (nothing written).");
+  sub->footer(
+      "Exit codes: 0 ok, 2 usage, 3 bad rules, model, data or broken constraints (nothing "
+      "written).");
   sub->callback([opt, &table] { table.selected = [opt] { return run_assess(*opt); }; });
 }
 

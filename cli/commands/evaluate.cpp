@@ -36,7 +36,9 @@ std::string num(double v, int digits = 3) {
   return b;
 }
 
-nlohmann::ordered_json null_or(double v) { return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr); }
+nlohmann::ordered_json null_or(double v) {
+  return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr);
+}
 
 int run_evaluate(const EvaluateOptions& opt) {
   std::string model_sha;
@@ -60,7 +62,8 @@ int run_evaluate(const EvaluateOptions& opt) {
       cols.push_back({g, models::ColumnType::Text, {}, {}, {}, "", ""});
     }
   }
-  models::CohortReader reader(opt.data, cols, opt.data_options.to_read_options(opt.data + ".rejects.csv"));
+  models::CohortReader reader(opt.data, cols,
+                              opt.data_options.to_read_options(opt.data + ".rejects.csv"));
   std::vector<double> labels, probs, design(model.preprocessor.width());
   std::vector<models::ColumnSpec> group_specs(opt.by.size());
   std::vector<std::map<std::string, std::size_t>> text_levels(opt.by.size());
@@ -101,15 +104,16 @@ int run_evaluate(const EvaluateOptions& opt) {
     }
   }
   if (labels.empty()) {
-    std::fprintf(stderr, "skon evaluate: no row of %s has an outcome in column '%s'\n", opt.data.c_str(),
-                 opt.target.c_str());
+    std::fprintf(stderr, "skon evaluate: no row of %s has an outcome in column '%s'\n",
+                 opt.data.c_str(), opt.target.c_str());
     return kExitInput;
   }
-  const models::ModelMetrics m = models::evaluate_predictions(labels, probs, group_specs, group_values,
-                                                              opt.capacity_pct / 100, "evaluation data");
+  const models::ModelMetrics m = models::evaluate_predictions(
+      labels, probs, group_specs, group_values, opt.capacity_pct / 100, "evaluation data");
   const models::Confusion c = models::confusion_at_capacity(labels, probs, opt.capacity_pct / 100);
   const std::optional<models::Confusion> at_threshold =
-      opt.threshold >= 0 ? std::optional(models::confusion_at(labels, probs, opt.threshold)) : std::nullopt;
+      opt.threshold >= 0 ? std::optional(models::confusion_at(labels, probs, opt.threshold))
+                         : std::nullopt;
 
   if (opt.json) {
     nlohmann::ordered_json j;
@@ -125,44 +129,62 @@ int run_evaluate(const EvaluateOptions& opt) {
     j["brier"] = m.brier;
     j["log_loss"] = m.log_loss;
     j["calibration_error"] = m.calibration_error;
-    j["capacity"] = {{"share", m.capacity}, {"threshold", m.capacity_threshold},
-                     {"precision", null_or(m.capacity_precision)}, {"recall", null_or(m.capacity_recall)},
+    j["capacity"] = {{"share", m.capacity},
+                     {"threshold", m.capacity_threshold},
+                     {"precision", null_or(m.capacity_precision)},
+                     {"recall", null_or(m.capacity_recall)},
                      {"flag_rate", null_or(m.capacity_flag_rate)},
                      {"confusion", {{"tp", c.tp}, {"fp", c.fp}, {"tn", c.tn}, {"fn", c.fn}}}};
     if (at_threshold) {
       const auto& t = *at_threshold;
-      j["threshold"] = {{"probability", opt.threshold}, {"precision", null_or(t.precision())},
-                        {"recall", null_or(t.recall())}, {"fpr", null_or(t.fpr())},
+      j["threshold"] = {{"probability", opt.threshold},
+                        {"precision", null_or(t.precision())},
+                        {"recall", null_or(t.recall())},
+                        {"fpr", null_or(t.fpr())},
                         {"flag_rate", null_or(t.flag_rate())},
                         {"confusion", {{"tp", t.tp}, {"fp", t.fp}, {"tn", t.tn}, {"fn", t.fn}}}};
     }
     j["reliability"] = nlohmann::ordered_json::array();
     for (const auto& b : m.reliability) {
-      j["reliability"].push_back({{"low", b.low}, {"high", b.high}, {"count", b.count},
-                                  {"mean_predicted", b.mean_predicted}, {"observed_rate", b.observed_rate}});
+      j["reliability"].push_back({{"low", b.low},
+                                  {"high", b.high},
+                                  {"count", b.count},
+                                  {"mean_predicted", b.mean_predicted},
+                                  {"observed_rate", b.observed_rate}});
     }
     j["groups"] = nlohmann::ordered_json::array();
     for (const auto& g : m.groups) {
       nlohmann::ordered_json gj;
       gj["field"] = g.field;
-      gj["largest_gap"] = {{"flag_rate", g.gap_flag_rate}, {"tpr", g.gap_tpr}, {"fpr", g.gap_fpr},
-                           {"calibration", g.gap_calibration}, {"auc", g.gap_auc}};
+      gj["largest_gap"] = {{"flag_rate", g.gap_flag_rate},
+                           {"tpr", g.gap_tpr},
+                           {"fpr", g.gap_fpr},
+                           {"calibration", g.gap_calibration},
+                           {"auc", g.gap_auc}};
       gj["groups"] = nlohmann::ordered_json::array();
       for (const auto& x : g.groups) {
-        gj["groups"].push_back({{"group", x.group}, {"count", x.count}, {"base_rate", null_or(x.base_rate)},
-                                {"mean_predicted", null_or(x.mean_predicted)}, {"auc", null_or(x.auc)},
-                                {"flag_rate", null_or(x.flag_rate)}, {"tpr", null_or(x.tpr)}, {"fpr", null_or(x.fpr)}});
+        gj["groups"].push_back({{"group", x.group},
+                                {"count", x.count},
+                                {"base_rate", null_or(x.base_rate)},
+                                {"mean_predicted", null_or(x.mean_predicted)},
+                                {"auc", null_or(x.auc)},
+                                {"flag_rate", null_or(x.flag_rate)},
+                                {"tpr", null_or(x.tpr)},
+                                {"fpr", null_or(x.fpr)}});
       }
       j["groups"].push_back(std::move(gj));
     }
     std::printf("%s\n", j.dump(2).c_str());
     return kExitOk;
   }
-  std::printf("model  %s (purpose %s, sha256 %.12s…)\n", opt.model.c_str(), model.purpose.c_str(), model_sha.c_str());
-  std::printf("data   %s: %zu rows with an outcome (%.1f %% positive)%s\n\n", opt.data.c_str(), labels.size(),
+  std::printf("model  %s (purpose %s, sha256 %.12s…)\n", opt.model.c_str(), model.purpose.c_str(),
+              model_sha.c_str());
+  std::printf("data   %s: %zu rows with an outcome (%.1f %% positive)%s\n\n", opt.data.c_str(),
+              labels.size(),
               100.0 * static_cast<double>(c.tp + c.fn) / static_cast<double>(labels.size()),
               skipped ? (", " + std::to_string(skipped) + " without").c_str() : "");
-  std::printf("  ROC AUC             %s  (95 %% DeLong %s–%s)\n", num(m.auc).c_str(), num(m.auc_ci_low).c_str(), num(m.auc_ci_high).c_str());
+  std::printf("  ROC AUC             %s  (95 %% DeLong %s–%s)\n", num(m.auc).c_str(),
+              num(m.auc_ci_low).c_str(), num(m.auc_ci_high).c_str());
   std::printf("  PR AUC              %s\n", num(m.pr_auc).c_str());
   std::printf("  Brier score         %s\n", num(m.brier, 4).c_str());
   std::printf("  log loss            %s\n", num(m.log_loss, 4).c_str());
@@ -174,26 +196,29 @@ int run_evaluate(const EvaluateOptions& opt) {
   std::printf("    confusion: %zu TP, %zu FP, %zu FN, %zu TN\n\n", c.tp, c.fp, c.fn, c.tn);
   if (at_threshold) {
     const auto& t = *at_threshold;
-    std::printf("  threshold %.3f: %zu flagged (%.1f %%)\n", opt.threshold, t.tp + t.fp, 100 * t.flag_rate());
-    std::printf("    precision %s   recall %s   false-positive rate %s\n", num(t.precision()).c_str(),
-                num(t.recall()).c_str(), num(t.fpr()).c_str());
+    std::printf("  threshold %.3f: %zu flagged (%.1f %%)\n", opt.threshold, t.tp + t.fp,
+                100 * t.flag_rate());
+    std::printf("    precision %s   recall %s   false-positive rate %s\n",
+                num(t.precision()).c_str(), num(t.recall()).c_str(), num(t.fpr()).c_str());
     std::printf("    confusion: %zu TP, %zu FP, %zu FN, %zu TN\n\n", t.tp, t.fp, t.fn, t.tn);
   }
   std::printf("  reliability      rows  predicted  observed\n");
   for (const auto& b : m.reliability) {
     if (b.count == 0) continue;
-    std::printf("    %.1f–%.1f  %8zu  %9s  %8s\n", b.low, b.high, b.count, num(b.mean_predicted).c_str(),
-                num(b.observed_rate).c_str());
+    std::printf("    %.1f–%.1f  %8zu  %9s  %8s\n", b.low, b.high, b.count,
+                num(b.mean_predicted).c_str(), num(b.observed_rate).c_str());
   }
   for (const auto& g : m.groups) {
-    std::printf("\n  by %s            rows  outcome  predicted    AUC  flagged    TPR    FPR\n", g.field.c_str());
+    std::printf("\n  by %s            rows  outcome  predicted    AUC  flagged    TPR    FPR\n",
+                g.field.c_str());
     for (const auto& x : g.groups) {
-      std::printf("    %-14s %8zu  %7s  %9s  %5s  %7s  %5s  %5s\n", x.group.c_str(), x.count, num(x.base_rate).c_str(),
-                  num(x.mean_predicted).c_str(), num(x.auc).c_str(), num(x.flag_rate).c_str(),
-                  num(x.tpr).c_str(), num(x.fpr).c_str());
+      std::printf("    %-14s %8zu  %7s  %9s  %5s  %7s  %5s  %5s\n", x.group.c_str(), x.count,
+                  num(x.base_rate).c_str(), num(x.mean_predicted).c_str(), num(x.auc).c_str(),
+                  num(x.flag_rate).c_str(), num(x.tpr).c_str(), num(x.fpr).c_str());
     }
-    std::printf("    largest gap: flag rate %s, TPR %s, FPR %s, calibration %s\n", num(g.gap_flag_rate).c_str(),
-                num(g.gap_tpr).c_str(), num(g.gap_fpr).c_str(), num(g.gap_calibration).c_str());
+    std::printf("    largest gap: flag rate %s, TPR %s, FPR %s, calibration %s\n",
+                num(g.gap_flag_rate).c_str(), num(g.gap_tpr).c_str(), num(g.gap_fpr).c_str(),
+                num(g.gap_calibration).c_str());
   }
   return kExitOk;
 }
@@ -202,15 +227,19 @@ int run_evaluate(const EvaluateOptions& opt) {
 
 void setup_evaluate(CLI::App& app, CommandTable& table) {
   auto opt = std::make_shared<EvaluateOptions>();
-  CLI::App* sub = app.add_subcommand("evaluate", "metrics, calibration and group gaps of a model on a cohort");
+  CLI::App* sub =
+      app.add_subcommand("evaluate", "metrics, calibration and group gaps of a model on a cohort");
   sub->add_option("--model", opt->model, "model file")->required();
   sub->add_option("--data", opt->data, "cohort with outcomes (CSV or JSON Lines)")->required();
   sub->add_option("--target", opt->target, "column holding the outcome")->capture_default_str();
-  sub->add_option("--positive", opt->positive, "outcome value that counts as positive (default: 1/true)");
+  sub->add_option("--positive", opt->positive,
+                  "outcome value that counts as positive (default: 1/true)");
   sub->add_option("--by", opt->by, "columns to report group metrics and gaps for")->delimiter(',');
   sub->add_option("--capacity", opt->capacity_pct, "percent a municipality can follow up on")
-      ->check(CLI::Range(0.0, 100.0))->capture_default_str();
-  sub->add_option("--threshold", opt->threshold, "also show the confusion matrix at this probability")
+      ->check(CLI::Range(0.0, 100.0))
+      ->capture_default_str();
+  sub->add_option("--threshold", opt->threshold,
+                  "also show the confusion matrix at this probability")
       ->check(CLI::Range(0.0, 1.0));
   sub->add_flag("--json", opt->json, "machine-readable output");
   opt->data_options.add_to(*sub);

@@ -99,7 +99,8 @@ int run_fmt(const FmtOptions& opt) {
 void setup_fmt(CLI::App& app, CommandTable& table) {
   auto opt = std::make_shared<FmtOptions>();
   CLI::App* sub = app.add_subcommand("fmt", "format rule files canonically (--check to verify)");
-  sub->add_option("paths", opt->paths, "rule files or directories (searched for *.skon)")->required();
+  sub->add_option("paths", opt->paths, "rule files or directories (searched for *.skon)")
+      ->required();
   sub->add_flag("--check", opt->check, "change nothing; exit 1 if a file is not formatted");
   sub->add_flag("--stdout", opt->to_stdout, "print the formatted text instead of rewriting files");
   sub->footer("Files are rewritten atomically, and only when they parse without errors.");

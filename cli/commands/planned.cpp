@@ -13,7 +13,8 @@ struct PlannedCommand {
   const char* arrives_with;
 };
 
-// DESIGN.md's CLI surface, in the order a user meets it. Entries leave this table as they are built.
+// DESIGN.md's CLI surface, in the order a user meets it. Entries leave this table as they are
+// built.
 constexpr PlannedCommand kPlanned[] = {
     {"check", "parse and check rule files; diagnostics as text or JSON", "the language issue"},
     {"fmt", "format rule files canonically (--check to verify)", "the language issue"},
@@ -25,20 +26,23 @@ constexpr PlannedCommand kPlanned[] = {
     {"assess", "one explained assessment per person and purpose", "the engine issue"},
     {"explain", "one person's explanation as a readable card", "the engine issue"},
     {"report", "self-contained HTML report with plots and explanation cards", "the report issue"},
-    {"compare", "purposes and scenarios side by side: quality vs. ethical cost", "the compare issue"},
+    {"compare", "purposes and scenarios side by side: quality vs. ethical cost",
+     "the compare issue"},
     {"monitor", "drift, calibration and group gaps on a newer cohort", "the monitoring issue"},
     {"audit", "verify, show or export the hash-chained audit log", "the audit issue"},
     {"review", "record a professional's decision on an assessment", "the audit issue"},
-    {"doc", "the legal reviewer's document generated from the rule files", "the documentation issue"},
-    {"diff", "what changed between two rule sets, in a reviewer's terms", "the documentation issue"},
+    {"doc", "the legal reviewer's document generated from the rule files",
+     "the documentation issue"},
+    {"diff", "what changed between two rule sets, in a reviewer's terms",
+     "the documentation issue"},
 };
 
 }  // namespace
 
 void setup_planned_commands(CLI::App& app, CommandTable& table) {
   for (const PlannedCommand& planned : kPlanned) {
-    const auto existing = app.get_subcommands(
-        [&](const CLI::App* sub) { return sub->get_name() == planned.name; });
+    const auto existing =
+        app.get_subcommands([&](const CLI::App* sub) { return sub->get_name() == planned.name; });
     if (!existing.empty()) continue;  // already built
     CLI::App* sub = app.add_subcommand(planned.name, planned.summary);
     sub->allow_extras();

@@ -33,9 +33,11 @@ void print_coverage(const dsl::Program& program, const engine::TestReport& repor
     const auto mark = [](bool b) { return b ? "yes" : "NO "; };
     // A condition that reads no field (only level, count(flags), sum(points), missing/known)
     // cannot be unknown: there is nothing to test.
-    const bool can_be_unknown = program.rules[i].condition != nullptr && dsl::ast::may_be_unknown(*program.rules[i].condition);
+    const bool can_be_unknown = program.rules[i].condition != nullptr &&
+                                dsl::ast::may_be_unknown(*program.rules[i].condition);
     std::printf("  %-*s  true %s  false %s  unknown %s%s\n", static_cast<int>(width),
-                program.rules[i].name.c_str(), mark(c[1]), mark(c[0]), can_be_unknown ? mark(c[2]) : "n/a",
+                program.rules[i].name.c_str(), mark(c[1]), mark(c[0]),
+                can_be_unknown ? mark(c[2]) : "n/a",
                 c[2] || !can_be_unknown ? "" : "   <- untested with missing data");
     seen += static_cast<std::size_t>(c[0]) + static_cast<std::size_t>(c[1]) +
             static_cast<std::size_t>(c[2] && can_be_unknown);
@@ -78,7 +80,8 @@ int run_test(const TestOptions& opt) {
 void setup_test(CLI::App& app, CommandTable& table) {
   auto opt = std::make_shared<TestOptions>();
   CLI::App* sub = app.add_subcommand("test", "run the test blocks in rule files");
-  sub->add_option("paths", opt->paths, "rule files or directories (searched for *.skon)")->required();
+  sub->add_option("paths", opt->paths, "rule files or directories (searched for *.skon)")
+      ->required();
   sub->add_flag("--coverage", opt->coverage,
                 "report, per rule, whether tests saw its condition true, false and unknown");
   sub->add_flag("--failures-only", opt->quiet_passes, "list only failing tests");

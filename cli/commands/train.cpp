@@ -1,5 +1,7 @@
 // skon train --rules DIR --purpose P --data FILE -o MODEL — fit the purpose's model.
 
+#include "skon/models/train.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -15,7 +17,6 @@
 #include "skon/engine/columns.hpp"
 #include "skon/engine/version.hpp"
 #include "skon/models/atomic_file.hpp"
-#include "skon/models/train.hpp"
 
 namespace skon::cli {
 namespace {
@@ -106,12 +107,13 @@ int run_train(const TrainOptions& opt) {
   for (const auto& gate : purpose.gates) {
     if (gate.metric != "group_gap" || gate.field == dsl::kNone) continue;
     const std::string& name = program->fields[gate.field].name;
-    if (std::none_of(spec.groups.begin(), spec.groups.end(), [&](const auto& g) { return g.name == name; })) {
+    if (std::none_of(spec.groups.begin(), spec.groups.end(),
+                     [&](const auto& g) { return g.name == name; })) {
       spec.groups.push_back(engine::column_spec(*program, gate.field));
     }
   }
-  spec.options.penalty = opt.penalty == "none" ? models::Penalty::None
-                         : opt.penalty == "l1" ? models::Penalty::L1
+  spec.options.penalty = opt.penalty == "none"         ? models::Penalty::None
+                         : opt.penalty == "l1"         ? models::Penalty::L1
                          : opt.penalty == "elasticnet" ? models::Penalty::ElasticNet
                                                        : models::Penalty::L2;
   spec.options.C = opt.C;
@@ -128,7 +130,8 @@ int run_train(const TrainOptions& opt) {
 
   const auto t0 = std::chrono::steady_clock::now();
   models::TrainReport report = models::train_model(spec);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const models::LogisticModel& m = report.model;
 
   // Both files or neither: the card is written first, the model last.
@@ -147,26 +150,27 @@ int run_train(const TrainOptions& opt) {
   std::printf("validation: %s\n", mm.validation.c_str());
   std::printf("AUC %.3f (95 %% CI %.3f-%.3f), PR AUC %.3f, Brier %.4f, calibration error %.4f\n",
               mm.auc, mm.auc_ci_low, mm.auc_ci_high, mm.pr_auc, mm.brier, mm.calibration_error);
-  std::printf("top %.0f %%: precision %.3f, recall %.3f\n", 100 * mm.capacity, mm.capacity_precision,
-              mm.capacity_recall);
+  std::printf("top %.0f %%: precision %.3f, recall %.3f\n", 100 * mm.capacity,
+              mm.capacity_precision, mm.capacity_recall);
   for (const auto& g : mm.groups) {
     std::printf("largest gaps by %s: flag rate %.3f, TPR %.3f, FPR %.3f\n", g.field.c_str(),
                 g.gap_flag_rate, g.gap_tpr, g.gap_fpr);
   }
   if (report.rows_rejected > 0) {
-    std::printf("%zu rows skipped; reasons in %s\n", report.rows_rejected, spec.read.rejects_path.c_str());
+    std::printf("%zu rows skipped; reasons in %s\n", report.rows_rejected,
+                spec.read.rejects_path.c_str());
   }
   if (!m.coefficients.empty() && m.coefficients.front().std_error) {
-    std::printf("\n%-32s %11s %10s %23s %10s\n", "coefficient (standardized)", "estimate", "std. err",
-                "95 % Wald interval", "p-value");
+    std::printf("\n%-32s %11s %10s %23s %10s\n", "coefficient (standardized)", "estimate",
+                "std. err", "95 % Wald interval", "p-value");
     if (m.intercept_std_error) {
       models::Coefficient ic{"(intercept)", m.intercept, 0, m.intercept_std_error};
-      std::printf("%-32s %11.5f %10.5f %11.5f %11.5f %10.3g\n", ic.name.c_str(), ic.value, *ic.std_error,
-                  ic.ci_low(), ic.ci_high(), ic.p_value());
+      std::printf("%-32s %11.5f %10.5f %11.5f %11.5f %10.3g\n", ic.name.c_str(), ic.value,
+                  *ic.std_error, ic.ci_low(), ic.ci_high(), ic.p_value());
     }
     for (const auto& c : m.coefficients) {
-      std::printf("%-32s %11.5f %10.5f %11.5f %11.5f %10.3g\n", c.name.c_str(), c.value, *c.std_error,
-                  c.ci_low(), c.ci_high(), c.p_value());
+      std::printf("%-32s %11.5f %10.5f %11.5f %11.5f %10.3g\n", c.name.c_str(), c.value,
+                  *c.std_error, c.ci_low(), c.ci_high(), c.p_value());
     }
     std::printf("\n");
   }
@@ -181,25 +185,40 @@ void setup_train(CLI::App& app, CommandTable& table) {
   CLI::App* sub = app.add_subcommand(
       "train", "fit a purpose's model on historical data; writes model file and model card");
   sub->add_option("--rules", opt->rules, "rule files or directories")->required();
-  sub->add_option("--purpose", opt->purpose, "the purpose whose features and constraints apply")->required();
-  sub->add_option("--data", opt->data, "historical cohort with outcomes (CSV or JSON Lines)")->required();
-  sub->add_option("-o,--output", opt->output, "model file to write (JSON); the card goes beside it")->required();
+  sub->add_option("--purpose", opt->purpose, "the purpose whose features and constraints apply")
+      ->required();
+  sub->add_option("--data", opt->data, "historical cohort with outcomes (CSV or JSON Lines)")
+      ->required();
+  sub->add_option("-o,--output", opt->output, "model file to write (JSON); the card goes beside it")
+      ->required();
   sub->add_option("--target", opt->target, "column holding the outcome")->capture_default_str();
-  sub->add_option("--positive", opt->positive, "outcome value that counts as positive (default: 1/true)");
-  sub->add_option("--year", opt->year, "cohort year column for temporal validation (default: cohort_year or year if present)");
+  sub->add_option("--positive", opt->positive,
+                  "outcome value that counts as positive (default: 1/true)");
+  sub->add_option(
+      "--year", opt->year,
+      "cohort year column for temporal validation (default: cohort_year or year if present)");
   sub->add_option("--by", opt->by, "category fields to report group metrics for")->delimiter(',');
   sub->add_option("--penalty", opt->penalty, "l2, l1, elasticnet or none")
-      ->check(CLI::IsMember({"l2", "l1", "elasticnet", "none"}))->capture_default_str();
+      ->check(CLI::IsMember({"l2", "l1", "elasticnet", "none"}))
+      ->capture_default_str();
   sub->add_option("--C", opt->C, "inverse regularization strength (as scikit-learn)")
-      ->check(CLI::PositiveNumber)->capture_default_str();
-  sub->add_option("--l1-ratio", opt->l1_ratio, "elastic-net mix")->check(CLI::Range(0.0, 1.0))->capture_default_str();
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  sub->add_option("--l1-ratio", opt->l1_ratio, "elastic-net mix")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
   sub->add_option("--class-weight", opt->class_weight, "none or balanced")
-      ->check(CLI::IsMember({"none", "balanced"}))->capture_default_str();
+      ->check(CLI::IsMember({"none", "balanced"}))
+      ->capture_default_str();
   sub->add_option("--calibration", opt->calibration, "platt, isotonic or none")
-      ->check(CLI::IsMember({"platt", "isotonic", "none"}))->capture_default_str();
+      ->check(CLI::IsMember({"platt", "isotonic", "none"}))
+      ->capture_default_str();
   sub->add_option("--capacity", opt->capacity_pct, "percent a municipality can follow up on")
-      ->check(CLI::Range(0.0, 100.0))->capture_default_str();
-  sub->add_option("--folds", opt->folds, "folds when there is no cohort year")->check(CLI::Range(2, 50))->capture_default_str();
+      ->check(CLI::Range(0.0, 100.0))
+      ->capture_default_str();
+  sub->add_option("--folds", opt->folds, "folds when there is no cohort year")
+      ->check(CLI::Range(2, 50))
+      ->capture_default_str();
   sub->add_option("--seed", opt->seed, "seed for splits")->capture_default_str();
   opt->data_options.add_to(*sub);
   sub->callback([opt, &table] { table.selected = [opt] { return run_train(*opt); }; });

@@ -6,18 +6,30 @@ namespace skon::dsl::ast {
 
 const char* to_string(BinaryOp op) {
   switch (op) {
-    case BinaryOp::Or: return "or";
-    case BinaryOp::And: return "and";
-    case BinaryOp::Eq: return "==";
-    case BinaryOp::Ne: return "!=";
-    case BinaryOp::Lt: return "<";
-    case BinaryOp::Le: return "<=";
-    case BinaryOp::Gt: return ">";
-    case BinaryOp::Ge: return ">=";
-    case BinaryOp::Add: return "+";
-    case BinaryOp::Sub: return "-";
-    case BinaryOp::Mul: return "*";
-    case BinaryOp::Div: return "/";
+    case BinaryOp::Or:
+      return "or";
+    case BinaryOp::And:
+      return "and";
+    case BinaryOp::Eq:
+      return "==";
+    case BinaryOp::Ne:
+      return "!=";
+    case BinaryOp::Lt:
+      return "<";
+    case BinaryOp::Le:
+      return "<=";
+    case BinaryOp::Gt:
+      return ">";
+    case BinaryOp::Ge:
+      return ">=";
+    case BinaryOp::Add:
+      return "+";
+    case BinaryOp::Sub:
+      return "-";
+    case BinaryOp::Mul:
+      return "*";
+    case BinaryOp::Div:
+      return "/";
   }
   return "?";
 }
@@ -27,7 +39,8 @@ bool may_be_unknown(const Expr& e) {
       [](const auto& k) -> bool {
         using T = std::decay_t<decltype(k)>;
         if constexpr (std::is_same_v<T, NameRef>) {
-          return k.resolved.kind == Resolution::Kind::Field || k.resolved.kind == Resolution::Kind::Let;
+          return k.resolved.kind == Resolution::Kind::Field ||
+                 k.resolved.kind == Resolution::Kind::Let;
         } else if constexpr (std::is_same_v<T, Call>) {
           return false;  // missing(x), known(x), count(flags), sum(points) always have a value
         } else if constexpr (std::is_same_v<T, Unary>) {

@@ -10,23 +10,34 @@ namespace skon::dsl {
 
 const char* to_string(ValueType t) {
   switch (t) {
-    case ValueType::Number: return "number";
-    case ValueType::Bool: return "bool";
-    case ValueType::Category: return "category";
-    case ValueType::Date: return "date";
-    case ValueType::Level: return "level";
-    case ValueType::Text: return "text";
-    case ValueType::Error: return "error";
+    case ValueType::Number:
+      return "number";
+    case ValueType::Bool:
+      return "bool";
+    case ValueType::Category:
+      return "category";
+    case ValueType::Date:
+      return "date";
+    case ValueType::Level:
+      return "level";
+    case ValueType::Text:
+      return "text";
+    case ValueType::Error:
+      return "error";
   }
   return "error";
 }
 
 const char* to_string(DataCategory c) {
   switch (c) {
-    case DataCategory::Ordinary: return "ordinary";
-    case DataCategory::Confidential: return "confidential";
-    case DataCategory::Special: return "special";
-    case DataCategory::Criminal: return "criminal";
+    case DataCategory::Ordinary:
+      return "ordinary";
+    case DataCategory::Confidential:
+      return "confidential";
+    case DataCategory::Special:
+      return "special";
+    case DataCategory::Criminal:
+      return "criminal";
   }
   return "ordinary";
 }
@@ -35,24 +46,26 @@ bool PurposeInfo::allows_source(Index source) const {
   return std::find(sources.begin(), sources.end(), source) != sources.end();
 }
 
-void check_program(Program& program, DiagnosticBag& bag) { detail::Checker(program, bag).run(); }
+void check_program(Program& program, DiagnosticBag& bag) {
+  detail::Checker(program, bag).run();
+}
 
 bool purpose_assessable(const Program& program, Index purpose, std::int32_t today,
                         DiagnosticBag& bag) {
   const PurposeInfo& p = program.purposes.at(purpose);
   const std::string name = "`" + p.name + "`";
   if (p.suspended) {
-    bag.add(DiagCode::E0306, p.span, "purpose " + name + " is suspended: " + *p.suspended)
-        .help = "nothing is assessed under a suspended purpose";
+    bag.add(DiagCode::E0306, p.span, "purpose " + name + " is suspended: " + *p.suspended).help =
+        "nothing is assessed under a suspended purpose";
     return false;
   }
-  if ((p.effective_from && today < *p.effective_from) || (p.effective_to && today > *p.effective_to)) {
-    Diagnostic& d = bag.add(DiagCode::E0306, p.span,
-                            "purpose " + name + " is not in effect on " + format_iso_date(today) +
-                                " (effective " +
-                                (p.effective_from ? format_iso_date(*p.effective_from) : "…") +
-                                " to " + (p.effective_to ? format_iso_date(*p.effective_to) : "…") +
-                                ")");
+  if ((p.effective_from && today < *p.effective_from) ||
+      (p.effective_to && today > *p.effective_to)) {
+    Diagnostic& d =
+        bag.add(DiagCode::E0306, p.span,
+                "purpose " + name + " is not in effect on " + format_iso_date(today) +
+                    " (effective " + (p.effective_from ? format_iso_date(*p.effective_from) : "…") +
+                    " to " + (p.effective_to ? format_iso_date(*p.effective_to) : "…") + ")");
     d.help = "renew the purpose's approval and its `effective` period before assessing";
     return false;
   }
@@ -61,17 +74,20 @@ bool purpose_assessable(const Program& program, Index purpose, std::int32_t toda
 
 namespace detail {
 
-std::string backticked(std::string_view name) { return "`" + std::string(name) + "`"; }
+std::string backticked(std::string_view name) {
+  return "`" + std::string(name) + "`";
+}
 
 namespace {
 
 // Statement keywords cannot name fields or derived values: a condition reading `points` or
 // `flag` would be ambiguous with the statement that follows it.
 constexpr std::string_view kReservedNames[] = {
-    "when", "flag", "points", "raise", "cap", "require", "review", "owner", "approved_by",
-    "legal_reference", "effective", "roles", "sources", "model", "features", "forbid", "justify",
-    "completeness", "bands", "gate", "direction", "suspended", "guidance", "given", "probability",
-    "expect", "level", "flags", "missing", "known", "count", "sum"};
+    "when",      "flag",        "points",          "raise",        "cap",    "require", "review",
+    "owner",     "approved_by", "legal_reference", "effective",    "roles",  "sources", "model",
+    "features",  "forbid",      "justify",         "completeness", "bands",  "gate",    "direction",
+    "suspended", "guidance",    "given",           "probability",  "expect", "level",   "flags",
+    "missing",   "known",       "count",           "sum"};
 
 bool is_reserved(std::string_view name) {
   return std::find(std::begin(kReservedNames), std::end(kReservedNames), name) !=
@@ -162,8 +178,8 @@ void Checker::declare() {
     for (ast::Decl& d : m.decls) {
       if (auto* lv = std::get_if<ast::LevelsDecl>(&d)) {
         if (!p_.levels.empty()) {
-          Diagnostic& diag = bag_.add(DiagCode::E0105, lv->span,
-                                      "the levels are declared more than once");
+          Diagnostic& diag =
+              bag_.add(DiagCode::E0105, lv->span, "the levels are declared more than once");
           diag.notes.push_back({p_.level_spans.front(), "first declared here"});
           continue;
         }
@@ -266,8 +282,9 @@ void Checker::declare() {
   for (Index li = 0; li < p_.levels.size(); ++li) {
     const auto it = value_names.find(p_.levels[li]);
     if (it == value_names.end()) continue;
-    Diagnostic& d = bag_.add(DiagCode::E0105, it->second,
-                             backticked(p_.levels[li]) + " names both a level and a field or derived value");
+    Diagnostic& d =
+        bag_.add(DiagCode::E0105, it->second,
+                 backticked(p_.levels[li]) + " names both a level and a field or derived value");
     d.notes.push_back({p_.level_spans[li], "the level is declared here"});
     d.help = "rename the field or derived value, e.g. " + backticked(p_.levels[li] + "_value");
   }
@@ -286,18 +303,25 @@ void Checker::check_sources() {
       std::set<int> seen;
       bool has_category = false;
       for (const auto& st : s->body) {
-        if (st.key != ast::SourceDecl::Key::AccessibleTo && !seen.insert(static_cast<int>(st.key)).second) {
+        if (st.key != ast::SourceDecl::Key::AccessibleTo &&
+            !seen.insert(static_cast<int>(st.key)).second) {
           bag_.add(DiagCode::E0109, st.span, "this statement may appear only once per source");
         }
         switch (st.key) {
-          case ast::SourceDecl::Key::Holder: info.holder = st.ident->name; break;
+          case ast::SourceDecl::Key::Holder:
+            info.holder = st.ident->name;
+            break;
           case ast::SourceDecl::Key::Category: {
             has_category = true;
             const auto& c = st.ident->name;
-            if (c == "ordinary") info.category = DataCategory::Ordinary;
-            else if (c == "confidential") info.category = DataCategory::Confidential;
-            else if (c == "special") info.category = DataCategory::Special;
-            else if (c == "criminal") info.category = DataCategory::Criminal;
+            if (c == "ordinary")
+              info.category = DataCategory::Ordinary;
+            else if (c == "confidential")
+              info.category = DataCategory::Confidential;
+            else if (c == "special")
+              info.category = DataCategory::Special;
+            else if (c == "criminal")
+              info.category = DataCategory::Criminal;
             else {
               Diagnostic& diag = bag_.add(DiagCode::E0209, st.ident->span,
                                           "unknown data category " + backticked(c));
@@ -306,7 +330,9 @@ void Checker::check_sources() {
             }
             break;
           }
-          case ast::SourceDecl::Key::LegalBasis: info.legal_basis = st.text->value; break;
+          case ast::SourceDecl::Key::LegalBasis:
+            info.legal_basis = st.text->value;
+            break;
           case ast::SourceDecl::Key::AccessibleTo:
             for (const auto& r : st.idents) {
               const Index ri = resolve_role(r);
@@ -335,10 +361,18 @@ void Checker::check_fields() {
       info.label = f->label ? f->label->value : "";
       info.is_protected = f->is_protected;
       switch (f->type.kind) {
-        case ast::FieldType::Kind::Number: info.type = ValueType::Number; break;
-        case ast::FieldType::Kind::Bool: info.type = ValueType::Bool; break;
-        case ast::FieldType::Kind::Date: info.type = ValueType::Date; break;
-        case ast::FieldType::Kind::Category: info.type = ValueType::Category; break;
+        case ast::FieldType::Kind::Number:
+          info.type = ValueType::Number;
+          break;
+        case ast::FieldType::Kind::Bool:
+          info.type = ValueType::Bool;
+          break;
+        case ast::FieldType::Kind::Date:
+          info.type = ValueType::Date;
+          break;
+        case ast::FieldType::Kind::Category:
+          info.type = ValueType::Category;
+          break;
       }
       if (f->type.low) {
         info.low = f->type.low->value;
@@ -415,9 +449,15 @@ void Checker::check_purposes() {
           once[st.key] = st.span;
         }
         switch (st.key) {
-          case Key::Owner: info.owner = st.text->value; break;
-          case Key::ApprovedBy: info.approved_by = st.text->value; break;
-          case Key::LegalReference: info.legal_reference = st.text->value; break;
+          case Key::Owner:
+            info.owner = st.text->value;
+            break;
+          case Key::ApprovedBy:
+            info.approved_by = st.text->value;
+            break;
+          case Key::LegalReference:
+            info.legal_reference = st.text->value;
+            break;
           case Key::Effective:
             info.effective_from = st.from->days;
             if (st.to) {
@@ -513,12 +553,14 @@ void Checker::check_purposes() {
               }
               if (!last && !b.below) {
                 bag_.add(DiagCode::E0208, b.level.span,
-                         "band " + backticked(b.level.name) + " needs `below P`; only the last band is open-ended");
+                         "band " + backticked(b.level.name) +
+                             " needs `below P`; only the last band is open-ended");
                 ok = false;
               }
               if (last && b.below) {
                 bag_.add(DiagCode::E0208, b.level.span,
-                         "the last band must be open-ended (no `below`), so every probability has a level");
+                         "the last band must be open-ended (no `below`), so every probability has "
+                         "a level");
                 ok = false;
               }
               if (b.below && (b.below->value <= previous || b.below->value >= 1)) {
@@ -528,7 +570,8 @@ void Checker::check_purposes() {
               }
               if (b.below) previous = b.below->value;
               previous_level = li;
-              info.bands.push_back(Band{li, b.below ? std::optional(b.below->value) : std::nullopt});
+              info.bands.push_back(
+                  Band{li, b.below ? std::optional(b.below->value) : std::nullopt});
             }
             if (!ok) info.bands.clear();
             break;
@@ -556,7 +599,8 @@ void Checker::check_purposes() {
               }
             } else if (g.metric == "group_gap") {
               bag_.add(DiagCode::E0209, st.span,
-                       "`group_gap` needs the field whose groups it compares: `gate group_gap on sex <= 0.05`");
+                       "`group_gap` needs the field whose groups it compares: `gate group_gap on "
+                       "sex <= 0.05`");
             }
             info.gates.push_back(g);
             break;
@@ -566,15 +610,17 @@ void Checker::check_purposes() {
             if (fi != kNone) info.directions.push_back(Direction{fi, st.raises, st.span});
             break;
           }
-          case Key::Suspended: info.suspended = st.text->value; break;
+          case Key::Suspended:
+            info.suspended = st.text->value;
+            break;
           case Key::Review: {
             ExprFacts facts;
             check_condition(*st.condition, facts, static_cast<Index>(p_.lets.size()),
                             "a review trigger");
             trigger_facts_[pi].push_back(std::move(facts));
-            info.reviews.push_back(ReviewTrigger{
-                st.condition.get(), st.text ? st.text->value : format_expr(*st.condition),
-                st.span});
+            info.reviews.push_back(
+                ReviewTrigger{st.condition.get(),
+                              st.text ? st.text->value : format_expr(*st.condition), st.span});
             break;
           }
           case Key::Guidance: {
@@ -606,7 +652,8 @@ void Checker::check_purposes() {
       }
       // Direction constraints apply to model features only.
       for (const auto& dir : info.directions) {
-        if (std::find(info.features.begin(), info.features.end(), dir.field) == info.features.end()) {
+        if (std::find(info.features.begin(), info.features.end(), dir.field) ==
+            info.features.end()) {
           bag_.add(DiagCode::E0307, dir.span,
                    "direction given for " + backticked(p_.fields[dir.field].name) +
                        ", which is not one of the purpose's model features");
@@ -651,7 +698,8 @@ void Checker::check_rules() {
       switch (st.key) {
         case Key::Owner:
         case Key::ApprovedBy:
-        case Key::LegalReference: break;
+        case Key::LegalReference:
+          break;
         case Key::Effective:
           rule.effective_from = st.from->days;
           if (st.to) rule.effective_to = st.to->days;
@@ -748,9 +796,9 @@ void Checker::check_tests() {
               if (n == nullptr) {
                 bad("one of its category values");
               } else if (std::find(f.levels.begin(), f.levels.end(), n->name) == f.levels.end()) {
-                Diagnostic& diag = bag_.add(DiagCode::E0204, v.span,
-                                            backticked(n->name) + " is not a value of " +
-                                                backticked(f.name));
+                Diagnostic& diag =
+                    bag_.add(DiagCode::E0204, v.span,
+                             backticked(n->name) + " is not a value of " + backticked(f.name));
                 if (auto s = closest_match(n->name, f.levels)) {
                   diag.help = "did you mean " + backticked(*s) + "?";
                   diag.fix = FixIt{v.span, *s};
@@ -773,13 +821,16 @@ void Checker::check_tests() {
           }
           break;
         }
-        case Key::ExpectLevel: resolve_level(*st.ident); break;
+        case Key::ExpectLevel:
+          resolve_level(*st.ident);
+          break;
         case Key::Probability:
           if (st.number->value > 1) {
             bag_.add(DiagCode::E0402, st.span, "a probability lies between 0 and 1");
           }
           break;
-        default: break;
+        default:
+          break;
       }
     }
   }

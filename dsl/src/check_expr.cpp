@@ -55,8 +55,8 @@ void Checker::check_interpolation(const ast::Text& text, ExprFacts& facts) {
     // in the common case of no escapes before the brace.
     const auto at = static_cast<std::uint32_t>(text.span.begin + 1 + std::min(i, text.raw.size()));
     if (close == std::string::npos) {
-      bag_.add(DiagCode::E0207, Span{text.span.file, at, at + 1}, "`{` is never closed")
-          .help = "write `\\{` for a literal brace";
+      bag_.add(DiagCode::E0207, Span{text.span.file, at, at + 1}, "`{` is never closed").help =
+          "write `\\{` for a literal brace";
       return;
     }
     const std::string name = s.substr(i + 1, close - i - 1);
@@ -70,8 +70,8 @@ void Checker::check_interpolation(const ast::Text& text, ExprFacts& facts) {
       lets_used_.insert(li);
       for (Index f : p_.lets[li].fields_read) facts.references.push_back({f, span, li, false});
     } else {
-      Diagnostic& d = bag_.add(DiagCode::E0207, span,
-                               "`{" + name + "}` names no field or derived value");
+      Diagnostic& d =
+          bag_.add(DiagCode::E0207, span, "`{" + name + "}` names no field or derived value");
       if (auto sug = closest_match(name, names_of_fields_and_lets())) {
         d.help = "did you mean `{" + *sug + "}`?";
       }
@@ -90,7 +90,8 @@ Ty Checker::check_expr(ast::Expr& e, ExprFacts& facts, Index let_limit) {
     if (other.type == ValueType::Level) {
       const Index li = p_.find_level(n.name);
       if (li == kNone) {
-        Diagnostic& d = error(DiagCode::E0203, name_expr.span, "unknown level " + backticked(n.name));
+        Diagnostic& d =
+            error(DiagCode::E0203, name_expr.span, "unknown level " + backticked(n.name));
         if (auto s = closest_match(n.name, p_.levels)) {
           d.help = "did you mean " + backticked(*s) + "?";
           d.fix = FixIt{name_expr.span, *s};
@@ -124,11 +125,12 @@ Ty Checker::check_expr(ast::Expr& e, ExprFacts& facts, Index let_limit) {
     const FieldInfo& f = p_.fields[field_side.number_field];
     const double v = *constant_side.constant;
     if ((f.low && v < *f.low) || (f.high && v > *f.high)) {
-      Diagnostic& d = error(DiagCode::E0202, at,
-                            format_number(v) + " lies outside the declared range of " +
-                                backticked(f.name) + " (" + format_number(f.low.value_or(-INFINITY)) +
-                                ".." + format_number(f.high.value_or(INFINITY)) +
-                                (f.unit.empty() ? "" : " " + f.unit) + ")");
+      Diagnostic& d =
+          error(DiagCode::E0202, at,
+                format_number(v) + " lies outside the declared range of " + backticked(f.name) +
+                    " (" + format_number(f.low.value_or(-INFINITY)) + ".." +
+                    format_number(f.high.value_or(INFINITY)) +
+                    (f.unit.empty() ? "" : " " + f.unit) + ")");
       d.help = "the comparison can never hold; check the threshold or the field's declared range";
     }
   };
@@ -141,8 +143,8 @@ Ty Checker::check_expr(ast::Expr& e, ExprFacts& facts, Index let_limit) {
         } else if constexpr (std::is_same_v<K, ast::BoolLit>) {
           return Ty{ValueType::Bool};
         } else if constexpr (std::is_same_v<K, ast::StringLit>) {
-          error(DiagCode::E0201, e.span, "texts cannot be used in conditions")
-              .help = "compare a category field with one of its values, without quotes";
+          error(DiagCode::E0201, e.span, "texts cannot be used in conditions").help =
+              "compare a category field with one of its values, without quotes";
           return Ty{};
         } else if constexpr (std::is_same_v<K, ast::DateLit>) {
           return Ty{ValueType::Date, kNone, kNone, static_cast<double>(k.date.days)};
@@ -189,8 +191,8 @@ Ty Checker::check_expr(ast::Expr& e, ExprFacts& facts, Index let_limit) {
           if (fn == "missing" || fn == "known") {
             auto* arg = k.args.size() == 1 ? std::get_if<ast::NameRef>(&k.args[0]->kind) : nullptr;
             if (arg == nullptr) {
-              error(DiagCode::E0201, e.span, backticked(fn) + " takes one field name")
-                  .help = "e.g. `" + fn + "(absence_pct)`";
+              error(DiagCode::E0201, e.span, backticked(fn) + " takes one field name").help =
+                  "e.g. `" + fn + "(absence_pct)`";
               return Ty{ValueType::Bool};
             }
             if (const Index fi = p_.find_field(arg->name); fi != kNone) {
@@ -206,8 +208,8 @@ Ty Checker::check_expr(ast::Expr& e, ExprFacts& facts, Index let_limit) {
                 facts.presence_checked.insert(f);
               }
             } else {
-              Diagnostic& d = error(DiagCode::E0104, k.args[0]->span,
-                                    "unknown field " + backticked(arg->name));
+              Diagnostic& d =
+                  error(DiagCode::E0104, k.args[0]->span, "unknown field " + backticked(arg->name));
               if (auto s = closest_match(arg->name, names_of_fields_and_lets())) {
                 d.help = "did you mean " + backticked(*s) + "?";
                 d.fix = FixIt{k.args[0]->span, *s};
@@ -238,7 +240,8 @@ Ty Checker::check_expr(ast::Expr& e, ExprFacts& facts, Index let_limit) {
           if (k.op == ast::UnaryOp::Not) {
             if (t.type != ValueType::Bool && t.type != ValueType::Error) {
               error(DiagCode::E0201, k.operand->span,
-                    "`not` needs a true/false value, but this is a " + std::string(to_string(t.type)));
+                    "`not` needs a true/false value, but this is a " +
+                        std::string(to_string(t.type)));
             }
             return Ty{ValueType::Bool};
           }
@@ -256,8 +259,8 @@ Ty Checker::check_expr(ast::Expr& e, ExprFacts& facts, Index let_limit) {
               const Ty t = check_expr(*side, facts, let_limit);
               if (t.type != ValueType::Bool && t.type != ValueType::Error) {
                 error(DiagCode::E0201, side->span,
-                      "`" + std::string(ast::to_string(k.op)) + "` joins true/false conditions, but this is a " +
-                          to_string(t.type));
+                      "`" + std::string(ast::to_string(k.op)) +
+                          "` joins true/false conditions, but this is a " + to_string(t.type));
               }
             }
             return Ty{ValueType::Bool};
@@ -296,8 +299,8 @@ Ty Checker::check_expr(ast::Expr& e, ExprFacts& facts, Index let_limit) {
           }
           if (lt.type != rt.type) {
             Diagnostic& d = error(DiagCode::E0201, e.span,
-                                  std::string("cannot compare a ") + to_string(lt.type) + " with a " +
-                                      to_string(rt.type));
+                                  std::string("cannot compare a ") + to_string(lt.type) +
+                                      " with a " + to_string(rt.type));
             if (lt.type == ValueType::Category && rt.type == ValueType::Number) {
               d.help = backticked(p_.fields[lt.category_field].name) +
                        " is a category; compare it with one of its values";
@@ -344,8 +347,9 @@ Ty Checker::check_expr(ast::Expr& e, ExprFacts& facts, Index let_limit) {
           const Ty hi = check_expr(*k.high, facts, let_limit);
           if (t.type == ValueType::Error) return Ty{ValueType::Bool};
           if (t.type != ValueType::Number && t.type != ValueType::Date) {
-            error(DiagCode::E0201, k.subject->span,
-                  "a range needs a number or a date, but this is a " + std::string(to_string(t.type)))
+            error(
+                DiagCode::E0201, k.subject->span,
+                "a range needs a number or a date, but this is a " + std::string(to_string(t.type)))
                 .help = t.type == ValueType::Category ? "use a set: `x in { a, b }`" : "";
             return Ty{ValueType::Bool};
           }

@@ -12,12 +12,12 @@ void Checker::check_policies() {
   for (const SourceInfo& s : p_.source_infos) {
     if ((s.category == DataCategory::Special || s.category == DataCategory::Criminal) &&
         !s.legal_basis) {
-      Diagnostic& d = bag_.add(DiagCode::E0304, s.span,
-                               "source " + backticked(s.name) + " holds " +
-                                   (s.category == DataCategory::Special
-                                        ? "special-category data (GDPR Art. 9)"
-                                        : "data on criminal offences (GDPR Art. 10)") +
-                                   " but names no legal basis");
+      Diagnostic& d = bag_.add(
+          DiagCode::E0304, s.span,
+          "source " + backticked(s.name) + " holds " +
+              (s.category == DataCategory::Special ? "special-category data (GDPR Art. 9)"
+                                                   : "data on criminal offences (GDPR Art. 10)") +
+              " but names no legal basis");
       d.help = "add `legal_basis \"...\"` citing the provision that permits the processing";
     }
   }
@@ -45,20 +45,20 @@ void Checker::check_policies() {
       const FieldInfo& field = p_.fields[ref.field];
       const auto add_let_note = [&](Diagnostic& d) {
         if (ref.via_let != kNone) {
-          d.notes.push_back({p_.lets[ref.via_let].span,
-                             backticked(p_.lets[ref.via_let].name) + " reads " +
-                                 backticked(field.name)});
+          d.notes.push_back({p_.lets[ref.via_let].span, backticked(p_.lets[ref.via_let].name) +
+                                                            " reads " + backticked(field.name)});
         }
       };
       if (field.source != kNone && !purpose.allows_source(field.source)) {
         const SourceInfo& src = p_.source_infos[field.source];
-        Diagnostic& d = bag_.add(DiagCode::E0301, ref.span,
-                                 backticked(field.name) + " comes from source " +
-                                     backticked(src.name) + ", which purpose " + pname +
-                                     " may not use");
+        Diagnostic& d =
+            bag_.add(DiagCode::E0301, ref.span,
+                     backticked(field.name) + " comes from source " + backticked(src.name) +
+                         ", which purpose " + pname + " may not use");
         add_let_note(d);
         d.notes.push_back({purpose.span, "purpose " + pname + " is declared here"});
-        d.help = "add " + backticked(src.name) + " to the purpose's `sources` if that is lawful, "
+        d.help = "add " + backticked(src.name) +
+                 " to the purpose's `sources` if that is lawful, "
                  "or scope the rule with `in` to purposes that may use it";
       }
       if (std::find(purpose.forbidden.begin(), purpose.forbidden.end(), ref.field) !=

@@ -12,7 +12,7 @@ namespace skon::dsl::detail {
 // A read of a field somewhere in a rule, let, trigger or feature list, with where it happens.
 struct Reference {
   Index field = kNone;
-  Span span;            // the name as written (a let's name when read through it)
+  Span span;  // the name as written (a let's name when read through it)
   Index via_let = kNone;
   bool presence_only = false;  // inside missing()/known()
 };
@@ -55,7 +55,7 @@ class Checker {
   std::vector<ExprFacts> let_facts_;
   std::vector<ExprFacts> rule_facts_;
   std::vector<std::vector<ExprFacts>> trigger_facts_;  // per purpose, per review trigger
-  std::set<Index> fields_used_;  // anywhere, for the unused-field warning
+  std::set<Index> fields_used_;                        // anywhere, for the unused-field warning
   std::set<Index> lets_used_;
 
  private:

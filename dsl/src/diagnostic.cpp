@@ -7,9 +7,12 @@ namespace skon::dsl {
 
 std::string_view to_string(Severity severity) {
   switch (severity) {
-    case Severity::Error: return "error";
-    case Severity::Warning: return "warning";
-    case Severity::Note: return "note";
+    case Severity::Error:
+      return "error";
+    case Severity::Warning:
+      return "warning";
+    case Severity::Note:
+      return "note";
   }
   return "error";
 }
@@ -48,9 +51,8 @@ void DiagnosticBag::append(const DiagnosticBag& other) {
 }
 
 std::size_t DiagnosticBag::warning_count() const {
-  return static_cast<std::size_t>(std::count_if(items_.begin(), items_.end(), [](const auto& d) {
-    return d.severity == Severity::Warning;
-  }));
+  return static_cast<std::size_t>(std::count_if(
+      items_.begin(), items_.end(), [](const auto& d) { return d.severity == Severity::Warning; }));
 }
 
 std::vector<Diagnostic> DiagnosticBag::sorted() const {

@@ -9,7 +9,9 @@ std::string names(const std::vector<ast::Ident>& ids) {
   return out + "]";
 }
 
-std::string opt_text(const std::optional<ast::Text>& t) { return t ? "\"" + t->value + "\"" : "-"; }
+std::string opt_text(const std::optional<ast::Text>& t) {
+  return t ? "\"" + t->value + "\"" : "-";
+}
 
 // Expressions are dumped fully parenthesised so the tree's shape is visible.
 std::string dump_expr(const ast::Expr& e) {
@@ -39,8 +41,8 @@ std::string dump_expr(const ast::Expr& e) {
                  names(k.members) + ")";
         }
         if constexpr (std::is_same_v<K, ast::InRange>) {
-          return std::string(k.negated ? "(not-in-range " : "(in-range ") +
-                 dump_expr(*k.subject) + " " + dump_expr(*k.low) + " " + dump_expr(*k.high) + ")";
+          return std::string(k.negated ? "(not-in-range " : "(in-range ") + dump_expr(*k.subject) +
+                 " " + dump_expr(*k.low) + " " + dump_expr(*k.high) + ")";
         }
       },
       e.kind);
@@ -70,8 +72,8 @@ std::string dump_module(const ast::Module& module) {
                      names(st.idents) + "\n";
             }
           } else if constexpr (std::is_same_v<D, ast::FieldDecl>) {
-            out += "field " + decl.name.name + " kind=" +
-                   std::to_string(static_cast<int>(decl.type.kind)) + " range=" +
+            out += "field " + decl.name.name +
+                   " kind=" + std::to_string(static_cast<int>(decl.type.kind)) + " range=" +
                    (decl.type.low ? decl.type.low->text + ".." + decl.type.high->text : "-") +
                    " unit=" + opt_text(decl.type.unit) + " levels=" + names(decl.type.levels) +
                    " from=" + decl.source.name + (decl.is_protected ? " protected" : "") + " " +
@@ -85,14 +87,15 @@ std::string dump_module(const ast::Module& module) {
               out += "  " + std::to_string(static_cast<int>(st.key)) + " " + names(st.idents) +
                      " " + opt_text(st.text) + " " + opt_text(st.sha256) + " " +
                      (st.from ? st.from->text : "-") + " " + (st.to ? st.to->text : "-") + " " +
-                     (st.number ? st.number->text : "-") + " " +
-                     (st.level ? st.level->name : "-") + " " + (st.raises ? "up" : "down");
+                     (st.number ? st.number->text : "-") + " " + (st.level ? st.level->name : "-") +
+                     " " + (st.raises ? "up" : "down");
               for (const auto& b : st.bands) {
                 out += " band:" + b.level.name + (b.below ? "<" + b.below->text : "");
               }
               if (st.gate) {
-                out += " gate:" + st.gate->metric.name + (st.gate->on ? "@" + st.gate->on->name : "") +
-                       ast::to_string(st.gate->op) + st.gate->bound.text;
+                out += " gate:" + st.gate->metric.name +
+                       (st.gate->on ? "@" + st.gate->on->name : "") + ast::to_string(st.gate->op) +
+                       st.gate->bound.text;
               }
               if (st.condition) out += " " + dump_expr(*st.condition);
               out += "\n";

@@ -109,8 +109,10 @@ class Printer {
     }
     int newlines = 0;
     for (std::uint32_t i = last_end_; i < until && i < text_.size(); ++i) {
-      if (text_[i] == '\n') ++newlines;
-      else if (text_[i] != ' ' && text_[i] != '\t' && text_[i] != '\r') newlines = 0;
+      if (text_[i] == '\n')
+        ++newlines;
+      else if (text_[i] != ' ' && text_[i] != '\t' && text_[i] != '\r')
+        newlines = 0;
     }
     return newlines >= 2;
   }
@@ -179,12 +181,16 @@ class Printer {
   static std::string governance(const Stmt& st) {
     using Key = typename Stmt::Key;
     switch (st.key) {
-      case Key::Owner: return "owner " + quote(*st.text);
-      case Key::ApprovedBy: return "approved_by " + quote(*st.text);
-      case Key::LegalReference: return "legal_reference " + quote(*st.text);
+      case Key::Owner:
+        return "owner " + quote(*st.text);
+      case Key::ApprovedBy:
+        return "approved_by " + quote(*st.text);
+      case Key::LegalReference:
+        return "legal_reference " + quote(*st.text);
       case Key::Effective:
         return "effective from " + st.from->text + (st.to ? " to " + st.to->text : "");
-      default: return "";
+      default:
+        return "";
     }
   }
 
@@ -202,11 +208,14 @@ class Printer {
   void print(const ast::LevelsDecl& d) {
     std::string s = "levels ";
     for (std::size_t i = 0; i < d.levels.size(); ++i) {
-      s += (i ? ", " : "") + labelled(d.levels[i].name, i < d.labels.size() ? d.labels[i] : std::nullopt);
+      s += (i ? ", " : "") +
+           labelled(d.levels[i].name, i < d.labels.size() ? d.labels[i] : std::nullopt);
     }
     line(0, s, d.span, false);
   }
-  void print(const ast::RoleDecl& d) { line(0, labelled("role " + d.name.name, d.label), d.span, false); }
+  void print(const ast::RoleDecl& d) {
+    line(0, labelled("role " + d.name.name, d.label), d.span, false);
+  }
 
   void print(const ast::SourceDecl& d) {
     open_block(labelled("source " + d.name.name, d.label), header_end(d.span),
@@ -214,10 +223,18 @@ class Printer {
     for (const auto& st : d.body) {
       std::string s;
       switch (st.key) {
-        case ast::SourceDecl::Key::Holder: s = "holder " + st.ident->name; break;
-        case ast::SourceDecl::Key::Category: s = "category " + st.ident->name; break;
-        case ast::SourceDecl::Key::LegalBasis: s = "legal_basis " + quote(*st.text); break;
-        case ast::SourceDecl::Key::AccessibleTo: s = "accessible_to " + join(st.idents); break;
+        case ast::SourceDecl::Key::Holder:
+          s = "holder " + st.ident->name;
+          break;
+        case ast::SourceDecl::Key::Category:
+          s = "category " + st.ident->name;
+          break;
+        case ast::SourceDecl::Key::LegalBasis:
+          s = "legal_basis " + quote(*st.text);
+          break;
+        case ast::SourceDecl::Key::AccessibleTo:
+          s = "accessible_to " + join(st.idents);
+          break;
       }
       line(1, s, st.span);
     }
@@ -232,9 +249,15 @@ class Printer {
         if (d.type.low) s += " in " + d.type.low->text + ".." + d.type.high->text;
         if (d.type.unit) s += " unit " + quote(*d.type.unit);
         break;
-      case ast::FieldType::Kind::Bool: s += "bool"; break;
-      case ast::FieldType::Kind::Date: s += "date"; break;
-      case ast::FieldType::Kind::Category: s += "category { " + join(d.type.levels) + " }"; break;
+      case ast::FieldType::Kind::Bool:
+        s += "bool";
+        break;
+      case ast::FieldType::Kind::Date:
+        s += "date";
+        break;
+      case ast::FieldType::Kind::Category:
+        s += "category { " + join(d.type.levels) + " }";
+        break;
     }
     s += " from " + d.source.name;
     if (d.is_protected) s += " protected";
@@ -261,16 +284,30 @@ class Printer {
         case Key::Owner:
         case Key::ApprovedBy:
         case Key::LegalReference:
-        case Key::Effective: s = governance(st); break;
-        case Key::Roles: s = "roles " + join(st.idents); break;
-        case Key::Sources: s = "sources " + join(st.idents); break;
+        case Key::Effective:
+          s = governance(st);
+          break;
+        case Key::Roles:
+          s = "roles " + join(st.idents);
+          break;
+        case Key::Sources:
+          s = "sources " + join(st.idents);
+          break;
         case Key::Model:
           s = "model " + quote(*st.text) + (st.sha256 ? " sha256 " + quote(*st.sha256) : "");
           break;
-        case Key::Features: s = "features " + join(st.idents); break;
-        case Key::Forbid: s = "forbid " + join(st.idents); break;
-        case Key::Justify: s = "justify " + st.idents[0].name + " " + quote(*st.text); break;
-        case Key::Completeness: s = "completeness at least " + st.number->text + " %"; break;
+        case Key::Features:
+          s = "features " + join(st.idents);
+          break;
+        case Key::Forbid:
+          s = "forbid " + join(st.idents);
+          break;
+        case Key::Justify:
+          s = "justify " + st.idents[0].name + " " + quote(*st.text);
+          break;
+        case Key::Completeness:
+          s = "completeness at least " + st.number->text + " %";
+          break;
         case Key::Bands:
           s = "bands ";
           for (std::size_t i = 0; i < st.bands.size(); ++i) {
@@ -285,13 +322,17 @@ class Printer {
         case Key::Direction:
           s = "direction " + st.idents[0].name + (st.raises ? " raises" : " lowers");
           break;
-        case Key::Suspended: s = "suspended because " + quote(*st.text); break;
+        case Key::Suspended:
+          s = "suspended because " + quote(*st.text);
+          break;
         case Key::Review:
           s = "review required when ";
           print_expr(s, *st.condition);
           if (st.text) s += " because " + quote(*st.text);
           break;
-        case Key::Guidance: s = "guidance " + st.level->name + " " + quote(*st.text); break;
+        case Key::Guidance:
+          s = "guidance " + st.level->name + " " + quote(*st.text);
+          break;
       }
       line(1, s, st.span);
     }
@@ -309,16 +350,28 @@ class Printer {
         case Key::Owner:
         case Key::ApprovedBy:
         case Key::LegalReference:
-        case Key::Effective: s = governance(st); break;
+        case Key::Effective:
+          s = governance(st);
+          break;
         case Key::When:
           s = "when ";
           print_expr(s, *st.condition);
           break;
-        case Key::Flag: s = "flag " + quote(*st.text); break;
-        case Key::Points: s = "points " + st.number->text; break;
-        case Key::Raise: s = "raise level to " + st.level->name + " because " + quote(*st.text); break;
-        case Key::Cap: s = "cap level at " + st.level->name + " because " + quote(*st.text); break;
-        case Key::Review: s = "require review because " + quote(*st.text); break;
+        case Key::Flag:
+          s = "flag " + quote(*st.text);
+          break;
+        case Key::Points:
+          s = "points " + st.number->text;
+          break;
+        case Key::Raise:
+          s = "raise level to " + st.level->name + " because " + quote(*st.text);
+          break;
+        case Key::Cap:
+          s = "cap level at " + st.level->name + " because " + quote(*st.text);
+          break;
+        case Key::Review:
+          s = "require review because " + quote(*st.text);
+          break;
       }
       line(1, s, st.span);
     }
@@ -341,14 +394,30 @@ class Printer {
             print_expr(s, *st.givens[i].value);
           }
           break;
-        case Key::Probability: s = "probability " + st.number->text; break;
-        case Key::ExpectFlag: s = "expect flag " + st.ident->name; break;
-        case Key::ExpectNoFlag: s = "expect no flag " + st.ident->name; break;
-        case Key::ExpectLevel: s = "expect level " + st.ident->name; break;
-        case Key::ExpectReview: s = "expect review"; break;
-        case Key::ExpectNoReview: s = "expect no review"; break;
-        case Key::ExpectInsufficient: s = "expect insufficient data"; break;
-        case Key::ExpectPoints: s = "expect points " + st.number->text; break;
+        case Key::Probability:
+          s = "probability " + st.number->text;
+          break;
+        case Key::ExpectFlag:
+          s = "expect flag " + st.ident->name;
+          break;
+        case Key::ExpectNoFlag:
+          s = "expect no flag " + st.ident->name;
+          break;
+        case Key::ExpectLevel:
+          s = "expect level " + st.ident->name;
+          break;
+        case Key::ExpectReview:
+          s = "expect review";
+          break;
+        case Key::ExpectNoReview:
+          s = "expect no review";
+          break;
+        case Key::ExpectInsufficient:
+          s = "expect insufficient data";
+          break;
+        case Key::ExpectPoints:
+          s = "expect points " + st.number->text;
+          break;
       }
       line(1, s, st.span);
     }

@@ -75,11 +75,16 @@ std::optional<double> constant(const ast::Expr& e) {
 
 ast::BinaryOp flip(ast::BinaryOp op) {
   switch (op) {
-    case ast::BinaryOp::Lt: return ast::BinaryOp::Gt;
-    case ast::BinaryOp::Le: return ast::BinaryOp::Ge;
-    case ast::BinaryOp::Gt: return ast::BinaryOp::Lt;
-    case ast::BinaryOp::Ge: return ast::BinaryOp::Le;
-    default: return op;
+    case ast::BinaryOp::Lt:
+      return ast::BinaryOp::Gt;
+    case ast::BinaryOp::Le:
+      return ast::BinaryOp::Ge;
+    case ast::BinaryOp::Gt:
+      return ast::BinaryOp::Lt;
+    case ast::BinaryOp::Ge:
+      return ast::BinaryOp::Le;
+    default:
+      return op;
   }
 }
 
@@ -107,18 +112,29 @@ void add_atom(const ast::Expr& e, const Program& p, Conjunction& c) {
             k.hi = std::min(k.hi, *v);
             return;
           case ast::BinaryOp::Ge:
-            if (*v > k.lo || (*v == k.lo)) { k.lo = *v; }
+            if (*v > k.lo || (*v == k.lo)) {
+              k.lo = *v;
+            }
             return;
           case ast::BinaryOp::Gt:
-            if (*v >= k.lo) { k.lo = *v; k.lo_open = true; }
+            if (*v >= k.lo) {
+              k.lo = *v;
+              k.lo_open = true;
+            }
             return;
           case ast::BinaryOp::Le:
-            if (*v < k.hi || (*v == k.hi)) { k.hi = *v; }
+            if (*v < k.hi || (*v == k.hi)) {
+              k.hi = *v;
+            }
             return;
           case ast::BinaryOp::Lt:
-            if (*v <= k.hi) { k.hi = *v; k.hi_open = true; }
+            if (*v <= k.hi) {
+              k.hi = *v;
+              k.hi_open = true;
+            }
             return;
-          default: break;
+          default:
+            break;
         }
       }
       if (const auto* n = std::get_if<ast::NameRef>(&other->kind);
@@ -147,8 +163,14 @@ void add_atom(const ast::Expr& e, const Program& p, Conjunction& c) {
     const auto hi = constant(*r->high);
     if (f != kNone && lo && hi) {
       Constraint& k = c.fields[f];
-      if (*lo > k.lo || (*lo == k.lo && k.lo_open)) { k.lo = *lo; k.lo_open = false; }
-      if (*hi < k.hi || (*hi == k.hi && k.hi_open)) { k.hi = *hi; k.hi_open = false; }
+      if (*lo > k.lo || (*lo == k.lo && k.lo_open)) {
+        k.lo = *lo;
+        k.lo_open = false;
+      }
+      if (*hi < k.hi || (*hi == k.hi && k.hi_open)) {
+        k.hi = *hi;
+        k.hi_open = false;
+      }
       return;
     }
   }
@@ -207,10 +229,10 @@ void Checker::run_lints() {
     add_atom(*rule.condition, p_, c);
     for (const auto& [field, k] : c.fields) {
       if (k.empty()) {
-        Diagnostic& d = bag_.add(DiagCode::W0501, rule.condition->span,
-                                 "rule " + backticked(rule.name) +
-                                     " can never fire: its conditions on " +
-                                     backticked(p_.fields[field].name) + " contradict each other");
+        Diagnostic& d =
+            bag_.add(DiagCode::W0501, rule.condition->span,
+                     "rule " + backticked(rule.name) + " can never fire: its conditions on " +
+                         backticked(p_.fields[field].name) + " contradict each other");
         d.help = "check the comparison operators and thresholds";
         break;
       }
@@ -230,8 +252,9 @@ void Checker::run_lints() {
       });
       if (!same_scope || !implies(*conj[ri], *conj[ai])) continue;
       Diagnostic& d = bag_.add(DiagCode::W0502, b.decl->name.span,
-                               "rule " + backticked(b.name) + " never changes the outcome: " +
-                                   backticked(a.name) + " fires whenever it does and raises the "
+                               "rule " + backticked(b.name) +
+                                   " never changes the outcome: " + backticked(a.name) +
+                                   " fires whenever it does and raises the "
                                    "level at least as far");
       d.notes.push_back({a.decl->name.span, backticked(a.name) + " is defined here"});
       d.help = "remove the rule, or give it its own effect (a flag, points or a review)";
@@ -266,14 +289,13 @@ void Checker::run_lints() {
       for (Index pi : rule.purposes) {
         if (handled_in[pi].contains(ref.field)) continue;
         const std::string field = backticked(p_.fields[ref.field].name);
-        Diagnostic& d = bag_.add(DiagCode::W0503, ref.span,
-                                 "when " + field + " is missing, the condition of rule " +
-                                     backticked(rule.name) +
-                                     " is unknown and the rule silently does not fire");
-        d.help = "handle the gap: add `review required when missing(" +
-                 p_.fields[ref.field].name + ") because \"...\"` to purpose " +
-                 backticked(p_.purposes[pi].name) + ", or write `known(" +
-                 p_.fields[ref.field].name + ") and ...` / `missing(" +
+        Diagnostic& d =
+            bag_.add(DiagCode::W0503, ref.span,
+                     "when " + field + " is missing, the condition of rule " +
+                         backticked(rule.name) + " is unknown and the rule silently does not fire");
+        d.help = "handle the gap: add `review required when missing(" + p_.fields[ref.field].name +
+                 ") because \"...\"` to purpose " + backticked(p_.purposes[pi].name) +
+                 ", or write `known(" + p_.fields[ref.field].name + ") and ...` / `missing(" +
                  p_.fields[ref.field].name + ") or ...` in the condition";
         warned.insert(ref.field);
         break;
@@ -308,7 +330,8 @@ void Checker::run_lints() {
       bag_.add(DiagCode::W0507, purpose.span,
                "purpose " + backticked(purpose.name) + " records no " +
                    (!purpose.owner ? "owner" : "approval"))
-          .help = "add `owner \"...\"` and `approved_by \"...\"` so reviewers know who answers for it";
+          .help =
+          "add `owner \"...\"` and `approved_by \"...\"` so reviewers know who answers for it";
     }
   }
 }

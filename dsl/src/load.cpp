@@ -66,8 +66,8 @@ struct Loader {
           if (on) chain += p.generic_string() + " -> ";
         }
         chain += target.generic_string();
-        bag.add(DiagCode::E0107, imp->path.span, "import cycle: " + chain)
-            .help = "move the shared declarations into a file that both import";
+        bag.add(DiagCode::E0107, imp->path.span, "import cycle: " + chain).help =
+            "move the shared declarations into a file that both import";
         continue;
       }
       if (it != state.end()) continue;  // already loaded
@@ -109,7 +109,8 @@ std::unique_ptr<Program> load_program(const std::vector<fs::path>& paths, Diagno
       const std::vector<fs::path> files = rule_files_in(given, bag);
       const fs::path root = fs::weakly_canonical(given, ec);
       for (const auto& f : files) {
-        if (!loader.state.contains(fs::weakly_canonical(f, ec))) loader.visit(f, root, std::nullopt);
+        if (!loader.state.contains(fs::weakly_canonical(f, ec)))
+          loader.visit(f, root, std::nullopt);
       }
     } else if (fs::is_regular_file(given, ec)) {
       const fs::path root = fs::weakly_canonical(given, ec).parent_path();

@@ -31,11 +31,21 @@ std::string unescape(std::string_view raw) {
     }
     const char c = raw[++i];
     switch (c) {
-      case 'n': out += '\n'; break;
-      case 't': out += '\t'; break;
-      case '{': out += "\\{"; break;  // kept escaped: interpolation sees a literal brace
-      case '}': out += "\\}"; break;
-      default: out += c; break;
+      case 'n':
+        out += '\n';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case '{':
+        out += "\\{";
+        break;  // kept escaped: interpolation sees a literal brace
+      case '}':
+        out += "\\}";
+        break;
+      default:
+        out += c;
+        break;
     }
   }
   return out;
@@ -45,7 +55,10 @@ std::string unescape(std::string_view raw) {
 
 Lowerer::Lowerer(const SourceMap& sources, FileId file, DiagnosticBag& bag,
                  const ParseLimits& limits)
-    : sources_(sources), file_(file), text_(sources.file(file).text()), bag_(bag),
+    : sources_(sources),
+      file_(file),
+      text_(sources.file(file).text()),
+      bag_(bag),
       limits_(limits) {}
 
 Span Lowerer::span(const PtNode& n) const {
@@ -81,7 +94,9 @@ Span Lowerer::stmt_span(const PtNode& n) const {
   return Span{file_, static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(last)};
 }
 
-ast::Ident Lowerer::ident(const PtNode& n) const { return {n.string(), span(n)}; }
+ast::Ident Lowerer::ident(const PtNode& n) const {
+  return {n.string(), span(n)};
+}
 
 ast::Text Lowerer::text(const PtNode& n) const {
   ast::Text t;
@@ -105,8 +120,8 @@ ast::Date Lowerer::date(const PtNode& n) {
   if (const auto days = parse_iso_date(d.text)) {
     d.days = *days;
   } else {
-    bag_.add(DiagCode::E0102, d.span, "`" + d.text + "` is not a calendar date")
-        .help = "write dates as YYYY-MM-DD with a real month and day";
+    bag_.add(DiagCode::E0102, d.span, "`" + d.text + "` is not a calendar date").help =
+        "write dates as YYYY-MM-DD with a real month and day";
   }
   return d;
 }
@@ -119,8 +134,8 @@ ast::NumberLit Lowerer::number(const PtNode& n) {
   const auto result = fast_float::from_chars(b, e, lit.value);
   if (result.ec != std::errc() || result.ptr != e || !std::isfinite(lit.value)) {
     const std::string shown = lit.text.size() > 24 ? lit.text.substr(0, 20) + "…" : lit.text;
-    bag_.add(DiagCode::E0103, span(n), "number `" + shown + "` cannot be represented")
-        .help = "numbers must lie within ±1.7e308";
+    bag_.add(DiagCode::E0103, span(n), "number `" + shown + "` cannot be represented").help =
+        "numbers must lie within ±1.7e308";
     lit.value = 0;
   }
   return lit;
@@ -205,8 +220,8 @@ ast::ExprPtr Lowerer::expr(const PtNode& n, unsigned depth) {
     for (std::size_t i = ops; i-- > 0;) {
       auto e = std::make_unique<ast::Expr>();
       e->span = Span{file_, span(*kids[i]).begin, acc->span.end};
-      e->kind = ast::Unary{n.is_type<not_expr>() ? ast::UnaryOp::Not : ast::UnaryOp::Neg,
-                           std::move(acc)};
+      e->kind =
+          ast::Unary{n.is_type<not_expr>() ? ast::UnaryOp::Not : ast::UnaryOp::Neg, std::move(acc)};
       acc = std::move(e);
     }
     return acc;
@@ -216,7 +231,7 @@ ast::ExprPtr Lowerer::expr(const PtNode& n, unsigned depth) {
     const PtNode& second = *kids[1];
     if (second.is_type<cmp_op_raw>()) {
       const std::string_view op = second.string_view();
-      const auto bop = op == "==" ? ast::BinaryOp::Eq
+      const auto bop = op == "=="   ? ast::BinaryOp::Eq
                        : op == "!=" ? ast::BinaryOp::Ne
                        : op == "<=" ? ast::BinaryOp::Le
                        : op == ">=" ? ast::BinaryOp::Ge

@@ -21,7 +21,7 @@ class Lowerer {
   std::optional<ast::Decl> lower_decl(const PtNode& node);
 
  private:
-  Span span(const PtNode& node) const;      // leaf: exact text
+  Span span(const PtNode& node) const;       // leaf: exact text
   Span stmt_span(const PtNode& node) const;  // composite: trailing whitespace/comments trimmed
   ast::Ident ident(const PtNode& node) const;
   ast::Text text(const PtNode& node) const;

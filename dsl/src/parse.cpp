@@ -7,8 +7,8 @@
 
 #include "grammar.hpp"
 #include "grammar_errors.hpp"
-#include "skon/dsl/date.hpp"
 #include "lower.hpp"
+#include "skon/dsl/date.hpp"
 
 namespace skon::dsl {
 
@@ -173,7 +173,7 @@ std::string describe_found(std::string_view text, std::size_t offset) {
 
 // Start of the next line after `offset` that begins with a top-level keyword, or the text end.
 std::size_t next_declaration(std::string_view text, std::size_t offset) {
-  static constexpr std::string_view kStarts[] = {"import", "levels", "role",   "source", "field",
+  static constexpr std::string_view kStarts[] = {"import", "levels",  "role", "source", "field",
                                                  "let",    "purpose", "rule", "test"};
   std::size_t pos = text.find('\n', offset);
   while (pos != std::string_view::npos) {
@@ -238,9 +238,9 @@ ast::Module parse_module(const SourceMap& sources, FileId file, DiagnosticBag& b
       if (root->children.empty()) {
         // Text that starts no declaration.
         const auto at = static_cast<std::uint32_t>(offset);
-        bag.add(DiagCode::E0101, Span{file, at, at + 1},
-                std::string(error_message<end_of_file>) + ", found " +
-                    describe_found(text, offset));
+        bag.add(
+            DiagCode::E0101, Span{file, at, at + 1},
+            std::string(error_message<end_of_file>) + ", found " + describe_found(text, offset));
         offset = next_declaration(text, offset);
         if (offset >= text.size()) break;
       }

@@ -25,9 +25,12 @@ struct Painter {
 
 const char* severity_colour(Severity s) {
   switch (s) {
-    case Severity::Error: return kRed;
-    case Severity::Warning: return kYellow;
-    case Severity::Note: return kCyan;
+    case Severity::Error:
+      return kRed;
+    case Severity::Warning:
+      return kYellow;
+    case Severity::Note:
+      return kCyan;
   }
   return kRed;
 }
@@ -85,8 +88,8 @@ std::string render_text(const Diagnostic& d, const SourceMap& sources, RenderOpt
   const Painter paint{options.colour};
   std::string out;
   if (d.primary) out += paint(kBold, location(sources, *d.primary) + ": ");
-  const std::string head = std::string(to_string(d.severity)) + "[" +
-                           std::string(info(d.code).id) + "]";
+  const std::string head =
+      std::string(to_string(d.severity)) + "[" + std::string(info(d.code).id) + "]";
   out += paint(severity_colour(d.severity), head) + paint(kBold, ": " + d.message) + "\n";
   if (d.primary) append_snippet(out, sources, *d.primary, paint, severity_colour(d.severity));
   for (const Label& note : d.notes) {

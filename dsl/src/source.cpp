@@ -25,8 +25,7 @@ LineCol SourceFile::line_col(std::uint32_t offset) const {
   auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
   const auto line = static_cast<std::uint32_t>(it - line_starts_.begin());
   const std::uint32_t start = line_starts_[line - 1];
-  const auto column =
-      count_code_points(std::string_view(text_).substr(start, offset - start)) + 1;
+  const auto column = count_code_points(std::string_view(text_).substr(start, offset - start)) + 1;
   return {line, column};
 }
 

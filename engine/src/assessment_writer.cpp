@@ -1,9 +1,9 @@
 #include "skon/engine/assessment_writer.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cmath>
-#include <bit>
 #include <filesystem>
 
 #include "skon/models/sha256.hpp"
@@ -11,7 +11,9 @@
 namespace skon::engine {
 
 namespace {
-bool needs_escape(char c) { return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20; }
+bool needs_escape(char c) {
+  return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+}
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view s) {
@@ -24,11 +26,21 @@ void append_json_string(std::string& out, std::string_view s) {
     out.append(s.data() + start, i - start);
     start = i + 1;
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default: {  // other control characters
         static constexpr char kHex[] = "0123456789abcdef";
         out += "\\u00";
@@ -48,7 +60,8 @@ void append_json_number(std::string& out, double v) {
   }
   if (v == 0) v = 0;  // no "-0"
   char buffer[32];
-  if (v == std::trunc(v) && std::abs(v) < 1e9) {  // points, counts, 0 and 1: the integer is the shortest form
+  if (v == std::trunc(v) &&
+      std::abs(v) < 1e9) {  // points, counts, 0 and 1: the integer is the shortest form
     const auto r = std::to_chars(buffer, buffer + sizeof buffer, static_cast<long long>(v));
     out.append(buffer, r.ptr);
     return;
@@ -68,9 +81,7 @@ std::string rules_sha256(const dsl::Program& program) {
   return models::sha256_hex(all);
 }
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 std::vector<std::string> rule_file_names(const dsl::Program& p) {
   std::vector<std::filesystem::path> paths;
@@ -86,7 +97,8 @@ std::vector<std::string> rule_file_names(const dsl::Program& p) {
     return !relative.empty() && *relative.begin() != "..";
   };
   for (const auto& path : paths) {
-    while (!root.empty() && root != root.parent_path() && !inside(path, root)) root = root.parent_path();
+    while (!root.empty() && root != root.parent_path() && !inside(path, root))
+      root = root.parent_path();
   }
   std::vector<std::string> names;
   for (const auto& path : paths) {
@@ -98,7 +110,8 @@ std::vector<std::string> rule_file_names(const dsl::Program& p) {
 
 namespace {
 
-std::string source_json(const dsl::Program& p, const std::vector<std::string>& names, const dsl::Span& span) {
+std::string source_json(const dsl::Program& p, const std::vector<std::string>& names,
+                        const dsl::Span& span) {
   const dsl::SourceFile& f = p.sources.file(span.file);
   std::string s = "{\"file\":";
   append_json_string(s, names[span.file]);
@@ -114,8 +127,10 @@ AssessmentWriter::AssessmentWriter(const Assessor& assessor, Provenance provenan
   provenance_json_ = "\"provenance\":{\"rules_sha256\":";
   append_json_string(provenance_json_, provenance.rules_sha256);
   provenance_json_ += ",\"model_sha256\":";
-  if (provenance.model_sha256.empty()) provenance_json_ += "null";
-  else append_json_string(provenance_json_, provenance.model_sha256);
+  if (provenance.model_sha256.empty())
+    provenance_json_ += "null";
+  else
+    append_json_string(provenance_json_, provenance.model_sha256);
   provenance_json_ += ",\"input_sha256\":";
   append_json_string(provenance_json_, provenance.input_sha256);
   provenance_json_ += ",\"skon_version\":";
@@ -143,8 +158,10 @@ AssessmentWriter::AssessmentWriter(const Assessor& assessor, Provenance provenan
     field_json_.push_back(std::move(s));
   }
   append_json_string(purpose_json_, p.purposes[assessor.purpose()].name);
-  if (assessor.model() != nullptr) append_json_number(base_rate_json_, assessor.model()->training.base_rate());
-  else base_rate_json_ = "null";
+  if (assessor.model() != nullptr)
+    append_json_number(base_rate_json_, assessor.model()->training.base_rate());
+  else
+    base_rate_json_ = "null";
   guidance_json_.resize(p.levels.size());
   guidance_text_.resize(p.levels.size());
   for (const auto& [level, text] : p.purposes[assessor.purpose()].guidance) {
@@ -158,8 +175,10 @@ void AssessmentWriter::jsonl(const Assessment& a, std::string& out) const {
   const dsl::Program& p = assessor_.program();
   const PurposeOutcome& o = a.outcome;
   const auto level = [&](Index l) {
-    if (l == dsl::kNone) out += "null";
-    else out += level_json_[l];
+    if (l == dsl::kNone)
+      out += "null";
+    else
+      out += level_json_[l];
   };
   out += "{\"id\":";
   append_json_string(out, a.id);
@@ -169,8 +188,10 @@ void AssessmentWriter::jsonl(const Assessment& a, std::string& out) const {
   out += ",\"level\":";
   level(o.insufficient_data ? dsl::kNone : o.level);
   out += ",\"probability\":";
-  if (a.probability) append_json_number(out, *a.probability);
-  else out += "null";
+  if (a.probability)
+    append_json_number(out, *a.probability);
+  else
+    out += "null";
   out += ",\"base_rate\":";
   out += base_rate_json_;
   out += ",\"model_level\":";
@@ -212,8 +233,10 @@ void AssessmentWriter::jsonl(const Assessment& a, std::string& out) const {
     append_json_string(out, o.review_reasons[i]);
   }
   out += "]},\"disagreement\":";
-  if (a.disagreement.empty()) out += "null";
-  else append_json_string(out, a.disagreement);
+  if (a.disagreement.empty())
+    out += "null";
+  else
+    append_json_string(out, a.disagreement);
   out += ",\"contributions\":";
   if (assessor_.model() == nullptr || o.insufficient_data) {
     out += "null";
@@ -251,7 +274,8 @@ void AssessmentWriter::jsonl(const Assessment& a, std::string& out) const {
   out += "],\"guidance\":";
   if (o.guidance.empty()) {
     out += "null";
-  } else if (o.level < guidance_text_.size() && guidance_text_[o.level].data() == o.guidance.data()) {
+  } else if (o.level < guidance_text_.size() &&
+             guidance_text_[o.level].data() == o.guidance.data()) {
     out += guidance_json_[o.level];  // the purpose's own text: escaped once, not per record
   } else {
     append_json_string(out, o.guidance);
@@ -305,7 +329,8 @@ void AssessmentWriter::csv(const Assessment& a, std::string& out) const {
   out += ',';
   if (a.probability) append_json_number(out, *a.probability);
   out += ',';
-  if (assessor_.model() != nullptr) append_json_number(out, assessor_.model()->training.base_rate());
+  if (assessor_.model() != nullptr)
+    append_json_number(out, assessor_.model()->training.base_rate());
   out += ',';
   if (a.model_level != dsl::kNone) out += p.levels[a.model_level];
   out += ',';

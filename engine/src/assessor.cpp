@@ -21,7 +21,8 @@ Assessor::Assessor(const dsl::Program& program, Index purpose, const models::Log
       const Index fi = program.find_field(f.column.name);
       const auto it = std::find(input_fields_.begin(), input_fields_.end(), fi);
       if (fi == dsl::kNone || it == input_fields_.end()) {
-        throw std::invalid_argument("model feature '" + f.column.name + "' is not read by the purpose");
+        throw std::invalid_argument("model feature '" + f.column.name +
+                                    "' is not read by the purpose");
       }
       model_slot_.push_back(static_cast<std::size_t>(it - input_fields_.begin()));
       model_field_.push_back(fi);
@@ -36,7 +37,8 @@ void Assessor::assess(const std::vector<double>& values, Assessment& out) const 
   out = std::move(one[0]);
 }
 
-void Assessor::assess_batch(const double* values, std::size_t n, std::vector<Assessment>& out) const {
+void Assessor::assess_batch(const double* values, std::size_t n,
+                            std::vector<Assessment>& out) const {
   const dsl::PurposeInfo& p = program_.purposes[purpose_];
   const std::size_t width = input_fields_.size();
   if (out.size() < n) out.resize(n);
@@ -59,7 +61,8 @@ void Assessor::assess_batch(const double* values, std::size_t n, std::vector<Ass
       a.baseline = a.log_odds = a.others = 0;
       if (model_ == nullptr) continue;
       raw_.resize(model_slot_.size());
-      for (std::size_t k = 0; k < model_slot_.size(); ++k) raw_[k] = rows[i * width + model_slot_[k]];
+      for (std::size_t k = 0; k < model_slot_.size(); ++k)
+        raw_[k] = rows[i * width + model_slot_[k]];
       models::Explanation& e = explanation_;
       model_->explain_into(raw_.data(), e, design_, top_);
       a.baseline = e.baseline;

@@ -1,11 +1,11 @@
 #include "skon/engine/batch_plan.hpp"
 
-#include "skon/engine/assessor.hpp"
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+
+#include "skon/engine/assessor.hpp"
 
 namespace skon::engine {
 
@@ -18,7 +18,8 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 BatchPlan::BatchPlan(const dsl::Program& program, Index purpose, std::vector<Index> input_fields)
     : program_(program), purpose_(purpose), input_fields_(std::move(input_fields)) {
   slot_of_field_.assign(program.fields.size(), -1);
-  for (std::size_t i = 0; i < input_fields_.size(); ++i) slot_of_field_[input_fields_[i]] = static_cast<int>(i);
+  for (std::size_t i = 0; i < input_fields_.size(); ++i)
+    slot_of_field_[input_fields_[i]] = static_cast<int>(i);
   // Lets get permanent registers; each rule and trigger then reuses the temporaries above them.
   std::uint16_t next = 0;
   let_register_.assign(program.lets.size(), 0);
@@ -82,7 +83,8 @@ BatchPlan::BatchPlan(const dsl::Program& program, Index purpose, std::vector<Ind
   }
 }
 
-std::string BatchPlan::flag_text(std::size_t rule, const State& s, std::size_t i, const double* raw) const {
+std::string BatchPlan::flag_text(std::size_t rule, const State& s, std::size_t i,
+                                 const double* raw) const {
   std::string out;
   for (const TextPart& part : flag_texts_[rule]) {
     out += part.literal;
@@ -122,12 +124,15 @@ std::uint16_t BatchPlan::compile(const ast::Expr& e, Code& code, std::uint16_t& 
               if (slot < 0) return emit({Op::Const, 0, 0, 0, 0, kNaN, 0});
               return emit({Op::Field, 0, static_cast<std::uint16_t>(slot), 0, 0, 0.0, 0});
             }
-            case ast::Resolution::Kind::Let: return let_register_[k.resolved.index];
+            case ast::Resolution::Kind::Let:
+              return let_register_[k.resolved.index];
             case ast::Resolution::Kind::CategoryValue:
             case ast::Resolution::Kind::Level:
               return emit({Op::Const, 0, 0, 0, 0, static_cast<double>(k.resolved.index), 0});
-            case ast::Resolution::Kind::CurrentLevel: return emit({Op::Level, 0, 0, 0, 0, 0.0, 0});
-            case ast::Resolution::Kind::Unresolved: return emit({Op::Const, 0, 0, 0, 0, kNaN, 0});
+            case ast::Resolution::Kind::CurrentLevel:
+              return emit({Op::Level, 0, 0, 0, 0, 0.0, 0});
+            case ast::Resolution::Kind::Unresolved:
+              return emit({Op::Const, 0, 0, 0, 0, kNaN, 0});
           }
           return emit({Op::Const, 0, 0, 0, 0, kNaN, 0});
         } else if constexpr (std::is_same_v<K, ast::Call>) {
@@ -144,25 +149,50 @@ std::uint16_t BatchPlan::compile(const ast::Expr& e, Code& code, std::uint16_t& 
           const std::uint16_t b = compile(*k.rhs, code, next);
           Op op = Op::And;
           switch (k.op) {
-            case ast::BinaryOp::Or: op = Op::Or; break;
-            case ast::BinaryOp::And: op = Op::And; break;
-            case ast::BinaryOp::Eq: op = Op::Eq; break;
-            case ast::BinaryOp::Ne: op = Op::Ne; break;
-            case ast::BinaryOp::Lt: op = Op::Lt; break;
-            case ast::BinaryOp::Le: op = Op::Le; break;
-            case ast::BinaryOp::Gt: op = Op::Gt; break;
-            case ast::BinaryOp::Ge: op = Op::Ge; break;
-            case ast::BinaryOp::Add: op = Op::Add; break;
-            case ast::BinaryOp::Sub: op = Op::Sub; break;
-            case ast::BinaryOp::Mul: op = Op::Mul; break;
-            case ast::BinaryOp::Div: op = Op::Div; break;
+            case ast::BinaryOp::Or:
+              op = Op::Or;
+              break;
+            case ast::BinaryOp::And:
+              op = Op::And;
+              break;
+            case ast::BinaryOp::Eq:
+              op = Op::Eq;
+              break;
+            case ast::BinaryOp::Ne:
+              op = Op::Ne;
+              break;
+            case ast::BinaryOp::Lt:
+              op = Op::Lt;
+              break;
+            case ast::BinaryOp::Le:
+              op = Op::Le;
+              break;
+            case ast::BinaryOp::Gt:
+              op = Op::Gt;
+              break;
+            case ast::BinaryOp::Ge:
+              op = Op::Ge;
+              break;
+            case ast::BinaryOp::Add:
+              op = Op::Add;
+              break;
+            case ast::BinaryOp::Sub:
+              op = Op::Sub;
+              break;
+            case ast::BinaryOp::Mul:
+              op = Op::Mul;
+              break;
+            case ast::BinaryOp::Div:
+              op = Op::Div;
+              break;
           }
           return emit({op, 0, a, b, 0, 0.0, 0});
         } else if constexpr (std::is_same_v<K, ast::InSet>) {
           const std::uint16_t a = compile(*k.subject, code, next);
           std::uint64_t mask = 0;
           for (Index m : k.resolved) {
-            if (m >= 64) throw std::invalid_argument("sets over more than 64 values are not supported");
+            if (m >= 64)
+              throw std::invalid_argument("sets over more than 64 values are not supported");
             mask |= std::uint64_t{1} << m;
           }
           return emit({k.negated ? Op::NotInSet : Op::InSet, 0, a, 0, 0, 0.0, mask});
@@ -185,16 +215,27 @@ void BatchPlan::execute(const Code& code, const double* const* columns, State& s
     const double* a = reg(in.a);
     const double* b = reg(in.b);
     switch (in.op) {
-      case Op::Field: std::copy_n(columns[in.a], n, d); break;
-      case Op::Const: std::fill_n(d, n, in.k); break;
-      case Op::Flags: std::copy_n(s.flags.data(), n, d); break;
-      case Op::Points: std::copy_n(s.points.data(), n, d); break;
-      case Op::Level: std::copy_n(s.level.data(), n, d); break;
+      case Op::Field:
+        std::copy_n(columns[in.a], n, d);
+        break;
+      case Op::Const:
+        std::fill_n(d, n, in.k);
+        break;
+      case Op::Flags:
+        std::copy_n(s.flags.data(), n, d);
+        break;
+      case Op::Points:
+        std::copy_n(s.points.data(), n, d);
+        break;
+      case Op::Level:
+        std::copy_n(s.level.data(), n, d);
+        break;
       case Op::Neg:
         for (std::size_t i = 0; i < n; ++i) d[i] = -a[i];
         break;
       case Op::Not:
-        for (std::size_t i = 0; i < n; ++i) d[i] = std::isnan(a[i]) ? kNaN : (a[i] == 0 ? 1.0 : 0.0);
+        for (std::size_t i = 0; i < n; ++i)
+          d[i] = std::isnan(a[i]) ? kNaN : (a[i] == 0 ? 1.0 : 0.0);
         break;
       case Op::Add:
         for (std::size_t i = 0; i < n; ++i) d[i] = a[i] + b[i];
@@ -208,27 +249,31 @@ void BatchPlan::execute(const Code& code, const double* const* columns, State& s
       case Op::Div:  // by zero: no value, like missing data
         for (std::size_t i = 0; i < n; ++i) d[i] = b[i] == 0 ? kNaN : a[i] / b[i];
         break;
-#define SKON_CMP(OP, EXPR)                                                                   \
-  case Op::OP:                                                                               \
-    for (std::size_t i = 0; i < n; ++i) {                                                    \
-      d[i] = (std::isnan(a[i]) || std::isnan(b[i])) ? kNaN : ((EXPR) ? 1.0 : 0.0);           \
-    }                                                                                        \
+#define SKON_CMP(OP, EXPR)                                                         \
+  case Op::OP:                                                                     \
+    for (std::size_t i = 0; i < n; ++i) {                                          \
+      d[i] = (std::isnan(a[i]) || std::isnan(b[i])) ? kNaN : ((EXPR) ? 1.0 : 0.0); \
+    }                                                                              \
     break;
-      SKON_CMP(Eq, a[i] == b[i])
-      SKON_CMP(Ne, a[i] != b[i])
-      SKON_CMP(Lt, a[i] < b[i])
-      SKON_CMP(Le, a[i] <= b[i])
-      SKON_CMP(Gt, a[i] > b[i])
-      SKON_CMP(Ge, a[i] >= b[i])
+        SKON_CMP(Eq, a[i] == b[i])
+        SKON_CMP(Ne, a[i] != b[i])
+        SKON_CMP(Lt, a[i] < b[i])
+        SKON_CMP(Le, a[i] <= b[i])
+        SKON_CMP(Gt, a[i] > b[i])
+        SKON_CMP(Ge, a[i] >= b[i])
 #undef SKON_CMP
       case Op::And:  // false wins over unknown
         for (std::size_t i = 0; i < n; ++i) {
-          d[i] = (a[i] == 0 || b[i] == 0) ? 0.0 : (std::isnan(a[i]) || std::isnan(b[i])) ? kNaN : 1.0;
+          d[i] = (a[i] == 0 || b[i] == 0)                 ? 0.0
+                 : (std::isnan(a[i]) || std::isnan(b[i])) ? kNaN
+                                                          : 1.0;
         }
         break;
       case Op::Or:  // true wins over unknown
         for (std::size_t i = 0; i < n; ++i) {
-          d[i] = (a[i] == 1 || b[i] == 1) ? 1.0 : (std::isnan(a[i]) || std::isnan(b[i])) ? kNaN : 0.0;
+          d[i] = (a[i] == 1 || b[i] == 1)                 ? 1.0
+                 : (std::isnan(a[i]) || std::isnan(b[i])) ? kNaN
+                                                          : 0.0;
         }
         break;
       case Op::InSet:
@@ -269,7 +314,8 @@ void BatchPlan::execute(const Code& code, const double* const* columns, State& s
   }
 }
 
-void BatchPlan::run(const double* const* columns, const double* probability, std::size_t n, State& s) const {
+void BatchPlan::run(const double* const* columns, const double* probability, std::size_t n,
+                    State& s) const {
   const dsl::PurposeInfo& p = program_.purposes[purpose_];
   s.n = n;
   s.registers.resize(static_cast<std::size_t>(registers_) * kBatch);
@@ -325,11 +371,13 @@ void BatchPlan::replay(const State& s, std::size_t i, const double* raw, double 
   for (Index f : purpose.fields_read) {
     if (std::isnan(raw[slot_of_field_[f]])) out.missing_fields.push_back(f);
   }
-  out.completeness = basis.empty() ? 1.0 : static_cast<double>(known) / static_cast<double>(basis.size());
+  out.completeness =
+      basis.empty() ? 1.0 : static_cast<double>(known) / static_cast<double>(basis.size());
   if (out.completeness + 1e-12 < purpose.completeness) {
     out.insufficient_data = true;
     out.review_required = true;
-    out.review_reasons.push_back(RuleEvaluator::insufficient_reason(out.completeness, purpose.completeness));
+    out.review_reasons.push_back(
+        RuleEvaluator::insufficient_reason(out.completeness, purpose.completeness));
     return;
   }
   Index level = purpose.bands.empty() ? 0 : purpose.bands.front().level;
@@ -374,10 +422,12 @@ void BatchPlan::replay(const State& s, std::size_t i, const double* raw, double 
       out.review_reasons.push_back(purpose.reviews[r].reason);
     } else if (t == 2) {
       out.review_required = true;
-      out.review_reasons.push_back(purpose.reviews[r].reason + " (kunne ikke afgøres: data mangler)");
+      out.review_reasons.push_back(purpose.reviews[r].reason +
+                                   " (kunne ikke afgøres: data mangler)");
     }
   }
-  if (auto it = purpose.guidance.find(level); it != purpose.guidance.end()) out.guidance = it->second;
+  if (auto it = purpose.guidance.find(level); it != purpose.guidance.end())
+    out.guidance = it->second;
 }
 
 }  // namespace skon::engine

@@ -12,11 +12,21 @@ models::ColumnSpec column_spec(const dsl::Program& program, dsl::Index field) {
   c.levels = f.levels;
   c.source = f.source == dsl::kNone ? "" : program.source_infos[f.source].name;
   switch (f.type) {
-    case dsl::ValueType::Number: c.type = models::ColumnType::Number; break;
-    case dsl::ValueType::Bool: c.type = models::ColumnType::Bool; break;
-    case dsl::ValueType::Category: c.type = models::ColumnType::Category; break;
-    case dsl::ValueType::Date: c.type = models::ColumnType::Date; break;
-    default: c.type = models::ColumnType::Text; break;
+    case dsl::ValueType::Number:
+      c.type = models::ColumnType::Number;
+      break;
+    case dsl::ValueType::Bool:
+      c.type = models::ColumnType::Bool;
+      break;
+    case dsl::ValueType::Category:
+      c.type = models::ColumnType::Category;
+      break;
+    case dsl::ValueType::Date:
+      c.type = models::ColumnType::Date;
+      break;
+    default:
+      c.type = models::ColumnType::Text;
+      break;
   }
   return c;
 }

@@ -8,7 +8,9 @@ namespace skon::engine {
 
 namespace {
 
-std::string bt(const std::string& s) { return "`" + s + "`"; }
+std::string bt(const std::string& s) {
+  return "`" + s + "`";
+}
 
 std::string number(double v) {
   std::ostringstream ss;
@@ -24,14 +26,16 @@ double metric(const models::ModelMetrics& m, const dsl::Program& p, const dsl::G
   if (g.metric == "brier") return m.brier;
   if (g.metric == "log_loss") return m.log_loss;
   if (g.metric == "calibration_error") return m.calibration_error;
-  if (g.metric == "group_gap" && g.field != dsl::kNone) return m.largest_group_gap(p.fields[g.field].name);
+  if (g.metric == "group_gap" && g.field != dsl::kNone)
+    return m.largest_group_gap(p.fields[g.field].name);
   return std::nan("");
 }
 
 }  // namespace
 
-bool enforce_constraints(const dsl::Program& program, dsl::Index pi, const models::LogisticModel* model,
-                         const std::string& model_sha256, std::int32_t today, dsl::DiagnosticBag& bag) {
+bool enforce_constraints(const dsl::Program& program, dsl::Index pi,
+                         const models::LogisticModel* model, const std::string& model_sha256,
+                         std::int32_t today, dsl::DiagnosticBag& bag) {
   const std::size_t errors_before = bag.error_count();
   dsl::purpose_assessable(program, pi, today, bag);
   const dsl::PurposeInfo& purpose = program.purposes[pi];
@@ -58,10 +62,12 @@ bool enforce_constraints(const dsl::Program& program, dsl::Index pi, const model
   if (wanted != have) {
     std::string extra, lacking;
     for (const auto& h : have) {
-      if (std::find(wanted.begin(), wanted.end(), h) == wanted.end()) extra += (extra.empty() ? "" : ", ") + bt(h);
+      if (std::find(wanted.begin(), wanted.end(), h) == wanted.end())
+        extra += (extra.empty() ? "" : ", ") + bt(h);
     }
     for (const auto& w : wanted) {
-      if (std::find(have.begin(), have.end(), w) == have.end()) lacking += (lacking.empty() ? "" : ", ") + bt(w);
+      if (std::find(have.begin(), have.end(), w) == have.end())
+        lacking += (lacking.empty() ? "" : ", ") + bt(w);
     }
     std::string message = "the model's features differ from purpose " + bt(purpose.name) + "'s";
     if (!extra.empty()) message += "; the model also reads " + extra;
@@ -71,17 +77,20 @@ bool enforce_constraints(const dsl::Program& program, dsl::Index pi, const model
   }
   if (purpose.model_sha256 && *purpose.model_sha256 != model_sha256) {
     bag.add(dsl::DiagCode::E0309, where,
-            "the model file's sha256 is " + model_sha256.substr(0, 16) + "…, but the purpose pins " +
-                purpose.model_sha256->substr(0, 16) + "…")
+            "the model file's sha256 is " + model_sha256.substr(0, 16) +
+                "…, but the purpose pins " + purpose.model_sha256->substr(0, 16) + "…")
         .help = "use the approved model file, or have the new one approved and update the pin";
   }
   for (const dsl::Gate& gate : purpose.gates) {
     const double value = metric(model->metrics, program, gate);
-    const std::string name = gate.metric + (gate.field != dsl::kNone ? " on " + program.fields[gate.field].name : "");
+    const std::string name =
+        gate.metric + (gate.field != dsl::kNone ? " on " + program.fields[gate.field].name : "");
     if (std::isnan(value)) {
-      bag.add(dsl::DiagCode::E0310, gate.span, "the model records no " + name + " to check this gate against")
-          .help = gate.field != dsl::kNone ? "retrain with `--by " + program.fields[gate.field].name + "`"
-                                           : "retrain the model with this skon";
+      bag.add(dsl::DiagCode::E0310, gate.span,
+              "the model records no " + name + " to check this gate against")
+          .help = gate.field != dsl::kNone
+                      ? "retrain with `--by " + program.fields[gate.field].name + "`"
+                      : "retrain the model with this skon";
       continue;
     }
     const bool ok = gate.at_least ? value >= gate.bound : value <= gate.bound;
@@ -105,8 +114,8 @@ bool enforce_constraints(const dsl::Program& program, dsl::Index pi, const model
       const double v = model->coefficients[j].value;
       if ((dir.raises && v < 0) || (!dir.raises && v > 0)) {
         bag.add(dsl::DiagCode::E0311, dir.span,
-                "the model's coefficient for " + bt(field) + " is " + number(v) + ", but it may only " +
-                    (dir.raises ? "raise" : "lower") + " the risk")
+                "the model's coefficient for " + bt(field) + " is " + number(v) +
+                    ", but it may only " + (dir.raises ? "raise" : "lower") + " the risk")
             .help = "retrain the model; training enforces the direction";
       }
     }

@@ -12,9 +12,12 @@ namespace ast = dsl::ast;
 
 const char* to_string(Truth t) {
   switch (t) {
-    case Truth::False: return "false";
-    case Truth::True: return "true";
-    case Truth::Unknown: return "unknown";
+    case Truth::False:
+      return "false";
+    case Truth::True:
+      return "true";
+    case Truth::Unknown:
+      return "unknown";
   }
   return "unknown";
 }
@@ -48,7 +51,9 @@ Truth to_truth(const Value& v) {
 
 }  // namespace
 
-Truth RuleEvaluator::truth(const ast::Expr& e, Scratch& s) const { return to_truth(eval(e, s)); }
+Truth RuleEvaluator::truth(const ast::Expr& e, Scratch& s) const {
+  return to_truth(eval(e, s));
+}
 
 Value RuleEvaluator::eval(const ast::Expr& e, Scratch& s) const {
   return std::visit(
@@ -64,7 +69,8 @@ Value RuleEvaluator::eval(const ast::Expr& e, Scratch& s) const {
           return Value::of_date(k.date.days);
         } else if constexpr (std::is_same_v<K, ast::NameRef>) {
           switch (k.resolved.kind) {
-            case ast::Resolution::Kind::Field: return s.record[k.resolved.index];
+            case ast::Resolution::Kind::Field:
+              return s.record[k.resolved.index];
             case ast::Resolution::Kind::Let: {
               const Index li = k.resolved.index;
               if (!s.let_done[li]) {
@@ -73,10 +79,14 @@ Value RuleEvaluator::eval(const ast::Expr& e, Scratch& s) const {
               }
               return s.lets[li];
             }
-            case ast::Resolution::Kind::CategoryValue: return Value::of_category(k.resolved.index);
-            case ast::Resolution::Kind::Level: return Value::of_level(k.resolved.index);
-            case ast::Resolution::Kind::CurrentLevel: return Value::of_level(s.level);
-            case ast::Resolution::Kind::Unresolved: return Value::missing();
+            case ast::Resolution::Kind::CategoryValue:
+              return Value::of_category(k.resolved.index);
+            case ast::Resolution::Kind::Level:
+              return Value::of_level(k.resolved.index);
+            case ast::Resolution::Kind::CurrentLevel:
+              return Value::of_level(s.level);
+            case ast::Resolution::Kind::Unresolved:
+              return Value::missing();
           }
           return Value::missing();
         } else if constexpr (std::is_same_v<K, ast::Call>) {
@@ -108,19 +118,29 @@ Value RuleEvaluator::eval(const ast::Expr& e, Scratch& s) const {
           const Value b = eval(*k.rhs, s);
           if (a.is_missing() || b.is_missing()) return Value::missing();
           switch (k.op) {
-            case ast::BinaryOp::Add: return Value::of_number(a.number + b.number);
-            case ast::BinaryOp::Sub: return Value::of_number(a.number - b.number);
-            case ast::BinaryOp::Mul: return Value::of_number(a.number * b.number);
+            case ast::BinaryOp::Add:
+              return Value::of_number(a.number + b.number);
+            case ast::BinaryOp::Sub:
+              return Value::of_number(a.number - b.number);
+            case ast::BinaryOp::Mul:
+              return Value::of_number(a.number * b.number);
             case ast::BinaryOp::Div:
               // Division by zero has no value: unknown, like missing data.
               return b.number == 0 ? Value::missing() : Value::of_number(a.number / b.number);
-            case ast::BinaryOp::Eq: return Value::of_bool(a.number == b.number);
-            case ast::BinaryOp::Ne: return Value::of_bool(a.number != b.number);
-            case ast::BinaryOp::Lt: return Value::of_bool(a.number < b.number);
-            case ast::BinaryOp::Le: return Value::of_bool(a.number <= b.number);
-            case ast::BinaryOp::Gt: return Value::of_bool(a.number > b.number);
-            case ast::BinaryOp::Ge: return Value::of_bool(a.number >= b.number);
-            default: return Value::missing();
+            case ast::BinaryOp::Eq:
+              return Value::of_bool(a.number == b.number);
+            case ast::BinaryOp::Ne:
+              return Value::of_bool(a.number != b.number);
+            case ast::BinaryOp::Lt:
+              return Value::of_bool(a.number < b.number);
+            case ast::BinaryOp::Le:
+              return Value::of_bool(a.number <= b.number);
+            case ast::BinaryOp::Gt:
+              return Value::of_bool(a.number > b.number);
+            case ast::BinaryOp::Ge:
+              return Value::of_bool(a.number >= b.number);
+            default:
+              return Value::missing();
           }
         } else if constexpr (std::is_same_v<K, ast::InSet>) {
           const Value v = eval(*k.subject, s);
@@ -148,15 +168,19 @@ std::string show_value(const dsl::Program& program, const Value& v, Index field,
       std::replace(s.begin(), s.end(), '.', ',');
       return s;
     }
-    case Value::Kind::Bool: return v.number != 0 ? "ja" : "nej";
-    case Value::Kind::Date: return dsl::format_iso_date(static_cast<std::int32_t>(v.number));
-    case Value::Kind::Level: return program.level_labels[v.index()];
+    case Value::Kind::Bool:
+      return v.number != 0 ? "ja" : "nej";
+    case Value::Kind::Date:
+      return dsl::format_iso_date(static_cast<std::int32_t>(v.number));
+    case Value::Kind::Level:
+      return program.level_labels[v.index()];
     case Value::Kind::Category: {
       Index f = field;
       if (f == dsl::kNone && let != dsl::kNone) f = program.lets[let].category_field;
       return f == dsl::kNone ? format_number(v.number) : program.fields[f].levels[v.index()];
     }
-    case Value::Kind::Missing: break;
+    case Value::Kind::Missing:
+      break;
   }
   return "ukendt";
 }
@@ -168,12 +192,18 @@ Value let_value(const dsl::Program& program, Index let, double raw) {
 Value value_of(dsl::ValueType type, double raw) {
   if (std::isnan(raw)) return Value::missing();
   switch (type) {
-    case dsl::ValueType::Number: return Value::of_number(raw);
-    case dsl::ValueType::Bool: return Value::of_bool(raw != 0);
-    case dsl::ValueType::Category: return Value::of_category(static_cast<std::uint32_t>(raw));
-    case dsl::ValueType::Date: return Value::of_date(static_cast<std::int32_t>(raw));
-    case dsl::ValueType::Level: return Value::of_level(static_cast<std::uint32_t>(raw));
-    default: return Value::missing();
+    case dsl::ValueType::Number:
+      return Value::of_number(raw);
+    case dsl::ValueType::Bool:
+      return Value::of_bool(raw != 0);
+    case dsl::ValueType::Category:
+      return Value::of_category(static_cast<std::uint32_t>(raw));
+    case dsl::ValueType::Date:
+      return Value::of_date(static_cast<std::int32_t>(raw));
+    case dsl::ValueType::Level:
+      return Value::of_level(static_cast<std::uint32_t>(raw));
+    default:
+      return Value::missing();
   }
 }
 
@@ -228,7 +258,8 @@ std::string RuleEvaluator::insufficient_reason(double completeness, double minim
     std::replace(text.begin(), text.end(), '.', ',');
     return text + " %";
   };
-  return "For få data til en vurdering: " + percent(completeness) + " kendt, kræver " + percent(minimum);
+  return "For få data til en vurdering: " + percent(completeness) + " kendt, kræver " +
+         percent(minimum);
 }
 
 std::string RuleEvaluator::flag_text(Index rule, const std::vector<Value>& record) const {
@@ -251,7 +282,8 @@ PurposeOutcome RuleEvaluator::evaluate(Index purpose_index, const std::vector<Va
   for (Index f : purpose.fields_read) {
     if (record[f].is_missing()) out.missing_fields.push_back(f);
   }
-  out.completeness = basis.empty() ? 1.0 : static_cast<double>(known) / static_cast<double>(basis.size());
+  out.completeness =
+      basis.empty() ? 1.0 : static_cast<double>(known) / static_cast<double>(basis.size());
   if (options.check_completeness && out.completeness + 1e-12 < purpose.completeness) {
     out.insufficient_data = true;
     out.review_required = true;

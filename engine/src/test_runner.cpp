@@ -18,12 +18,15 @@ Value given_value(const dsl::Program& p, Index field, const ast::Given& g) {
   if (const auto* r = std::get_if<ast::NameRef>(&e.kind)) {
     const auto& levels = p.fields[field].levels;
     const auto it = std::find(levels.begin(), levels.end(), r->name);
-    if (it != levels.end()) return Value::of_category(static_cast<std::uint32_t>(it - levels.begin()));
+    if (it != levels.end())
+      return Value::of_category(static_cast<std::uint32_t>(it - levels.begin()));
   }
   return Value::missing();
 }
 
-std::string bt(const std::string& s) { return "`" + s + "`"; }
+std::string bt(const std::string& s) {
+  return "`" + s + "`";
+}
 
 // Why a rule did not fire, in words.
 std::string why_not(const PurposeOutcome& o, const dsl::PurposeInfo& purpose, Index rule) {
@@ -85,7 +88,8 @@ TestReport run_tests(const dsl::Program& program) {
       };
       switch (st.key) {
         case Key::Given:
-        case Key::Probability: break;
+        case Key::Probability:
+          break;
         case Key::ExpectFlag: {
           const Index r = program.find_rule(st.ident->name);
           const bool flagged = std::any_of(o.flags.begin(), o.flags.end(),
@@ -108,9 +112,9 @@ TestReport run_tests(const dsl::Program& program) {
             std::string how;
             for (const LevelStep& step : o.trace) {
               how += how.empty() ? " (" : "; ";
-              how += step.rule == dsl::kNone ? "model band " + program.levels[step.to]
-                                             : bt(program.rules[step.rule].name) + " -> " +
-                                                   program.levels[step.to];
+              how += step.rule == dsl::kNone
+                         ? "model band " + program.levels[step.to]
+                         : bt(program.rules[step.rule].name) + " -> " + program.levels[step.to];
             }
             if (!how.empty()) how += ")";
             fail("level " + bt(st.ident->name), "level " + level_name(o.level) + how);
@@ -141,7 +145,10 @@ TestReport run_tests(const dsl::Program& program) {
           break;
       }
     }
-    if (result.passed()) ++report.passed; else ++report.failed;
+    if (result.passed())
+      ++report.passed;
+    else
+      ++report.failed;
     report.results.push_back(std::move(result));
   }
   return report;

@@ -10,17 +10,22 @@ namespace skon::models {
 
 const char* to_string(Calibration::Method m) {
   switch (m) {
-    case Calibration::Method::None: return "none";
-    case Calibration::Method::Platt: return "platt";
-    case Calibration::Method::Isotonic: return "isotonic";
+    case Calibration::Method::None:
+      return "none";
+    case Calibration::Method::Platt:
+      return "platt";
+    case Calibration::Method::Isotonic:
+      return "isotonic";
   }
   return "none";
 }
 
 double Calibration::apply(double logit) const {
   switch (method) {
-    case Method::None: return sigmoid(logit);
-    case Method::Platt: return sigmoid(a * logit + b);
+    case Method::None:
+      return sigmoid(logit);
+    case Method::Platt:
+      return sigmoid(a * logit + b);
     case Method::Isotonic: {
       const double p = sigmoid(logit);
       if (x.empty()) return p;

@@ -15,11 +15,16 @@ namespace skon::models {
 
 const char* to_string(ColumnType t) {
   switch (t) {
-    case ColumnType::Number: return "number";
-    case ColumnType::Bool: return "bool";
-    case ColumnType::Category: return "category";
-    case ColumnType::Date: return "date";
-    case ColumnType::Text: return "text";
+    case ColumnType::Number:
+      return "number";
+    case ColumnType::Bool:
+      return "bool";
+    case ColumnType::Category:
+      return "category";
+    case ColumnType::Date:
+      return "date";
+    case ColumnType::Text:
+      return "text";
   }
   return "text";
 }
@@ -35,7 +40,8 @@ std::string_view trim(std::string_view s) {
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
       return false;
     }
   }
@@ -56,9 +62,12 @@ std::string expected_of(const ColumnSpec& spec) {
                (spec.high ? format_bound(*spec.high) : std::string("…"));
       }
       return "a number";
-    case ColumnType::Bool: return "true/false (or 1/0, ja/nej)";
-    case ColumnType::Date: return "a date (YYYY-MM-DD)";
-    case ColumnType::Text: return "text";
+    case ColumnType::Bool:
+      return "true/false (or 1/0, ja/nej)";
+    case ColumnType::Date:
+      return "a date (YYYY-MM-DD)";
+    case ColumnType::Text:
+      return "text";
     case ColumnType::Category: {
       std::string s = "one of ";
       for (std::size_t i = 0; i < spec.levels.size(); ++i) s += (i ? ", " : "") + spec.levels[i];
@@ -153,7 +162,9 @@ bool parse_cell(std::string_view cell, const ColumnSpec& spec, const ReadOptions
       expected = expected_of(spec);
       return false;
     }
-    case ColumnType::Text: out = 0; return true;
+    case ColumnType::Text:
+      out = 0;
+      return true;
   }
   return false;
 }
@@ -250,7 +261,8 @@ CohortReader::CohortReader(const std::string& path, std::vector<ColumnSpec> colu
     if (!m.json_in) throw InputError("cannot open '" + path + "'");
   } else {
     m.csv = std::make_unique<CsvTokenizer>(path, m.options.delimiter, m.options.encoding);
-    if (!m.csv->next(m.fields)) throw InputError(path + ": the file is empty; expected a header row");
+    if (!m.csv->next(m.fields))
+      throw InputError(path + ": the file is empty; expected a header row");
     for (auto f : m.fields) headers.emplace_back(trim(f));
     for (std::size_t c = 0; c < columns_.size(); ++c) {
       const std::string k = m.key(columns_[c]);
@@ -285,7 +297,9 @@ std::size_t CohortReader::bytes_read() const {
   return impl_->csv ? impl_->csv->bytes_read() : impl_->bytes;
 }
 
-char CohortReader::delimiter() const { return impl_->csv ? impl_->csv->delimiter() : 0; }
+char CohortReader::delimiter() const {
+  return impl_->csv ? impl_->csv->delimiter() : 0;
+}
 
 bool CohortReader::next(Row& row) {
   Impl& m = *impl_;
@@ -318,18 +332,21 @@ bool CohortReader::next(Row& row) {
           v = 0;
         } else if (it->is_boolean() && spec.type == ColumnType::Bool) {
           v = it->get<bool>() ? 1 : 0;
-        } else if (it->is_number() && (spec.type == ColumnType::Number || spec.type == ColumnType::Bool)) {
+        } else if (it->is_number() &&
+                   (spec.type == ColumnType::Number || spec.type == ColumnType::Bool)) {
           v = it->get<double>();
           if (spec.type == ColumnType::Bool && v != 0 && v != 1) {
             error = "field '" + spec.name + "': expected " + expected_of(spec);
           } else if ((spec.low && v < *spec.low) || (spec.high && v > *spec.high)) {
-            error = "field '" + spec.name + "': expected " + expected_of(spec) + ", found " + it->dump();
+            error = "field '" + spec.name + "': expected " + expected_of(spec) + ", found " +
+                    it->dump();
           }
         } else if (it->is_string()) {
           std::string expected;
           const std::string s = it->get<std::string>();
           if (!parse_cell(s, spec, m.options, v, expected)) {
-            error = "field '" + spec.name + "': expected " + expected + ", found '" + shown(s) + "'";
+            error =
+                "field '" + spec.name + "': expected " + expected + ", found '" + shown(s) + "'";
           }
         } else {
           error = "field '" + spec.name + "': expected " + expected_of(spec) + ", found " +
@@ -381,7 +398,8 @@ bool CohortReader::next(Row& row) {
     const std::string where = m.path + ": row " + std::to_string(row.row) + " (line " +
                               std::to_string(row.line) + "), " + error;
     if (!m.options.skip_bad_rows) {
-      throw InputError(where + (m.options.skip_bad_rows ? "" : " (--on-bad-row=skip skips such rows)"));
+      throw InputError(where +
+                       (m.options.skip_bad_rows ? "" : " (--on-bad-row=skip skips such rows)"));
     }
     ++rejected_;
     m.reject(row.line, error, m.csv->raw_record());

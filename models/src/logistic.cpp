@@ -1,8 +1,8 @@
 #include "skon/models/logistic.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <array>
+#include <cmath>
 #include <stdexcept>
 #include <thread>
 
@@ -10,10 +10,14 @@ namespace skon::models {
 
 const char* to_string(Penalty p) {
   switch (p) {
-    case Penalty::None: return "none";
-    case Penalty::L2: return "l2";
-    case Penalty::L1: return "l1";
-    case Penalty::ElasticNet: return "elasticnet";
+    case Penalty::None:
+      return "none";
+    case Penalty::L2:
+      return "l2";
+    case Penalty::L1:
+      return "l1";
+    case Penalty::ElasticNet:
+      return "elasticnet";
   }
   return "l2";
 }
@@ -165,7 +169,8 @@ void newton(const Problem& prob, VectorXd& w, double& b, const std::vector<int>&
     for (Index j = 0; j < p; ++j) {
       const auto uj = static_cast<std::size_t>(j);
       if (!held[uj]) continue;
-      if ((sign[uj] > 0 && g[j] + prob.l1 < 0) || (sign[uj] < 0 && g[j] - prob.l1 > 0)) held[uj] = false;
+      if ((sign[uj] > 0 && g[j] + prob.l1 < 0) || (sign[uj] < 0 && g[j] - prob.l1 > 0))
+        held[uj] = false;
     }
 
     VectorXd step = VectorXd::Zero(dim);
@@ -226,7 +231,9 @@ void newton(const Problem& prob, VectorXd& w, double& b, const std::vector<int>&
     double t = 1;
     VectorXd w_new;
     double b_new = b, f_new = f;
-    const double slope = g.dot(step) + (prob.l1 > 0 ? prob.l1 * ((w + step.head(p)).lpNorm<1>() - w.lpNorm<1>()) : 0.0);
+    const double slope =
+        g.dot(step) +
+        (prob.l1 > 0 ? prob.l1 * ((w + step.head(p)).lpNorm<1>() - w.lpNorm<1>()) : 0.0);
     for (int ls = 0; ls < 60; ++ls) {
       w_new = w + t * step.head(p);
       for (Index j = 0; j < p; ++j) {
@@ -254,7 +261,8 @@ void newton(const Problem& prob, VectorXd& w, double& b, const std::vector<int>&
       if (j < p && prob.l1 > 0 && w[j] == 0) continue;
       fit.max_gradient = std::max(fit.max_gradient, std::abs(g[j]));
     }
-    if (moved <= tol * scale || (decrease >= 0 && decrease <= 1e-16 * std::abs(f) && moved <= 1e-8 * scale)) {
+    if (moved <= tol * scale ||
+        (decrease >= 0 && decrease <= 1e-16 * std::abs(f) && moved <= 1e-8 * scale)) {
       fit.converged = true;
       break;
     }
@@ -317,7 +325,8 @@ void newton_full_steps(const Problem& prob, VectorXd& w, double& b, const Logist
     for (int ls = 0; ls < 60; ++ls) {
       const VectorXd w_try = w + t * step.head(p);
       const double b_try = b + t * step[p];
-      Pass trial = evaluate(prob.X, prob.y, prob.w_neg, prob.w_pos, w_try, b_try, refresh && t == 1);
+      Pass trial =
+          evaluate(prob.X, prob.y, prob.w_neg, prob.w_pos, w_try, b_try, refresh && t == 1);
       VectorXd g_try;
       const double f_try = smooth(trial, w_try, g_try);
       if (trusted || f_try <= f + 1e-4 * t * slope || f_try <= f) {
@@ -368,9 +377,15 @@ LogisticFit fit_logistic(const MatrixXd& X, const VectorXd& y, const LogisticOpt
   }
   Problem prob{X, y, fit.weight_negative, fit.weight_positive, o.C, 0, 0, o.fit_intercept};
   switch (o.penalty) {
-    case Penalty::None: prob.C = 1; break;
-    case Penalty::L2: prob.l2 = 1; break;
-    case Penalty::L1: prob.l1 = 1; break;
+    case Penalty::None:
+      prob.C = 1;
+      break;
+    case Penalty::L2:
+      prob.l2 = 1;
+      break;
+    case Penalty::L1:
+      prob.l1 = 1;
+      break;
     case Penalty::ElasticNet:
       prob.l1 = o.l1_ratio;
       prob.l2 = 1 - o.l1_ratio;
@@ -391,8 +406,8 @@ LogisticFit fit_logistic(const MatrixXd& X, const VectorXd& y, const LogisticOpt
 
   // Large data: start from the optimum of a systematic 1-in-k subsample (with C scaled by k, so
   // loss and penalty keep their balance). Newton then needs only a few passes over all rows.
-  const bool unconstrained = prob.l1 == 0 &&
-                             std::all_of(sign.begin(), sign.end(), [](int v) { return v == 0; });
+  const bool unconstrained =
+      prob.l1 == 0 && std::all_of(sign.begin(), sign.end(), [](int v) { return v == 0; });
   if (n >= 4 * kParallelRows && unconstrained) {
     const Index k = n / kParallelRows;
     const Index m = (n + k - 1) / k;

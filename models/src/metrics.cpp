@@ -127,7 +127,8 @@ double average_precision(std::span<const double> labels, std::span<const double>
 double brier_score(std::span<const double> labels, std::span<const double> probs) {
   check_sizes(labels, probs);
   double s = 0;
-  for (std::size_t i = 0; i < probs.size(); ++i) s += (probs[i] - labels[i]) * (probs[i] - labels[i]);
+  for (std::size_t i = 0; i < probs.size(); ++i)
+    s += (probs[i] - labels[i]) * (probs[i] - labels[i]);
   return s / static_cast<double>(probs.size());
 }
 
@@ -173,24 +174,35 @@ double expected_calibration_error(std::span<const double> labels, std::span<cons
   return probs.empty() ? 0 : ece / static_cast<double>(probs.size());
 }
 
-double Confusion::precision() const { return tp + fp ? static_cast<double>(tp) / static_cast<double>(tp + fp) : kNaN; }
-double Confusion::recall() const { return tp + fn ? static_cast<double>(tp) / static_cast<double>(tp + fn) : kNaN; }
-double Confusion::fpr() const { return fp + tn ? static_cast<double>(fp) / static_cast<double>(fp + tn) : kNaN; }
+double Confusion::precision() const {
+  return tp + fp ? static_cast<double>(tp) / static_cast<double>(tp + fp) : kNaN;
+}
+double Confusion::recall() const {
+  return tp + fn ? static_cast<double>(tp) / static_cast<double>(tp + fn) : kNaN;
+}
+double Confusion::fpr() const {
+  return fp + tn ? static_cast<double>(fp) / static_cast<double>(fp + tn) : kNaN;
+}
 double Confusion::flag_rate() const {
   const auto n = tp + fp + tn + fn;
   return n ? static_cast<double>(tp + fp) / static_cast<double>(n) : kNaN;
 }
 
-Confusion confusion_at(std::span<const double> labels, std::span<const double> probs, double threshold) {
+Confusion confusion_at(std::span<const double> labels, std::span<const double> probs,
+                       double threshold) {
   check_sizes(labels, probs);
   Confusion c;
   for (std::size_t i = 0; i < probs.size(); ++i) {
     const bool flag = probs[i] >= threshold;
     const bool pos = labels[i] > 0.5;
-    if (flag && pos) ++c.tp;
-    else if (flag) ++c.fp;
-    else if (pos) ++c.fn;
-    else ++c.tn;
+    if (flag && pos)
+      ++c.tp;
+    else if (flag)
+      ++c.fp;
+    else if (pos)
+      ++c.fn;
+    else
+      ++c.tn;
   }
   return c;
 }
@@ -200,7 +212,8 @@ Confusion confusion_at_capacity(std::span<const double> labels, std::span<const 
   check_sizes(labels, probs);
   const std::size_t n = probs.size();
   const auto order = order_ascending(probs);
-  const auto k = static_cast<std::size_t>(std::ceil(std::clamp(share, 0.0, 1.0) * static_cast<double>(n) - 1e-9));
+  const auto k = static_cast<std::size_t>(
+      std::ceil(std::clamp(share, 0.0, 1.0) * static_cast<double>(n) - 1e-9));
   Confusion c;
   // The top k are the last k of the ascending order; among equal scores the later record wins,
   // which is deterministic.
@@ -208,10 +221,14 @@ Confusion confusion_at_capacity(std::span<const double> labels, std::span<const 
     const std::uint32_t i = order[r];
     const bool flag = r >= n - k;
     const bool pos = labels[i] > 0.5;
-    if (flag && pos) ++c.tp;
-    else if (flag) ++c.fp;
-    else if (pos) ++c.fn;
-    else ++c.tn;
+    if (flag && pos)
+      ++c.tp;
+    else if (flag)
+      ++c.fp;
+    else if (pos)
+      ++c.fn;
+    else
+      ++c.tn;
   }
   if (threshold != nullptr) *threshold = k == 0 ? 1.0 : probs[order[n - k]];
   return c;
@@ -263,7 +280,8 @@ GroupReport group_report(const std::string& field, const std::vector<std::string
   report.gap_tpr = gap([](const GroupMetrics& m) { return m.tpr; });
   report.gap_fpr = gap([](const GroupMetrics& m) { return m.fpr; });
   report.gap_auc = gap([](const GroupMetrics& m) { return m.auc; });
-  report.gap_calibration = gap([](const GroupMetrics& m) { return m.mean_predicted - m.base_rate; });
+  report.gap_calibration =
+      gap([](const GroupMetrics& m) { return m.mean_predicted - m.base_rate; });
   return report;
 }
 

@@ -108,7 +108,9 @@ std::vector<std::string> LogisticModel::direction_violations() const {
 
 namespace {
 
-Json number_or_null(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
+Json number_or_null(double v) {
+  return std::isfinite(v) ? Json(v) : Json(nullptr);
+}
 
 Json group_json(const GroupReport& g) {
   Json j;
@@ -146,7 +148,8 @@ struct Reader {
     if (it == j.end()) fail(where, "missing key '" + key + "'");
     return *it;
   }
-  double num(const Json& j, const std::string& key, const std::string& where, bool allow_null = false) const {
+  double num(const Json& j, const std::string& key, const std::string& where,
+             bool allow_null = false) const {
     const Json& v = at(j, key, where);
     if (allow_null && v.is_null()) return std::nan("");
     if (!v.is_number()) fail(where + "." + key, "expected a number");
@@ -168,9 +171,11 @@ struct Reader {
     std::vector<double> out;
     const Json& a = arr(j, key, where);
     for (std::size_t i = 0; i < a.size(); ++i) {
-      if (!a[i].is_number()) fail(where + "." + key + "[" + std::to_string(i) + "]", "expected a number");
+      if (!a[i].is_number())
+        fail(where + "." + key + "[" + std::to_string(i) + "]", "expected a number");
       out.push_back(a[i].get<double>());
-      if (!std::isfinite(out.back())) fail(where + "." + key + "[" + std::to_string(i) + "]", "is not finite");
+      if (!std::isfinite(out.back()))
+        fail(where + "." + key + "[" + std::to_string(i) + "]", "is not finite");
     }
     return out;
   }
@@ -201,11 +206,13 @@ std::string to_json_text(const LogisticModel& m) {
   t["rows"] = m.training.rows;
   t["positives"] = m.training.positives;
   t["base_rate"] = m.training.base_rate();
-  t["year_span"] = m.training.year_min ? Json::array({*m.training.year_min, *m.training.year_max}) : Json(nullptr);
+  t["year_span"] = m.training.year_min ? Json::array({*m.training.year_min, *m.training.year_max})
+                                       : Json(nullptr);
   t["penalty"] = to_string(m.training.penalty);
   t["C"] = m.training.C;
   t["l1_ratio"] = m.training.l1_ratio;
-  t["class_weight"] = {{"negative", m.training.weight_negative}, {"positive", m.training.weight_positive}};
+  t["class_weight"] = {{"negative", m.training.weight_negative},
+                       {"positive", m.training.weight_positive}};
   t["iterations"] = m.training.iterations;
   t["converged"] = m.training.converged;
   j["training"] = t;
@@ -219,7 +226,9 @@ std::string to_json_text(const LogisticModel& m) {
     fj["label"] = ft.column.label;
     fj["type"] = to_string(ft.column.type);
     if (ft.column.type == ColumnType::Category) {
-      fj["transform"] = {{"kind", "one_hot"}, {"levels", ft.levels}, {"reference", ft.levels.at(static_cast<std::size_t>(ft.reference))}};
+      fj["transform"] = {{"kind", "one_hot"},
+                         {"levels", ft.levels},
+                         {"reference", ft.levels.at(static_cast<std::size_t>(ft.reference))}};
     } else {
       fj["transform"] = {{"kind", "standardize"}, {"mean", ft.mean}, {"sd", ft.scale}};
       if (ft.column.low) fj["transform"]["low"] = *ft.column.low;
@@ -266,14 +275,18 @@ std::string to_json_text(const LogisticModel& m) {
   mj["brier"] = number_or_null(mm.brier);
   mj["log_loss"] = number_or_null(mm.log_loss);
   mj["calibration_error"] = number_or_null(mm.calibration_error);
-  mj["capacity"] = {{"share", mm.capacity}, {"threshold", number_or_null(mm.capacity_threshold)},
+  mj["capacity"] = {{"share", mm.capacity},
+                    {"threshold", number_or_null(mm.capacity_threshold)},
                     {"precision", number_or_null(mm.capacity_precision)},
                     {"recall", number_or_null(mm.capacity_recall)},
                     {"flag_rate", number_or_null(mm.capacity_flag_rate)}};
   mj["reliability"] = Json::array();
   for (const auto& b : mm.reliability) {
-    mj["reliability"].push_back({{"low", b.low}, {"high", b.high}, {"count", b.count},
-                                 {"mean_predicted", b.mean_predicted}, {"observed_rate", b.observed_rate}});
+    mj["reliability"].push_back({{"low", b.low},
+                                 {"high", b.high},
+                                 {"count", b.count},
+                                 {"mean_predicted", b.mean_predicted},
+                                 {"observed_rate", b.observed_rate}});
   }
   mj["groups"] = Json::array();
   for (const auto& g : mm.groups) mj["groups"].push_back(group_json(g));
@@ -300,7 +313,8 @@ std::string to_json_text(const LogisticModel& m) {
     sc["features"].push_back(std::move(fj));
   }
   sc["table"] = Json::array();
-  for (const auto& [points, p] : m.scorecard.table) sc["table"].push_back({{"points", points}, {"probability", p}});
+  for (const auto& [points, p] : m.scorecard.table)
+    sc["table"].push_back({{"points", points}, {"probability", p}});
   j["scorecard"] = sc;
   return j.dump(1) + "\n";
 }
@@ -321,7 +335,8 @@ LogisticModel model_from_json_text(const std::string& text, const std::string& n
     r.fail("format_version", "version " + version + " is not supported; this skon reads " +
                                  std::to_string(kModelFormatMajor) + ".x");
   }
-  if (r.str(j, "model_type", "(top)") != "logistic_regression") r.fail("model_type", "unknown model type");
+  if (r.str(j, "model_type", "(top)") != "logistic_regression")
+    r.fail("model_type", "unknown model type");
   LogisticModel m;
   m.purpose = r.str(j, "purpose", "(top)");
   m.created = r.str(j, "created", "(top)");
@@ -338,11 +353,16 @@ LogisticModel model_from_json_text(const std::string& text, const std::string& n
     m.training.year_max = span[1].get<int>();
   }
   const std::string pen = r.str(t, "penalty", "training");
-  m.training.penalty = pen == "none" ? Penalty::None : pen == "l1" ? Penalty::L1 : pen == "elasticnet" ? Penalty::ElasticNet : Penalty::L2;
+  m.training.penalty = pen == "none"         ? Penalty::None
+                       : pen == "l1"         ? Penalty::L1
+                       : pen == "elasticnet" ? Penalty::ElasticNet
+                                             : Penalty::L2;
   m.training.C = r.num(t, "C", "training");
   m.training.l1_ratio = r.num(t, "l1_ratio", "training");
-  m.training.weight_negative = r.num(r.at(t, "class_weight", "training"), "negative", "training.class_weight");
-  m.training.weight_positive = r.num(r.at(t, "class_weight", "training"), "positive", "training.class_weight");
+  m.training.weight_negative =
+      r.num(r.at(t, "class_weight", "training"), "negative", "training.class_weight");
+  m.training.weight_positive =
+      r.num(r.at(t, "class_weight", "training"), "positive", "training.class_weight");
   m.training.iterations = static_cast<int>(r.num(t, "iterations", "training"));
   m.training.converged = r.at(t, "converged", "training").get<bool>();
 
@@ -376,12 +396,17 @@ LogisticModel model_from_json_text(const std::string& text, const std::string& n
     }
     ft.missing_indicator = r.at(fj, "missing_indicator", where).get<bool>();
     const Json& dir = r.at(fj, "direction", where);
-    m.directions.push_back(dir.is_null() ? 0 : dir == "raises" ? 1 : dir == "lowers" ? -1 : (r.fail(where + ".direction", "expected raises, lowers or null"), 0));
+    m.directions.push_back(
+        dir.is_null()     ? 0
+        : dir == "raises" ? 1
+        : dir == "lowers" ? -1
+                          : (r.fail(where + ".direction", "expected raises, lowers or null"), 0));
     features.push_back(std::move(ft));
   }
   m.preprocessor = Preprocessor(std::move(features));
   m.intercept = r.num(j, "intercept", "(top)");
-  if (j.contains("intercept_std_error")) m.intercept_std_error = r.num(j, "intercept_std_error", "(top)");
+  if (j.contains("intercept_std_error"))
+    m.intercept_std_error = r.num(j, "intercept_std_error", "(top)");
   const Json& ca = r.arr(j, "coefficients", "(top)");
   if (ca.size() != m.preprocessor.width()) {
     r.fail("coefficients", "has " + std::to_string(ca.size()) + " entries but the features make " +
@@ -392,7 +417,8 @@ LogisticModel model_from_json_text(const std::string& text, const std::string& n
     Coefficient c;
     c.name = r.str(ca[k], "name", where);
     if (c.name != m.preprocessor.column_names()[k]) {
-      r.fail(where + ".name", "expected '" + m.preprocessor.column_names()[k] + "', found '" + c.name + "'");
+      r.fail(where + ".name",
+             "expected '" + m.preprocessor.column_names()[k] + "', found '" + c.name + "'");
     }
     c.value = r.num(ca[k], "value", where);
     c.reference = r.num(ca[k], "reference", where);
@@ -438,7 +464,8 @@ LogisticModel model_from_json_text(const std::string& text, const std::string& n
   mm.capacity_recall = r.num(cap, "recall", "metrics.capacity", true);
   mm.capacity_flag_rate = r.num(cap, "flag_rate", "metrics.capacity", true);
   for (const auto& b : r.arr(mj, "reliability", "metrics")) {
-    mm.reliability.push_back({r.num(b, "low", "metrics.reliability"), r.num(b, "high", "metrics.reliability"),
+    mm.reliability.push_back({r.num(b, "low", "metrics.reliability"),
+                              r.num(b, "high", "metrics.reliability"),
                               static_cast<std::size_t>(r.num(b, "count", "metrics.reliability")),
                               r.num(b, "mean_predicted", "metrics.reliability"),
                               r.num(b, "observed_rate", "metrics.reliability")});
@@ -477,7 +504,8 @@ LogisticModel model_from_json_text(const std::string& text, const std::string& n
       sb.label = r.str(b, "label", "scorecard.bins");
       if (b.contains("low")) sb.low = r.num(b, "low", "scorecard.bins");
       if (b.contains("high")) sb.high = r.num(b, "high", "scorecard.bins");
-      if (b.contains("level")) sb.level = static_cast<std::size_t>(r.num(b, "level", "scorecard.bins"));
+      if (b.contains("level"))
+        sb.level = static_cast<std::size_t>(r.num(b, "level", "scorecard.bins"));
       sb.missing = b.value("missing", false);
       sb.points = static_cast<int>(r.num(b, "points", "scorecard.bins"));
       sf.bins.push_back(std::move(sb));
@@ -491,7 +519,8 @@ LogisticModel model_from_json_text(const std::string& text, const std::string& n
 
   // A model must keep the promises its purpose made: verified on every load.
   const auto violations = m.direction_violations();
-  if (!violations.empty()) r.fail("coefficients", "direction constraint violated: " + violations.front());
+  if (!violations.empty())
+    r.fail("coefficients", "direction constraint violated: " + violations.front());
   return m;
 }
 
@@ -536,7 +565,8 @@ Scorecard make_scorecard(const LogisticModel& m, const std::vector<std::vector<d
         ScorecardBin b;
         b.label = t.levels[l];
         b.level = l;
-        b.points = static_cast<int>(std::lround(contribution(f, static_cast<double>(l)) * sc.points_per_log_odds));
+        b.points = static_cast<int>(
+            std::lround(contribution(f, static_cast<double>(l)) * sc.points_per_log_odds));
         sf.bins.push_back(b);
       }
     } else {
@@ -567,9 +597,10 @@ Scorecard make_scorecard(const LogisticModel& m, const std::vector<std::vector<d
         std::ostringstream label;
         label << lo << (b + 1 == lows.size() ? "–" : "–<") << hi;
         bin.label = label.str();
-        bin.points = count ? static_cast<int>(std::lround(contribution(f, sum / static_cast<double>(count)) *
-                                                          sc.points_per_log_odds))
-                           : 0;
+        bin.points =
+            count ? static_cast<int>(std::lround(contribution(f, sum / static_cast<double>(count)) *
+                                                 sc.points_per_log_odds))
+                  : 0;
         sf.bins.push_back(bin);
       }
     }

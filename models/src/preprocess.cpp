@@ -6,13 +6,13 @@
 namespace skon::models {
 
 std::size_t FeatureTransform::width() const {
-  const std::size_t base = column.type == ColumnType::Category
-                               ? (levels.empty() ? 0 : levels.size() - 1)
-                               : 1;
+  const std::size_t base =
+      column.type == ColumnType::Category ? (levels.empty() ? 0 : levels.size() - 1) : 1;
   return base + (missing_indicator ? 1 : 0);
 }
 
-Preprocessor::Preprocessor(std::vector<FeatureTransform> features) : features_(std::move(features)) {
+Preprocessor::Preprocessor(std::vector<FeatureTransform> features)
+    : features_(std::move(features)) {
   index();
 }
 
@@ -65,7 +65,8 @@ Preprocessor Preprocessor::fit(const std::vector<ColumnSpec>& columns,
         ++counts[static_cast<std::size_t>(v)];
       }
       // The most frequent level is the reference: contributions read as "compared with most".
-      t.reference = static_cast<int>(std::max_element(counts.begin(), counts.end()) - counts.begin());
+      t.reference =
+          static_cast<int>(std::max_element(counts.begin(), counts.end()) - counts.begin());
     } else {
       // Two-pass mean and variance for accuracy (as numpy does).
       double sum = 0;
@@ -139,7 +140,8 @@ Eigen::MatrixXd Preprocessor::transform_rows(const std::vector<std::vector<doubl
       ++j;
     }
     if (t.missing_indicator) {
-      for (std::size_t i = 0; i < n; ++i) X(static_cast<Eigen::Index>(i), j) = is_missing(x(i)) ? 1.0 : 0.0;
+      for (std::size_t i = 0; i < n; ++i)
+        X(static_cast<Eigen::Index>(i), j) = is_missing(x(i)) ? 1.0 : 0.0;
       ++j;
     }
   }

@@ -44,7 +44,9 @@ Sha256::Sha256() : state_(std::make_unique<State>()) {
   }
 }
 
-Sha256::~Sha256() { EVP_MD_CTX_free(state_->ctx); }
+Sha256::~Sha256() {
+  EVP_MD_CTX_free(state_->ctx);
+}
 
 void Sha256::update(std::string_view bytes) {
   if (EVP_DigestUpdate(state_->ctx, bytes.data(), bytes.size()) != 1) {
@@ -96,8 +98,10 @@ HmacSha256::HmacSha256(std::string_view key) : state_(std::make_unique<State>())
     ipad[i] = block[i] ^ 0x36;
     opad[i] = block[i] ^ 0x5c;
   }
-  if (SHA256_Init(&state_->inner) != 1 || SHA256_Update(&state_->inner, ipad.data(), ipad.size()) != 1 ||
-      SHA256_Init(&state_->outer) != 1 || SHA256_Update(&state_->outer, opad.data(), opad.size()) != 1) {
+  if (SHA256_Init(&state_->inner) != 1 ||
+      SHA256_Update(&state_->inner, ipad.data(), ipad.size()) != 1 ||
+      SHA256_Init(&state_->outer) != 1 ||
+      SHA256_Update(&state_->outer, opad.data(), opad.size()) != 1) {
     throw std::runtime_error("cannot initialise HMAC-SHA-256");
   }
 }
@@ -107,11 +111,13 @@ HmacSha256::~HmacSha256() = default;
 void HmacSha256::hex_into(std::string_view message, std::string& out) const {
   std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
   SHA256_CTX work = state_->inner;
-  if (SHA256_Update(&work, message.data(), message.size()) != 1 || SHA256_Final(digest.data(), &work) != 1) {
+  if (SHA256_Update(&work, message.data(), message.size()) != 1 ||
+      SHA256_Final(digest.data(), &work) != 1) {
     throw std::runtime_error("HMAC-SHA-256 failed");
   }
   work = state_->outer;
-  if (SHA256_Update(&work, digest.data(), digest.size()) != 1 || SHA256_Final(digest.data(), &work) != 1) {
+  if (SHA256_Update(&work, digest.data(), digest.size()) != 1 ||
+      SHA256_Final(digest.data(), &work) != 1) {
     throw std::runtime_error("HMAC-SHA-256 failed");
   }
   hex_into_string(digest.data(), SHA256_DIGEST_LENGTH, out);

@@ -63,19 +63,20 @@ Data read_data(const TrainSpec& spec) {
   while (reader.next(row)) {
     double y = 0;
     if (!parse_outcome(row.texts[target_at], spec.positive, y)) {
-      const std::string what = spec.data_path + ": row " + std::to_string(row.row) + " (line " +
-                               std::to_string(row.line) + "), column '" + spec.target +
-                               "': expected the outcome (" +
-                               (spec.positive.empty() ? "1/0, true/false" : "a value; '" + spec.positive + "' means positive") +
-                               ")" + (row.texts[target_at].empty() ? ", found nothing" : "");
+      const std::string what =
+          spec.data_path + ": row " + std::to_string(row.row) + " (line " +
+          std::to_string(row.line) + "), column '" + spec.target + "': expected the outcome (" +
+          (spec.positive.empty() ? "1/0, true/false"
+                                 : "a value; '" + spec.positive + "' means positive") +
+          ")" + (row.texts[target_at].empty() ? ", found nothing" : "");
       if (!spec.read.skip_bad_rows) throw InputError(what);
       ++d.rejected;
       continue;
     }
     if (!spec.year.empty() && is_missing(row.values[year_at])) {
       if (!spec.read.skip_bad_rows) {
-        throw InputError(spec.data_path + ": row " + std::to_string(row.row) + ", column '" + spec.year +
-                         "': the cohort year is missing");
+        throw InputError(spec.data_path + ": row " + std::to_string(row.row) + ", column '" +
+                         spec.year + "': the cohort year is missing");
       }
       ++d.rejected;
       continue;
@@ -83,7 +84,8 @@ Data read_data(const TrainSpec& spec) {
     for (std::size_t f = 0; f < spec.features.size(); ++f) d.raw[f].push_back(row.values[f]);
     d.labels.push_back(y);
     if (!spec.year.empty()) d.years.push_back(row.values[year_at]);
-    for (std::size_t g = 0; g < spec.groups.size(); ++g) d.groups[g].push_back(row.values[groups_at + g]);
+    for (std::size_t g = 0; g < spec.groups.size(); ++g)
+      d.groups[g].push_back(row.values[groups_at + g]);
   }
   d.rejected += reader.rows_rejected();
   return d;
@@ -101,7 +103,8 @@ Fitted fit_on(const TrainSpec& spec, const Data& d, const Rows& train, const Row
   out.pre = Preprocessor::fit(spec.features, d.raw, train);
   Eigen::MatrixXd X = out.pre.transform_rows(d.raw, train);
   Eigen::VectorXd y(static_cast<Eigen::Index>(train.size()));
-  for (std::size_t i = 0; i < train.size(); ++i) y[static_cast<Eigen::Index>(i)] = d.labels[train[i]];
+  for (std::size_t i = 0; i < train.size(); ++i)
+    y[static_cast<Eigen::Index>(i)] = d.labels[train[i]];
   LogisticOptions opt = spec.options;
   // Direction constraints bind the numeric column of each constrained feature.
   opt.sign.assign(out.pre.width(), 0);
@@ -139,7 +142,8 @@ std::vector<double> predict(const Fitted& m, const Data& d, const Rows& rows) {
   const Eigen::MatrixXd X = m.pre.transform_rows(d.raw, rows);
   const Eigen::VectorXd eta = (X * m.fit.coef).array() + m.fit.intercept;
   std::vector<double> p(rows.size());
-  for (std::size_t i = 0; i < rows.size(); ++i) p[i] = m.calibration.apply(eta[static_cast<Eigen::Index>(i)]);
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    p[i] = m.calibration.apply(eta[static_cast<Eigen::Index>(i)]);
   return p;
 }
 
@@ -180,7 +184,8 @@ bool parse_outcome(std::string_view text, const std::string& positive, double& o
   return false;
 }
 
-ModelMetrics evaluate_predictions(const std::vector<double>& labels, const std::vector<double>& probs,
+ModelMetrics evaluate_predictions(const std::vector<double>& labels,
+                                  const std::vector<double>& probs,
                                   const std::vector<ColumnSpec>& groups,
                                   const std::vector<std::vector<double>>& group_values,
                                   double capacity, std::string validation) {
@@ -208,8 +213,8 @@ ModelMetrics evaluate_predictions(const std::vector<double>& labels, const std::
   m.capacity_recall = c.recall();
   m.capacity_flag_rate = c.flag_rate();
   for (std::size_t g = 0; g < groups.size(); ++g) {
-    m.groups.push_back(group_report(groups[g].name, groups[g].levels, group_values[g], labels, probs,
-                                    m.capacity_threshold));
+    m.groups.push_back(group_report(groups[g].name, groups[g].levels, group_values[g], labels,
+                                    probs, m.capacity_threshold));
   }
   return m;
 }
@@ -217,7 +222,9 @@ ModelMetrics evaluate_predictions(const std::vector<double>& labels, const std::
 TrainReport train_model(const TrainSpec& spec) {
   Data d = read_data(spec);
   const std::size_t n = d.labels.size();
-  if (n < 10) throw InputError(spec.data_path + ": only " + std::to_string(n) + " usable rows; a model needs more");
+  if (n < 10)
+    throw InputError(spec.data_path + ": only " + std::to_string(n) +
+                     " usable rows; a model needs more");
   TrainReport report;
   report.rows_rejected = d.rejected;
 
@@ -239,13 +246,17 @@ TrainReport train_model(const TrainSpec& spec) {
     const double last = *years.rbegin();
     const double second = *std::next(years.rbegin());
     for (std::uint32_t i = 0; i < n; ++i) {
-      if (d.years[i] == last) test.push_back(i);
-      else if (years.size() >= 3 && d.years[i] == second) calib.push_back(i);
-      else train.push_back(i);
+      if (d.years[i] == last)
+        test.push_back(i);
+      else if (years.size() >= 3 && d.years[i] == second)
+        calib.push_back(i);
+      else
+        train.push_back(i);
     }
     if (years.size() == 2) std::tie(train, calib) = split(train, 0.2, spec.seed);
     validation = "temporal: trained on " + std::to_string(static_cast<int>(*years.begin())) + "–" +
-                 std::to_string(static_cast<int>(years.size() >= 3 ? *std::next(years.rbegin(), 2) : second)) +
+                 std::to_string(
+                     static_cast<int>(years.size() >= 3 ? *std::next(years.rbegin(), 2) : second)) +
                  (years.size() >= 3 ? ", calibrated on " + std::to_string(static_cast<int>(second))
                                     : ", calibrated on 20 % of it") +
                  ", tested on " + std::to_string(static_cast<int>(last));
@@ -265,18 +276,21 @@ TrainReport train_model(const TrainSpec& spec) {
     for (int fold = 0; fold < k; ++fold) {
       Rows in_fold, out_fold;
       for (std::size_t r = 0; r < n; ++r) {
-        (static_cast<int>(r % static_cast<std::size_t>(k)) == fold ? out_fold : in_fold).push_back(shuffled[r]);
+        (static_cast<int>(r % static_cast<std::size_t>(k)) == fold ? out_fold : in_fold)
+            .push_back(shuffled[r]);
       }
       std::sort(in_fold.begin(), in_fold.end());
       std::sort(out_fold.begin(), out_fold.end());
-      auto [fit_rows, cal_rows] = split(in_fold, 0.2, spec.seed + static_cast<std::uint64_t>(fold) + 1);
+      auto [fit_rows, cal_rows] =
+          split(in_fold, 0.2, spec.seed + static_cast<std::uint64_t>(fold) + 1);
       const Fitted m = fit_on(spec, d, fit_rows, cal_rows);
       const auto p = predict(m, d, out_fold);
       for (std::size_t i = 0; i < out_fold.size(); ++i) eval_probs[out_fold[i]] = p[i];
     }
     eval_labels = d.labels;
     eval_groups = d.groups;
-    validation = std::to_string(k) + "-fold cross-validation (no cohort year); the saved model is "
+    validation = std::to_string(k) +
+                 "-fold cross-validation (no cohort year); the saved model is "
                  "trained on 80 % and calibrated on 20 %";
     std::tie(train, calib) = split(all, 0.2, spec.seed);
     final_model = fit_on(spec, d, train, calib);
@@ -289,7 +303,8 @@ TrainReport train_model(const TrainSpec& spec) {
   model.preprocessor = final_model.pre;
   model.intercept = final_model.fit.intercept;
   if (final_model.fit.std_error.size() > static_cast<Eigen::Index>(final_model.pre.width())) {
-    model.intercept_std_error = final_model.fit.std_error[static_cast<Eigen::Index>(final_model.pre.width())];
+    model.intercept_std_error =
+        final_model.fit.std_error[static_cast<Eigen::Index>(final_model.pre.width())];
   }
   model.calibration = final_model.calibration;
   model.directions = spec.directions;
@@ -302,7 +317,8 @@ TrainReport train_model(const TrainSpec& spec) {
       c.name = final_model.pre.column_names()[j];
       c.value = final_model.fit.coef[static_cast<Eigen::Index>(j)];
       c.reference = means[static_cast<Eigen::Index>(j)];
-      if (final_model.fit.std_error.size() > 0) c.std_error = final_model.fit.std_error[static_cast<Eigen::Index>(j)];
+      if (final_model.fit.std_error.size() > 0)
+        c.std_error = final_model.fit.std_error[static_cast<Eigen::Index>(j)];
       model.coefficients.push_back(std::move(c));
     }
   }
@@ -340,15 +356,20 @@ std::string model_card(const LogisticModel& m) {
        "assessment is advisory; the purpose's rules decide when a human must review.\n\n";
   s << "## Must not be used for\n\n"
     << "- automatic decisions about an individual, sanctions, or access to services;\n"
-    << "- any purpose other than `" << m.purpose << "`, or any population unlike the training data;\n"
+    << "- any purpose other than `" << m.purpose
+    << "`, or any population unlike the training data;\n"
     << "- ranking or labelling young people outside a conversation with a professional;\n"
-    << "- after the data sources, their definitions or the population change, until re-evaluated.\n\n";
+    << "- after the data sources, their definitions or the population change, until "
+       "re-evaluated.\n\n";
   s << "## Data\n\n"
     << "| | |\n|---|---|\n"
     << "| training rows | " << m.training.rows << " |\n"
-    << "| outcome rate | " << fmt(100 * m.training.base_rate(), 1) << " % (" << m.training.positives << " positives) |\n"
+    << "| outcome rate | " << fmt(100 * m.training.base_rate(), 1) << " % (" << m.training.positives
+    << " positives) |\n"
     << "| cohort years | "
-    << (m.training.year_min ? std::to_string(*m.training.year_min) + "–" + std::to_string(*m.training.year_max) : std::string("not recorded"))
+    << (m.training.year_min
+            ? std::to_string(*m.training.year_min) + "–" + std::to_string(*m.training.year_max)
+            : std::string("not recorded"))
     << " |\n"
     << "| data sha256 | `" << m.training.data_sha256 << "` |\n"
     << "| penalty | " << to_string(m.training.penalty) << ", C = " << m.training.C << " |\n"
@@ -361,11 +382,15 @@ std::string model_card(const LogisticModel& m) {
     std::string coefs;
     for (std::size_t j = 0; j < m.coefficients.size(); ++j) {
       if (owner[j] != f) continue;
-      coefs += (coefs.empty() ? "" : ", ") + m.coefficients[j].name + " " + fmt(m.coefficients[j].value, 4);
+      coefs += (coefs.empty() ? "" : ", ") + m.coefficients[j].name + " " +
+               fmt(m.coefficients[j].value, 4);
     }
     const int d = f < m.directions.size() ? m.directions[f] : 0;
     s << "| " << ft.column.name << " | " << ft.column.source << " | " << coefs << " | "
-      << (d > 0 ? "may only raise risk" : d < 0 ? "may only lower risk" : "free") << " |\n";
+      << (d > 0   ? "may only raise risk"
+          : d < 0 ? "may only lower risk"
+                  : "free")
+      << " |\n";
   }
   if (!m.coefficients.empty() && m.coefficients.front().std_error) {
     s << "\n### Coefficients of the unpenalized fit (Wald statistics)\n\n"
@@ -379,38 +404,48 @@ std::string model_card(const LogisticModel& m) {
   }
   s << "\n## Performance\n\nValidation: " << mm.validation << " (" << mm.rows << " rows).\n\n"
     << "| metric | value |\n|---|---|\n"
-    << "| ROC AUC (95 % DeLong interval) | " << fmt(mm.auc) << " (" << fmt(mm.auc_ci_low) << "–" << fmt(mm.auc_ci_high) << ") |\n"
+    << "| ROC AUC (95 % DeLong interval) | " << fmt(mm.auc) << " (" << fmt(mm.auc_ci_low) << "–"
+    << fmt(mm.auc_ci_high) << ") |\n"
     << "| PR AUC | " << fmt(mm.pr_auc) << " |\n"
     << "| Brier score | " << fmt(mm.brier, 4) << " |\n"
     << "| log loss | " << fmt(mm.log_loss, 4) << " |\n"
     << "| expected calibration error | " << fmt(mm.calibration_error, 4) << " |\n"
-    << "| top " << fmt(100 * mm.capacity, 0) << " % flagged: precision / recall | " << fmt(mm.capacity_precision)
-    << " / " << fmt(mm.capacity_recall) << " |\n\n";
+    << "| top " << fmt(100 * mm.capacity, 0) << " % flagged: precision / recall | "
+    << fmt(mm.capacity_precision) << " / " << fmt(mm.capacity_recall) << " |\n\n";
   s << "## Calibration\n\nMethod: " << to_string(m.calibration.method)
-    << ", fitted on data the model was not trained on.\n\n| predicted | rows | mean predicted | observed |\n|---|---|---|---|\n";
+    << ", fitted on data the model was not trained on.\n\n| predicted | rows | mean predicted | "
+       "observed |\n|---|---|---|---|\n";
   for (const auto& b : mm.reliability) {
     if (b.count == 0) continue;
-    s << "| " << fmt(b.low, 1) << "–" << fmt(b.high, 1) << " | " << b.count << " | " << fmt(b.mean_predicted)
-      << " | " << fmt(b.observed_rate) << " |\n";
+    s << "| " << fmt(b.low, 1) << "–" << fmt(b.high, 1) << " | " << b.count << " | "
+      << fmt(b.mean_predicted) << " | " << fmt(b.observed_rate) << " |\n";
   }
   for (const auto& g : mm.groups) {
-    s << "\n## Groups by " << g.field << "\n\nFlags at the capacity threshold (" << fmt(mm.capacity_threshold)
-      << ").\n\n| group | rows | outcome rate | mean predicted | AUC | flag rate | TPR | FPR |\n|---|---|---|---|---|---|---|---|\n";
+    s << "\n## Groups by " << g.field << "\n\nFlags at the capacity threshold ("
+      << fmt(mm.capacity_threshold)
+      << ").\n\n| group | rows | outcome rate | mean predicted | AUC | flag rate | TPR | FPR "
+         "|\n|---|---|---|---|---|---|---|---|\n";
     for (const auto& x : g.groups) {
-      s << "| " << x.group << " | " << x.count << " | " << fmt(x.base_rate) << " | " << fmt(x.mean_predicted)
-        << " | " << fmt(x.auc) << " | " << fmt(x.flag_rate) << " | " << fmt(x.tpr) << " | " << fmt(x.fpr) << " |\n";
+      s << "| " << x.group << " | " << x.count << " | " << fmt(x.base_rate) << " | "
+        << fmt(x.mean_predicted) << " | " << fmt(x.auc) << " | " << fmt(x.flag_rate) << " | "
+        << fmt(x.tpr) << " | " << fmt(x.fpr) << " |\n";
     }
-    s << "\nLargest gaps between groups: flag rate " << fmt(g.gap_flag_rate) << ", TPR " << fmt(g.gap_tpr)
-      << ", FPR " << fmt(g.gap_fpr) << ", calibration " << fmt(g.gap_calibration) << ".\n";
+    s << "\nLargest gaps between groups: flag rate " << fmt(g.gap_flag_rate) << ", TPR "
+      << fmt(g.gap_tpr) << ", FPR " << fmt(g.gap_fpr) << ", calibration " << fmt(g.gap_calibration)
+      << ".\n";
   }
   s << "\n## Limitations\n\n"
-    << "- A logistic model is linear in its (standardized) features: interactions and thresholds are "
+    << "- A logistic model is linear in its (standardized) features: interactions and thresholds "
+       "are "
        "only captured by the rules.\n"
-    << "- Missing values are imputed with the training mean (with a missing indicator); a young person "
-       "with many gaps is scored mostly by the average. The purpose's completeness minimum guards this.\n"
+    << "- Missing values are imputed with the training mean (with a missing indicator); a young "
+       "person "
+       "with many gaps is scored mostly by the average. The purpose's completeness minimum guards "
+       "this.\n"
     << "- The probability describes the training population; a changed population or registration "
        "practice makes it wrong without warning. Monitor it.\n"
-    << "- Group gaps above show where the model treats groups differently; they are not corrected.\n";
+    << "- Group gaps above show where the model treats groups differently; they are not "
+       "corrected.\n";
   return s.str();
 }
 

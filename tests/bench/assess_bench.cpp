@@ -13,7 +13,6 @@
 // The rules are the shipped dropout rule set (rules/, purpose early_warning: 10 rules, 5 review
 // triggers, 7 model features); the cohorts come from `skon generate`.
 
-
 #include <unistd.h>
 
 #include <algorithm>
@@ -27,11 +26,11 @@
 #include <string>
 #include <vector>
 
+#include "bench_util.hpp"
 #include "skon/engine/assessor.hpp"
 #include "skon/engine/batch_plan.hpp"
 #include "skon/engine/columns.hpp"
 #include "skon/models/cohort_reader.hpp"
-#include "bench_util.hpp"
 
 using namespace skon;
 namespace fs = std::filesystem;
@@ -55,8 +54,8 @@ std::string run_capture(const std::string& command) {
 // comparison with NaN is false in C++, which fires the same rules as three-valued logic here.
 // Returns the level; sets the flags, points and whether review is required.
 int handwritten(const double* v, double probability, int& flags, double& points, bool& review) {
-  const double absence = v[0], g8 = v[1], danish = v[2], math = v[3], reading = v[4], math_score = v[5],
-               wellbeing = v[6];
+  const double absence = v[0], g8 = v[1], danish = v[2], math = v[3], reading = v[4],
+               math_score = v[5], wellbeing = v[6];
   int level = probability < 0.15 ? 0 : probability < 0.35 ? 1 : 2;
   flags = 0;
   points = 0;
@@ -70,9 +69,11 @@ int handwritten(const double* v, double probability, int& flags, double& points,
   if (reading <= 15 && math_score <= 15) ++flags;
   if (points >= 2) level = 2;
   if (flags >= 3) level = 2, review = true;
-  if (level >= 2 && flags == 0 && g8 >= 7 && absence < 5 && wellbeing >= 4) level = 1, review = true;
+  if (level >= 2 && flags == 0 && g8 >= 7 && absence < 5 && wellbeing >= 4)
+    level = 1, review = true;
   review = review || level >= 2 || std::isnan(absence) || std::isnan(g8) || std::isnan(danish) ||
-           std::isnan(math) || std::isnan(reading) || std::isnan(math_score) || std::isnan(wellbeing);
+           std::isnan(math) || std::isnan(reading) || std::isnan(math_score) ||
+           std::isnan(wellbeing);
   return level;
 }
 
@@ -83,9 +84,12 @@ int main(int argc, char** argv) {
   std::string skon = "build/release/cli/skon";
   std::string jre_dir;
   for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--rows") && i + 1 < argc) rows = std::stoul(argv[++i]);
-    else if (!std::strcmp(argv[i], "--skon") && i + 1 < argc) skon = argv[++i];
-    else if (!std::strcmp(argv[i], "--jre") && i + 1 < argc) jre_dir = argv[++i];
+    if (!std::strcmp(argv[i], "--rows") && i + 1 < argc)
+      rows = std::stoul(argv[++i]);
+    else if (!std::strcmp(argv[i], "--skon") && i + 1 < argc)
+      skon = argv[++i];
+    else if (!std::strcmp(argv[i], "--jre") && i + 1 < argc)
+      jre_dir = argv[++i];
   }
   skon = fs::absolute(skon).string();
   const fs::path here = fs::path(__FILE__).parent_path();
@@ -93,18 +97,25 @@ int main(int argc, char** argv) {
   const std::string purpose = "early_warning", today = "2026-11-26";
   const fs::path dir = fs::temp_directory_path() / "skon_bench_assess";
   fs::create_directories(dir);
-  const std::string csv = (dir / "cohort.csv").string(), csv_small = (dir / "cohort100k.csv").string();
+  const std::string csv = (dir / "cohort.csv").string(),
+                    csv_small = (dir / "cohort100k.csv").string();
   const std::string model = (dir / "m.json").string();
   setenv("SKON_ID_KEY", "benchmark key, not a secret", 1);
   setenv("SOURCE_DATE_EPOCH", "1790000000", 1);
-  bench::run_child({skon, "-q", "generate", "--rows", std::to_string(rows), "--seed", "1", "-o", csv});
-  bench::run_child({skon, "-q", "generate", "--rows", std::to_string(rows / 10), "--seed", "2", "-o", csv_small});
-  if (bench::run_child({skon, "-q", "train", "--rules", rules, "--purpose", purpose, "--data", csv_small, "-o", model}).first < 0) {
+  bench::run_child(
+      {skon, "-q", "generate", "--rows", std::to_string(rows), "--seed", "1", "-o", csv});
+  bench::run_child({skon, "-q", "generate", "--rows", std::to_string(rows / 10), "--seed", "2",
+                    "-o", csv_small});
+  if (bench::run_child({skon, "-q", "train", "--rules", rules, "--purpose", purpose, "--data",
+                        csv_small, "-o", model})
+          .first < 0) {
     std::fprintf(stderr, "training the benchmark model failed\n");
     return 1;
   }
-  std::printf("cohort: %zu rows from skon generate, %.1f MB; rules: %s, purpose %s (10 rules, 5 review triggers, 7 model features)\n\n",
-              rows, static_cast<double>(fs::file_size(csv)) / 1e6, rules.c_str(), purpose.c_str());
+  std::printf(
+      "cohort: %zu rows from skon generate, %.1f MB; rules: %s, purpose %s (10 rules, 5 review "
+      "triggers, 7 model features)\n\n",
+      rows, static_cast<double>(fs::file_size(csv)) / 1e6, rules.c_str(), purpose.c_str());
 
   // End to end first, while this process is small. Each timed run starts with the disk idle
   // (sync: the cohorts just written and the last output removed are not the program's cost).
@@ -115,8 +126,9 @@ int main(int argc, char** argv) {
   for (int run = 0; run < 3; ++run) {
     ::sync();
     const fs::path out = dir / "a.jsonl";
-    const auto [s, peak] = bench::run_child({skon, "-q", "assess", "--rules", rules, "--purpose", purpose, "--today", today,
-                                             "--model", model, "--data", csv, "-o", out.string()});
+    const auto [s, peak] =
+        bench::run_child({skon, "-q", "assess", "--rules", rules, "--purpose", purpose, "--today",
+                          today, "--model", model, "--data", csv, "-o", out.string()});
     e2e_runs.push_back(s);
     peak_big = std::max(peak_big, peak);
     out_mb = fs::exists(out) ? static_cast<double>(fs::file_size(out)) / 1e6 : 0;
@@ -125,8 +137,9 @@ int main(int argc, char** argv) {
   const std::vector<double> e2e_order = e2e_runs;  // as measured
   std::sort(e2e_runs.begin(), e2e_runs.end());
   const double e2e_s = e2e_runs[0];
-  const auto [small_s, peak_small] = bench::run_child({skon, "-q", "assess", "--rules", rules, "--purpose", purpose, "--today", today,
-                                                "--model", model, "--data", csv_small, "-o", (dir / "b.jsonl").string()});
+  const auto [small_s, peak_small] = bench::run_child(
+      {skon, "-q", "assess", "--rules", rules, "--purpose", purpose, "--today", today, "--model",
+       model, "--data", csv_small, "-o", (dir / "b.jsonl").string()});
   fs::remove(dir / "b.jsonl");
 
   // In memory: the records of the small cohort, evaluated over and over.
@@ -147,7 +160,8 @@ int main(int argc, char** argv) {
     values.push_back(row.values);
     std::vector<engine::Value> r(program->fields.size());
     for (std::size_t i = 0; i < cols.size(); ++i) {
-      r[assessor.input_fields()[i]] = engine::to_value(*program, assessor.input_fields()[i], row.values[i]);
+      r[assessor.input_fields()[i]] =
+          engine::to_value(*program, assessor.input_fields()[i], row.values[i]);
     }
     records.push_back(std::move(r));
   }
@@ -171,8 +185,8 @@ int main(int argc, char** argv) {
     throw std::runtime_error("the purpose reads no field " + name);
   };
   std::vector<std::size_t> slots;
-  for (const char* name : {"absence_pct", "grade_avg_8th", "danish_grade", "math_grade", "reading_score", "math_score",
-                           "wellbeing_index"}) {
+  for (const char* name : {"absence_pct", "grade_avg_8th", "danish_grade", "math_grade",
+                           "reading_score", "math_score", "wellbeing_index"}) {
     slots.push_back(slot(name));
   }
   std::size_t hand_flags = 0;
@@ -227,45 +241,61 @@ int main(int argc, char** argv) {
   std::printf("in memory, one core (%zu records x %zu rounds):\n", n, rounds);
   std::printf("  rules alone, compiled  %12.0f records/s  (target >= 5,000,000: %s)\n", plan_rate,
               plan_rate >= 5e6 ? "met" : "NOT met");
-  std::printf("  rules alone, AST walk  %12.0f records/s  (RuleEvaluator, the reference `skon test` uses)\n",
-              rules_rate);
-  std::printf("  hand-written C++       %12.0f records/s  (ceiling; the compiled plan at %.1f%% of it)\n",
-              hand_rate, 100 * plan_rate / hand_rate);
-  std::printf("  rules+model+contribs   %12.0f records/s  (full outcome records; target >= 2,000,000: %s)\n\n", full_rate,
-              full_rate >= 2e6 ? "met" : "NOT met");
+  std::printf(
+      "  rules alone, AST walk  %12.0f records/s  (RuleEvaluator, the reference `skon test` "
+      "uses)\n",
+      rules_rate);
+  std::printf(
+      "  hand-written C++       %12.0f records/s  (ceiling; the compiled plan at %.1f%% of it)\n",
+      hand_rate, 100 * plan_rate / hand_rate);
+  std::printf(
+      "  rules+model+contribs   %12.0f records/s  (full outcome records; target >= 2,000,000: "
+      "%s)\n\n",
+      full_rate, full_rate >= 2e6 ? "met" : "NOT met");
   std::printf("end to end, skon assess CSV -> JSONL:\n");
-  std::printf("  %zu rows               %8.2f s  (best of %.2f, %.2f, %.2f; %.0f MB of JSON Lines written, fsync included)\n",
-              rows, e2e_s, e2e_order[0], e2e_order[1], e2e_order[2], out_mb);
-  std::printf("  peak RSS: %.1f MiB for %zu rows vs %.1f MiB for %zu rows = %.2fx (target <= 1.2x: %s)\n", peak_big,
-              rows, peak_small, rows / 10, peak_big / peak_small, peak_big <= 1.2 * peak_small ? "met" : "NOT met");
+  std::printf(
+      "  %zu rows               %8.2f s  (best of %.2f, %.2f, %.2f; %.0f MB of JSON Lines written, "
+      "fsync included)\n",
+      rows, e2e_s, e2e_order[0], e2e_order[1], e2e_order[2], out_mb);
+  std::printf(
+      "  peak RSS: %.1f MiB for %zu rows vs %.1f MiB for %zu rows = %.2fx (target <= 1.2x: %s)\n",
+      peak_big, rows, peak_small, rows / 10, peak_big / peak_small,
+      peak_big <= 1.2 * peak_small ? "met" : "NOT met");
 
   ::sync();
-  const std::string peer = run_capture("/usr/bin/python3 " + (here / "assess_peer.py").string() + " " + csv + " " +
-                                       model + " " + (dir / "peer.jsonl").string() + " 2>&1");
+  const std::string peer =
+      run_capture("/usr/bin/python3 " + (here / "assess_peer.py").string() + " " + csv + " " +
+                  model + " " + (dir / "peer.jsonl").string() + " 2>&1");
   fs::remove(dir / "peer.jsonl");
   try {
     const auto j = nlohmann::json::parse(peer);
     const double s = j["seconds"];
-    std::printf("  pandas + scikit-learn  %8.2f s  (read %.2f, score %.2f, rules %.2f, write %.2f)  ratio %.1fx (target >= 20x: %s)\n",
-                s, j["read_s"].get<double>(), j["score_s"].get<double>(), j["rules_s"].get<double>(),
-                j["write_s"].get<double>(), s / e2e_s, s / e2e_s >= 20 ? "met" : "NOT met");
+    std::printf(
+        "  pandas + scikit-learn  %8.2f s  (read %.2f, score %.2f, rules %.2f, write %.2f)  ratio "
+        "%.1fx (target >= 20x: %s)\n",
+        s, j["read_s"].get<double>(), j["score_s"].get<double>(), j["rules_s"].get<double>(),
+        j["write_s"].get<double>(), s / e2e_s, s / e2e_s >= 20 ? "met" : "NOT met");
   } catch (const std::exception&) {
     std::printf("  pandas + scikit-learn peer did not run: %s\n", peer.substr(0, 300).c_str());
   }
   if (!jre_dir.empty()) {
-    const std::string out = run_capture("node " + (here / "assess_peer_jre.mjs").string() + " " + jre_dir + " " +
-                                        csv_small + " 20000 2>&1");
+    const std::string out = run_capture("node " + (here / "assess_peer_jre.mjs").string() + " " +
+                                        jre_dir + " " + csv_small + " 20000 2>&1");
     try {
       const auto j = nlohmann::json::parse(out);
       const double rate = j["records_per_s"];
       const double jre_1m = static_cast<double>(rows) / rate;
-      std::printf("  json-rules-engine      %8.0f records/s (rules alone, %d records) -> %.1f s for %zu rows; ratio %.1fx (target >= 100x: %s)\n",
-                  rate, j["records"].get<int>(), jre_1m, rows, jre_1m / e2e_s, jre_1m / e2e_s >= 100 ? "met" : "NOT met");
+      std::printf(
+          "  json-rules-engine      %8.0f records/s (rules alone, %d records) -> %.1f s for %zu "
+          "rows; ratio %.1fx (target >= 100x: %s)\n",
+          rate, j["records"].get<int>(), jre_1m, rows, jre_1m / e2e_s,
+          jre_1m / e2e_s >= 100 ? "met" : "NOT met");
     } catch (const std::exception&) {
       std::printf("  json-rules-engine peer did not run: %s\n", out.substr(0, 300).c_str());
     }
   }
-  std::printf("\n(checksums: %zu flags interpreted, %zu hand-written, level sum %.0f)\n", fired, hand_flags, level_sum);
+  std::printf("\n(checksums: %zu flags interpreted, %zu hand-written, level sum %.0f)\n", fired,
+              hand_flags, level_sum);
   fs::remove_all(dir);
   return 0;
 }

@@ -34,7 +34,8 @@ inline std::pair<double, double> run_child(const std::vector<std::string>& argv)
   struct rusage usage {};
   wait4(pid, &status, 0, &usage);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return {-1, -1};
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return {seconds, static_cast<double>(usage.ru_maxrss) / 1024.0};
 }
 

@@ -50,8 +50,9 @@ std::string cedar_policies(const std::vector<DrawnRule>& drawn) {
     s += "@id(\"r" + std::to_string(r) + "\")\n@label(\"Regel " + std::to_string(r) + "\")\n";
     s += "permit (principal, action == Action::\"flag\", resource is Youth)\n";
     s += "when { (resource." + field_name(d.a) + " >= " + std::to_string(d.ge) + " && resource." +
-         field_name(d.b) + " < " + std::to_string(d.lt) + ") || ([\"a\", \"b\"].contains(resource." +
-         field_name(d.c) + ") && !resource." + field_name(d.d) + ") };\n\n";
+         field_name(d.b) + " < " + std::to_string(d.lt) +
+         ") || ([\"a\", \"b\"].contains(resource." + field_name(d.c) + ") && !resource." +
+         field_name(d.d) + ") };\n\n";
   }
   return s;
 }
@@ -63,12 +64,14 @@ std::string generate(int rules, int fields, std::vector<DrawnRule>& drawn) {
   const int sources = 10;
   for (int i = 0; i < sources; ++i) {
     s += "source s" + std::to_string(i) + " \"Kilde " + std::to_string(i) +
-         "\" {\n  holder school\n  category ordinary\n  legal_basis \"Lov\"\n  accessible_to uu\n}\n\n";
+         "\" {\n  holder school\n  category ordinary\n  legal_basis \"Lov\"\n  accessible_to "
+         "uu\n}\n\n";
   }
   for (int f = 0; f < fields; ++f) {
     const std::string src = " from s" + std::to_string(f % sources);
     if (f % 4 == 3) {
-      s += "field b" + std::to_string(f) + " : bool" + src + " \"Felt " + std::to_string(f) + "\"\n";
+      s +=
+          "field b" + std::to_string(f) + " : bool" + src + " \"Felt " + std::to_string(f) + "\"\n";
     } else if (f % 4 == 2) {
       s += "field c" + std::to_string(f) + " : category { a, b, c }" + src + "\n";
     } else {
@@ -125,11 +128,13 @@ int main(int argc, char** argv) {
     errors = bag.error_count();
     warnings = bag.warning_count();
   }
-  std::printf("rule file: %ld lines, %zu bytes, %d rules over 200 fields (%zu errors, %zu warnings)\n",
-              static_cast<long>(lines), text.size(), rules, errors, warnings);
-  std::printf("skon parse+check: %.3f s best of %d  ->  %.0f lines/s  (target >= 200000 lines/s: %s)\n",
-              best, repeat, static_cast<double>(lines) / best,
-              static_cast<double>(lines) / best >= 200000 ? "met" : "NOT met");
+  std::printf(
+      "rule file: %ld lines, %zu bytes, %d rules over 200 fields (%zu errors, %zu warnings)\n",
+      static_cast<long>(lines), text.size(), rules, errors, warnings);
+  std::printf(
+      "skon parse+check: %.3f s best of %d  ->  %.0f lines/s  (target >= 200000 lines/s: %s)\n",
+      best, repeat, static_cast<double>(lines) / best,
+      static_cast<double>(lines) / best >= 200000 ? "met" : "NOT met");
   std::printf("skon: %.0f rules/s\n", rules / best);
 
   if (peer_dir != nullptr && peer_script != nullptr) {
@@ -143,9 +148,12 @@ int main(int argc, char** argv) {
     char name[32] = {0};
     double seconds = 0;
     int count = 0, peer_errors = 0;
-    if (pipe != nullptr && std::fscanf(pipe, "%31s %lf %d %d", name, &seconds, &count, &peer_errors) == 4) {
-      std::printf("cedar (wasm %s) parse+validate: %.3f s best of 3  ->  %.0f rules/s (%d validation errors)\n",
-                  peer_dir, seconds, count / seconds, peer_errors);
+    if (pipe != nullptr &&
+        std::fscanf(pipe, "%31s %lf %d %d", name, &seconds, &count, &peer_errors) == 4) {
+      std::printf(
+          "cedar (wasm %s) parse+validate: %.3f s best of 3  ->  %.0f rules/s (%d validation "
+          "errors)\n",
+          peer_dir, seconds, count / seconds, peer_errors);
       std::printf("ratio skon/cedar (rules per second): %.1fx\n", seconds / best);
     } else {
       std::printf("cedar peer did not run\n");

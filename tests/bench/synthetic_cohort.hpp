@@ -15,10 +15,14 @@ namespace skon::bench {
 
 inline std::vector<models::ColumnSpec> cohort_features() {
   std::vector<models::ColumnSpec> f;
-  for (int i = 0; i < 20; ++i) f.push_back({"x" + std::to_string(i), models::ColumnType::Number, {}, {}, {}, "s", ""});
-  for (int i = 0; i < 3; ++i) f.push_back({"b" + std::to_string(i), models::ColumnType::Bool, {}, {}, {}, "s", ""});
-  f.push_back({"track", models::ColumnType::Category, {}, {}, {"stx", "hhx", "htx", "eux"}, "s", ""});
-  f.push_back({"region", models::ColumnType::Category, {}, {}, {"north", "middle", "south"}, "s", ""});
+  for (int i = 0; i < 20; ++i)
+    f.push_back({"x" + std::to_string(i), models::ColumnType::Number, {}, {}, {}, "s", ""});
+  for (int i = 0; i < 3; ++i)
+    f.push_back({"b" + std::to_string(i), models::ColumnType::Bool, {}, {}, {}, "s", ""});
+  f.push_back(
+      {"track", models::ColumnType::Category, {}, {}, {"stx", "hhx", "htx", "eux"}, "s", ""});
+  f.push_back(
+      {"region", models::ColumnType::Category, {}, {}, {"north", "middle", "south"}, "s", ""});
   return f;
 }
 
@@ -49,7 +53,8 @@ inline void write_cohort(const std::string& path, std::size_t rows) {
     eta += track == 3 ? 0.6 : 0;
     eta += region == 0 ? -0.2 : 0;
     const bool y = u(rng) < 1 / (1 + std::exp(-eta));
-    std::fprintf(out, ",%s,%s,%d,%d\n", tracks[track], regions[region], y ? 1 : 0, 2019 + static_cast<int>(r % 5));
+    std::fprintf(out, ",%s,%s,%d,%d\n", tracks[track], regions[region], y ? 1 : 0,
+                 2019 + static_cast<int>(r % 5));
   }
   std::fclose(out);
 }

@@ -56,8 +56,8 @@ source ppr "PPR" {
 }
 field ppr_case : bool from ppr "PPR-sag"
 )";
-  const auto l = load(std::string(kPrelude) + extra +
-                      "rule r in ew {\n  when ppr_case\n  flag \"x\"\n}\n");
+  const auto l =
+      load(std::string(kPrelude) + extra + "rule r in ew {\n  when ppr_case\n  flag \"x\"\n}\n");
   CHECK(l.has("E0301"));
   CHECK(l.underlined("E0301") == "ppr_case");
   // Through a derived value the error points at its use, with a note at the definition.
@@ -79,14 +79,16 @@ TEST_CASE("check: protected fields need a written justification") {
 }
 
 TEST_CASE("check: special-category sources need a legal basis") {
-  const auto l = load(std::string(kPrelude) +
-                      "source health \"Sundhedspleje\" {\n  holder municipality\n  category special\n}\n"
-                      "field hv : bool from health\n");
+  const auto l =
+      load(std::string(kPrelude) +
+           "source health \"Sundhedspleje\" {\n  holder municipality\n  category special\n}\n"
+           "field hv : bool from health\n");
   CHECK(l.underlined("E0304") == "health");
 }
 
 TEST_CASE("check: derived values") {
-  CHECK(load(std::string(kPrelude) + "let hi = absence_pct >= 15\nrule r in ew {\n  when hi\n  flag \"{hi}\"\n}\n")
+  CHECK(load(std::string(kPrelude) +
+             "let hi = absence_pct >= 15\nrule r in ew {\n  when hi\n  flag \"{hi}\"\n}\n")
             .codes()
             .empty());
   CHECK(load(std::string(kPrelude) + "let a = a\n").has("E0113"));
@@ -102,7 +104,8 @@ TEST_CASE("check: lints") {
   const std::string two_rules =
       std::string(kPrelude) +
       "rule a in ew {\n  when absence_pct >= 10\n  raise level to high because \"a\"\n}\n"
-      "rule b in ew {\n  when absence_pct >= 20 and not exams_taken\n  raise level to medium because \"b\"\n}\n";
+      "rule b in ew {\n  when absence_pct >= 20 and not exams_taken\n  raise level to medium "
+      "because \"b\"\n}\n";
   const auto shadow = load(two_rules);
   CHECK(shadow.has("W0502"));
   CHECK(shadow.underlined("W0502") == "b");
@@ -124,7 +127,8 @@ TEST_CASE("check: purpose settings") {
                "bands low below 0.1, medium, high below 0.5");
   CHECK(load(text).has("E0208"));
   std::string gate = rule("absence_pct >= 15");
-  gate.insert(gate.find("  roles"), "  gate group_gap <= 0.1\n  gate auc >= 0.7\n  gate acu >= 0.7\n");
+  gate.insert(gate.find("  roles"),
+              "  gate group_gap <= 0.1\n  gate auc >= 0.7\n  gate acu >= 0.7\n");
   const auto g = load(gate);
   CHECK(g.has("E0209"));
   CHECK(g.underlined("E0104") == "acu");
@@ -177,7 +181,8 @@ rule mixed in ew {
 
 TEST_CASE("check: levels may carry labels; a level without one reads as its name") {
   std::string text = test::kPrelude;
-  text.replace(text.find("levels low, medium, high"), std::string("levels low, medium, high").size(),
+  text.replace(text.find("levels low, medium, high"),
+               std::string("levels low, medium, high").size(),
                "levels low \"lav\", medium, high \"høj\"");
   const auto l = test::load(text);
   REQUIRE_FALSE(l.bag.has_errors());
@@ -195,6 +200,7 @@ TEST_CASE("check: a derived value may not take a level's name (it would hide the
   const auto l = test::load(std::string(test::kPrelude) + "let high = absence_pct > 10\n");
   CHECK(l.has("E0105"));
   bool found = false;
-  for (const auto& d : l.bag.items()) found = found || d.message.find("names both a level") != std::string::npos;
+  for (const auto& d : l.bag.items())
+    found = found || d.message.find("names both a level") != std::string::npos;
   CHECK(found);
 }

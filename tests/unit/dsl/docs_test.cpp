@@ -75,7 +75,8 @@ TEST_CASE("docs: every example in docs/language.md checks") {
 TEST_CASE("docs: every diagnostic code is documented and has a golden case") {
   const std::string doc = test::read_file(fs::path(SKON_SOURCE_DIR) / "docs/diagnostics.md");
   std::set<std::string> golden;
-  for (const auto& e : fs::directory_iterator(fs::path(SKON_TEST_DATA_DIR) / "golden/diagnostics")) {
+  for (const auto& e :
+       fs::directory_iterator(fs::path(SKON_TEST_DATA_DIR) / "golden/diagnostics")) {
     golden.insert(e.path().filename().string().substr(0, 5));
   }
   // E0001/E0006 need a missing path (tested end to end), E0003 a 16 MiB file (parse_test), E0306
@@ -94,8 +95,8 @@ TEST_CASE("docs: every diagnostic code is documented and has a golden case") {
 // The use-cases and the guides quote the rule files; each `skon-quote FILE` block must still appear
 // in FILE word for word, so the documents cannot drift from what the engine enforces.
 TEST_CASE("docs: the use-cases and guides quote rules/ word for word") {
-  for (const char* doc : {"docs/use-cases.md", "docs/domain-expert-guide.md", "docs/legal-reviewer-guide.md",
-                          "docs/professional-guide.md"}) {
+  for (const char* doc : {"docs/use-cases.md", "docs/domain-expert-guide.md",
+                          "docs/legal-reviewer-guide.md", "docs/professional-guide.md"}) {
     const auto blocks = skon_blocks(test::read_file(fs::path(SKON_SOURCE_DIR) / doc));
     std::size_t quotes = 0;
     for (const Block& b : blocks) {
@@ -103,7 +104,8 @@ TEST_CASE("docs: the use-cases and guides quote rules/ word for word") {
       REQUIRE(b.info.rfind("skon-quote ", 0) == 0);
       const std::string file = b.info.substr(std::string("skon-quote ").size());
       const std::string text = test::read_file(fs::path(SKON_SOURCE_DIR) / file);
-      CHECK_MESSAGE(text.find(b.text) != std::string::npos, "not found in " << file << ":\n" << b.text);
+      CHECK_MESSAGE(text.find(b.text) != std::string::npos, "not found in " << file << ":\n"
+                                                                            << b.text);
       ++quotes;
     }
     INFO(doc);

@@ -1,8 +1,9 @@
+#include "skon/dsl/format.hpp"
+
 #include <doctest/doctest.h>
 
 #include <filesystem>
 
-#include "skon/dsl/format.hpp"
 #include "skon/dsl/parse.hpp"
 #include "support/rules.hpp"
 
@@ -66,7 +67,8 @@ TEST_CASE("fmt: canonical layout") {
 TEST_CASE("fmt: keeps comments, blank-line groups and triple-quoted text") {
   const std::string text =
       "field a : bool from s\n\n# group two\nfield b : bool from s  # trailing\n\n"
-      "purpose p {\n  # before roles\n  roles r\n\n  guidance high \"\"\"line one\n  line two\"\"\"\n"
+      "purpose p {\n  # before roles\n  roles r\n\n  guidance high \"\"\"line one\n  line "
+      "two\"\"\"\n"
       "  # last in block\n}\n# end of file\n";
   CHECK(format(text).text == text);
 }

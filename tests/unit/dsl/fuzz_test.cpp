@@ -13,11 +13,12 @@ using namespace skon;
 // Deterministic (fixed seeds), and run under ASan+UBSan by the test command.
 TEST_CASE("robustness: random bytes and mutated rule files never crash the front end") {
   std::mt19937_64 rng(20261126);
-  const std::string seed_text = std::string(test::kPrelude) +
-                                "rule r \"R\" in ew {\n  when absence_pct >= 15 and not exams_taken\n"
-                                "  flag \"{absence_pct}\"\n  raise level to high because \"x\"\n}\n"
-                                "test \"t\" in ew {\n  given absence_pct = 20, sex = male\n"
-                                "  probability 0.2\n  expect flag r\n}\n";
+  const std::string seed_text =
+      std::string(test::kPrelude) +
+      "rule r \"R\" in ew {\n  when absence_pct >= 15 and not exams_taken\n"
+      "  flag \"{absence_pct}\"\n  raise level to high because \"x\"\n}\n"
+      "test \"t\" in ew {\n  given absence_pct = 20, sex = male\n"
+      "  probability 0.2\n  expect flag r\n}\n";
   const std::string alphabet = "{}()\"\\#=<>!.,:%- \n\tabcxyz019æø\xC3\xFF";
   std::size_t runs = 0;
   for (int i = 0; i < 600; ++i) {
@@ -26,10 +27,18 @@ TEST_CASE("robustness: random bytes and mutated rule files never crash the front
     for (int e = 0; e < edits && !text.empty(); ++e) {
       const std::size_t at = rng() % text.size();
       switch (rng() % 4) {
-        case 0: text.erase(at, 1 + rng() % 12); break;
-        case 1: text.insert(at, 1, alphabet[rng() % alphabet.size()]); break;
-        case 2: text[at] = alphabet[rng() % alphabet.size()]; break;
-        default: text.insert(at, text.substr(rng() % text.size(), rng() % 40)); break;
+        case 0:
+          text.erase(at, 1 + rng() % 12);
+          break;
+        case 1:
+          text.insert(at, 1, alphabet[rng() % alphabet.size()]);
+          break;
+        case 2:
+          text[at] = alphabet[rng() % alphabet.size()];
+          break;
+        default:
+          text.insert(at, text.substr(rng() % text.size(), rng() % 40));
+          break;
       }
     }
     test::Loaded l = test::load(text);

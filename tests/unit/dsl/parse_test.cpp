@@ -1,8 +1,9 @@
+#include "skon/dsl/parse.hpp"
+
 #include <doctest/doctest.h>
 
 #include "skon/dsl/date.hpp"
 #include "skon/dsl/format.hpp"
-#include "skon/dsl/parse.hpp"
 #include "support/rules.hpp"
 
 using namespace skon;
@@ -24,10 +25,8 @@ std::string first_error(const std::string& text) {
 }  // namespace
 
 TEST_CASE("parse: operator precedence and associativity") {
-  CHECK(dump("let a = x or y and not z\n") ==
-        "let a - = (or name:x (and name:y (not name:z)))\n");
-  CHECK(dump("let a = 1 + 2 * 3 - 4\n") ==
-        "let a - = (- (+ num:1 (* num:2 num:3)) num:4)\n");
+  CHECK(dump("let a = x or y and not z\n") == "let a - = (or name:x (and name:y (not name:z)))\n");
+  CHECK(dump("let a = 1 + 2 * 3 - 4\n") == "let a - = (- (+ num:1 (* num:2 num:3)) num:4)\n");
   CHECK(dump("let a = -x * 2 >= 3\n") == "let a - = (>= (* (neg name:x) num:2) num:3)\n");
   CHECK(dump("let a = (x or y) and z\n") == "let a - = (and (or name:x name:y) name:z)\n");
   CHECK(dump("let a = not not x\n") == "let a - = (not (not name:x))\n");

@@ -1,8 +1,8 @@
+#include "skon/dsl/render.hpp"
+
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
-
-#include "skon/dsl/render.hpp"
 
 using namespace skon::dsl;
 

@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "skon/dsl/suggest.hpp"
+
+#include <doctest/doctest.h>
 
 using namespace skon::dsl;
 

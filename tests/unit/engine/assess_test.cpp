@@ -54,7 +54,8 @@ rule no_exams "Ingen afgangsprøver" in ew {
       for (int i = 0; i < 4000; ++i) {
         const double a = std::floor(u(rng) * 40);
         const int exams = u(rng) < 0.9 ? 1 : 0;
-        out << a << "," << exams << "," << (u(rng) < 1 / (1 + std::exp(-(-2 + 0.1 * a - exams))) ? 1 : 0) << "\n";
+        out << a << "," << exams << ","
+            << (u(rng) < 1 / (1 + std::exp(-(-2 + 0.1 * a - exams))) ? 1 : 0) << "\n";
       }
     }
     models::TrainSpec spec;
@@ -75,7 +76,8 @@ rule no_exams "Ingen afgangsprøver" in ew {
   }
 };
 
-std::vector<double> row(std::optional<double> absence, std::optional<bool> exams, std::optional<int> sex) {
+std::vector<double> row(std::optional<double> absence, std::optional<bool> exams,
+                        std::optional<int> sex) {
   return {absence ? *absence : models::kMissing, exams ? (*exams ? 1.0 : 0.0) : models::kMissing,
           sex ? static_cast<double>(*sex) : models::kMissing};
 }
@@ -97,7 +99,10 @@ TEST_CASE("assess: model, rules, trace, review and exact contributions") {
   double sum = a.baseline;
   for (const auto& c : a.contributions) sum += c.log_odds;
   CHECK(std::abs(sum - a.log_odds) < 1e-9);
-  CHECK(*a.probability == doctest::Approx(w.model.calibration.apply((a.log_odds - w.model.calibration.b) / w.model.calibration.a)).epsilon(1e-12));
+  CHECK(*a.probability ==
+        doctest::Approx(
+            w.model.calibration.apply((a.log_odds - w.model.calibration.b) / w.model.calibration.a))
+            .epsilon(1e-12));
   if (a.model_level == 0) CHECK(a.disagreement == "rules_above_model");
 
   // Completeness 100 % of the features: without absence there is no score and no level.
@@ -110,12 +115,14 @@ TEST_CASE("assess: model, rules, trace, review and exact contributions") {
 TEST_CASE("assess: JSON lines follow docs/assessment.schema.json and are deterministic") {
   World w;
   const engine::Assessor assessor(*w.rules.program, 0, &w.model);
-  engine::Provenance prov{engine::rules_sha256(*w.rules.program), w.model_sha, std::string(64, 'a'), "0.1.0"};
+  engine::Provenance prov{engine::rules_sha256(*w.rules.program), w.model_sha, std::string(64, 'a'),
+                          "0.1.0"};
   const engine::AssessmentWriter writer(assessor, prov, 3);
   std::ifstream in(fs::path(SKON_SOURCE_DIR) / "docs/assessment.schema.json");
   const test::SchemaChecker schema(nlohmann::json::parse(in));
   std::string all, again;
-  for (const auto& r : {row(25, false, 1), row(2, true, 0), row(std::nullopt, true, 0), row(12, std::nullopt, std::nullopt)}) {
+  for (const auto& r : {row(25, false, 1), row(2, true, 0), row(std::nullopt, true, 0),
+                        row(12, std::nullopt, std::nullopt)}) {
     engine::Assessment a;
     a.id = models::hmac_sha256_hex("a key of sixteen bytes", "0101012222");
     assessor.assess(r, a);
@@ -145,9 +152,10 @@ TEST_CASE("constraints: model purpose, features, pin, gates, directions, effecti
   // A purpose with gates the model cannot meet, a pin of another file and a direction it breaks.
   std::string text = test::kPrelude;
   text.insert(text.find("  roles"),
-              "  model \"m.json\" sha256 \"" + std::string(64, '0') + "\"\n  gate auc >= 0.99\n"
-              "  gate group_gap on sex <= 0.1\n  direction absence_pct lowers\n"
-              "  effective from 2027-01-01\n");
+              "  model \"m.json\" sha256 \"" + std::string(64, '0') +
+                  "\"\n  gate auc >= 0.99\n"
+                  "  gate group_gap on sex <= 0.1\n  direction absence_pct lowers\n"
+                  "  effective from 2027-01-01\n");
   auto strict = test::load(text);
   REQUIRE_FALSE(strict.bag.has_errors());
   dsl::DiagnosticBag found;
@@ -169,7 +177,8 @@ TEST_CASE("assess: the listed contributions and the others add up to the log-odd
   World w(2);
   engine::Assessor assessor(*w.rules.program, 0, &w.model);
   assessor.set_top(1);
-  engine::Provenance prov{engine::rules_sha256(*w.rules.program), w.model_sha, std::string(64, 'a'), "0.1.0"};
+  engine::Provenance prov{engine::rules_sha256(*w.rules.program), w.model_sha, std::string(64, 'a'),
+                          "0.1.0"};
   const engine::AssessmentWriter writer(assessor, prov, 1);
   for (const auto& r : {row(25, false, 1), row(2, true, 0), row(0, true, 1)}) {
     engine::Assessment a;
@@ -181,7 +190,8 @@ TEST_CASE("assess: the listed contributions and the others add up to the log-odd
     writer.jsonl(a, line);
     const auto c = nlohmann::json::parse(line)["contributions"];
     REQUIRE(c["top"].size() == 1);
-    const double sum = c["baseline"].get<double>() + c["top"][0]["log_odds"].get<double>() + c["others"].get<double>();
+    const double sum = c["baseline"].get<double>() + c["top"][0]["log_odds"].get<double>() +
+                       c["others"].get<double>();
     CHECK(sum == doctest::Approx(c["log_odds"].get<double>()).epsilon(1e-12));
   }
 }
@@ -189,7 +199,8 @@ TEST_CASE("assess: the listed contributions and the others add up to the log-odd
 TEST_CASE("assess: flags cite rule files relative to the rule set, wherever it lies") {
   World w;
   const engine::Assessor assessor(*w.rules.program, 0, &w.model);
-  engine::Provenance prov{engine::rules_sha256(*w.rules.program), w.model_sha, std::string(64, 'a'), "0.1.0"};
+  engine::Provenance prov{engine::rules_sha256(*w.rules.program), w.model_sha, std::string(64, 'a'),
+                          "0.1.0"};
   const engine::AssessmentWriter writer(assessor, prov, 3);
   engine::Assessment a;
   a.id = "x";
@@ -203,14 +214,16 @@ TEST_CASE("assess: flags cite rule files relative to the rule set, wherever it l
   CHECK(file == fs::path(w.rules.program->sources.file(0).name()).filename().string());
 }
 
-TEST_CASE("assess: JSON strings escape quotes, backslashes and control characters, and nothing else") {
+TEST_CASE(
+    "assess: JSON strings escape quotes, backslashes and control characters, and nothing else") {
   std::string out;
   engine::append_json_string(out, "plain æøå");
   CHECK(out == "\"plain æøå\"");
   out.clear();
   engine::append_json_string(out, std::string("a\"b\\c\nd\re\tf\x01g\x1f", 14));
   CHECK(out == "\"a\\\"b\\\\c\\nd\\re\\tf\\u0001g\\u001f\"");
-  CHECK(nlohmann::json::parse(out).get<std::string>() == std::string("a\"b\\c\nd\re\tf\x01g\x1f", 14));
+  CHECK(nlohmann::json::parse(out).get<std::string>() ==
+        std::string("a\"b\\c\nd\re\tf\x01g\x1f", 14));
   out.clear();
   engine::append_json_string(out, "");
   CHECK(out == "\"\"");

@@ -1,10 +1,11 @@
+#include "skon/engine/batch_plan.hpp"
+
 #include <doctest/doctest.h>
 
 #include <filesystem>
 #include <random>
 
 #include "skon/engine/assessor.hpp"
-#include "skon/engine/batch_plan.hpp"
 #include "skon/engine/rule_eval.hpp"
 #include "support/rules.hpp"
 
@@ -46,7 +47,8 @@ void compare(const dsl::Program& program, std::uint64_t seed) {
     std::mt19937_64 rng(seed + purpose);
     std::uniform_real_distribution<double> u(0, 1);
     for (int round = 0; round < 6; ++round) {
-      const std::size_t n = round == 0 ? 1 : engine::BatchPlan::kBatch - static_cast<std::size_t>(round);
+      const std::size_t n =
+          round == 0 ? 1 : engine::BatchPlan::kBatch - static_cast<std::size_t>(round);
       std::vector<std::vector<double>> columns(fields.size(), std::vector<double>(n));
       std::vector<double> probability(n);
       for (std::size_t i = 0; i < n; ++i) {
@@ -54,10 +56,16 @@ void compare(const dsl::Program& program, std::uint64_t seed) {
         for (std::size_t c = 0; c < fields.size(); ++c) {
           const dsl::FieldInfo& f = program.fields[fields[c]];
           double v = 0;
-          if (u(rng) < 0.2) v = models::kMissing;
-          else if (f.type == dsl::ValueType::Bool) v = u(rng) < 0.5 ? 1 : 0;
-          else if (f.type == dsl::ValueType::Category) v = std::floor(u(rng) * static_cast<double>(f.levels.size()));
-          else v = std::round((f.low.value_or(0) + u(rng) * (f.high.value_or(30) - f.low.value_or(0))) * 10) / 10;
+          if (u(rng) < 0.2)
+            v = models::kMissing;
+          else if (f.type == dsl::ValueType::Bool)
+            v = u(rng) < 0.5 ? 1 : 0;
+          else if (f.type == dsl::ValueType::Category)
+            v = std::floor(u(rng) * static_cast<double>(f.levels.size()));
+          else
+            v = std::round(
+                    (f.low.value_or(0) + u(rng) * (f.high.value_or(30) - f.low.value_or(0))) * 10) /
+                10;
           columns[c][i] = v;
         }
       }

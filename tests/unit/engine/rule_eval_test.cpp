@@ -1,6 +1,7 @@
+#include "skon/engine/rule_eval.hpp"
+
 #include <doctest/doctest.h>
 
-#include "skon/engine/rule_eval.hpp"
 #include "skon/engine/test_runner.hpp"
 #include "support/rules.hpp"
 
@@ -13,7 +14,8 @@ struct Fixture {
   test::Loaded loaded;
   std::unique_ptr<engine::RuleEvaluator> eval;
 
-  explicit Fixture(const std::string& rules) : loaded(test::load(std::string(test::kPrelude) + rules)) {
+  explicit Fixture(const std::string& rules)
+      : loaded(test::load(std::string(test::kPrelude) + rules)) {
     INFO(loaded.codes().size());
     REQUIRE_FALSE(loaded.bag.has_errors());
     eval = std::make_unique<engine::RuleEvaluator>(*loaded.program);
@@ -34,8 +36,9 @@ struct Fixture {
 }  // namespace
 
 TEST_CASE("eval: three-valued logic, a rule fires only on true") {
-  Fixture f("rule a in ew {\n  when absence_pct >= 15 or not exams_taken\n  flag \"a\"\n}\n"
-            "rule b in ew {\n  when absence_pct >= 15 and not exams_taken\n  flag \"b\"\n}\n");
+  Fixture f(
+      "rule a in ew {\n  when absence_pct >= 15 or not exams_taken\n  flag \"a\"\n}\n"
+      "rule b in ew {\n  when absence_pct >= 15 and not exams_taken\n  flag \"b\"\n}\n");
   using engine::Truth;
   // unknown or true = true; unknown and true = unknown
   auto o = f.run(std::nullopt, false);
@@ -49,8 +52,9 @@ TEST_CASE("eval: three-valued logic, a rule fires only on true") {
 }
 
 TEST_CASE("eval: band, raise and cap in order, with a trace") {
-  Fixture f("rule up in ew {\n  when absence_pct >= 15\n  raise level to high because \"fravær\"\n}\n"
-            "rule down in ew {\n  when exams_taken\n  cap level at medium because \"prøver\"\n}\n");
+  Fixture f(
+      "rule up in ew {\n  when absence_pct >= 15\n  raise level to high because \"fravær\"\n}\n"
+      "rule down in ew {\n  when exams_taken\n  cap level at medium because \"prøver\"\n}\n");
   auto o = f.run(20, true, 0.05);
   REQUIRE(o.trace.size() == 3);
   CHECK(o.trace[0].rule == dsl::kNone);  // model band: low
@@ -76,11 +80,14 @@ TEST_CASE("eval: review triggers fail closed on missing data, guidance follows t
 }
 
 TEST_CASE("eval: aggregates see the rules before them, interpolation shows values") {
-  Fixture f("rule a in ew {\n  when absence_pct >= 10\n  flag \"Fravær {absence_pct} %, prøver {exams_taken}\"\n  points 2\n}\n"
-            "rule b in ew {\n  when count(flags) >= 1 and sum(points) >= 2\n  flag \"flere tegn\"\n}\n");
+  Fixture f(
+      "rule a in ew {\n  when absence_pct >= 10\n  flag \"Fravær {absence_pct} %, prøver "
+      "{exams_taken}\"\n  points 2\n}\n"
+      "rule b in ew {\n  when count(flags) >= 1 and sum(points) >= 2\n  flag \"flere tegn\"\n}\n");
   auto o = f.run(12.5, std::nullopt);
   REQUIRE(o.flags.size() == 2);
-  CHECK(o.flags[0].text == "Fravær 12,5 %, prøver ukendt");  // a decimal comma, as Danish is written
+  CHECK(o.flags[0].text ==
+        "Fravær 12,5 %, prøver ukendt");  // a decimal comma, as Danish is written
   CHECK(o.points == 2);
 }
 
@@ -97,13 +104,14 @@ TEST_CASE("eval: completeness below the minimum gives insufficient data, never a
 }
 
 TEST_CASE("test runner: expectations, failures in words, coverage") {
-  const auto l = test::load(std::string(test::kPrelude) +
-                            "rule a \"A\" in ew {\n  when absence_pct >= 15\n  flag \"a\"\n}\n"
-                            "test \"fires\" in ew {\n  given absence_pct = 20, exams_taken = true, sex = male\n"
-                            "  probability 0.05\n  expect flag a\n  expect level low\n  expect no review\n}\n"
-                            "test \"wrong\" in ew {\n  given absence_pct = 5, exams_taken = true, sex = male\n"
-                            "  probability 0.05\n  expect flag a\n  expect review\n}\n"
-                            "test \"gap\" in ew {\n  given exams_taken = true\n  expect insufficient data\n}\n");
+  const auto l = test::load(
+      std::string(test::kPrelude) +
+      "rule a \"A\" in ew {\n  when absence_pct >= 15\n  flag \"a\"\n}\n"
+      "test \"fires\" in ew {\n  given absence_pct = 20, exams_taken = true, sex = male\n"
+      "  probability 0.05\n  expect flag a\n  expect level low\n  expect no review\n}\n"
+      "test \"wrong\" in ew {\n  given absence_pct = 5, exams_taken = true, sex = male\n"
+      "  probability 0.05\n  expect flag a\n  expect review\n}\n"
+      "test \"gap\" in ew {\n  given exams_taken = true\n  expect insufficient data\n}\n");
   REQUIRE_FALSE(l.bag.has_errors());
   const auto report = engine::run_tests(*l.program);
   CHECK(report.passed == 2);

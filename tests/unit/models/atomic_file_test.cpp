@@ -1,10 +1,11 @@
+#include "skon/models/atomic_file.hpp"
+
 #include <doctest/doctest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
-#include "skon/models/atomic_file.hpp"
 #include "support/temp_path.hpp"
 
 using namespace skon::models;
@@ -58,7 +59,8 @@ TEST_CASE("atomic file: a large output of small and large writes arrives whole a
   {
     AtomicFile file(dir / "big.txt");
     for (int i = 0; expected.size() < (40u << 20); ++i) {
-      const std::string piece = i % 7 == 0 ? std::string((3u << 20) + static_cast<unsigned>(i), static_cast<char>('a' + i % 26))
+      const std::string piece = i % 7 == 0 ? std::string((3u << 20) + static_cast<unsigned>(i),
+                                                         static_cast<char>('a' + i % 26))
                                            : "line " + std::to_string(i) + "\n";
       file.write(piece);
       expected += piece;

@@ -1,10 +1,11 @@
+#include "skon/models/csv.hpp"
+
 #include <doctest/doctest.h>
 
 #include <filesystem>
 #include <fstream>
 
 #include "skon/models/cohort_reader.hpp"
-#include "skon/models/csv.hpp"
 #include "support/temp_path.hpp"
 
 using namespace skon::models;
@@ -32,7 +33,8 @@ std::vector<std::vector<std::string>> tokenize(const std::string& bytes, char de
 }  // namespace
 
 TEST_CASE("csv: RFC 4180 quoting, embedded delimiters, quotes and newlines, CRLF, BOM") {
-  const auto rows = tokenize("\xEF\xBB\xBFid;note;x\r\n1;\"a;b\";2\r\n2;\"say \"\"hi\"\"\nnext line\";3\r\n");
+  const auto rows =
+      tokenize("\xEF\xBB\xBFid;note;x\r\n1;\"a;b\";2\r\n2;\"say \"\"hi\"\"\nnext line\";3\r\n");
   REQUIRE(rows.size() == 3);
   CHECK(rows[0] == std::vector<std::string>{"id", "note", "x"});
   CHECK(rows[1] == std::vector<std::string>{"1", "a;b", "2"});
@@ -48,7 +50,10 @@ TEST_CASE("csv: delimiter detection, empty fields, blank lines, no final newline
 }
 
 TEST_CASE("csv: Windows-1252 and Latin-1 become UTF-8") {
-  const auto rows = tokenize("navn;by\nS\xF8ren;\xC6r\xF8sk\xF8" "bing \x80\n", 0, Encoding::Windows1252);
+  const auto rows = tokenize(
+      "navn;by\nS\xF8ren;\xC6r\xF8sk\xF8"
+      "bing \x80\n",
+      0, Encoding::Windows1252);
   CHECK(rows[1] == std::vector<std::string>{"Søren", "Ærøskøbing €"});
   const auto latin = tokenize("a\n\xE5\n", 0, Encoding::Latin1);
   CHECK(latin[1][0] == "å");
@@ -82,8 +87,11 @@ TEST_CASE("cohort reader: typed values, decimal comma, missing markers, header m
   ReadOptions opt;
   opt.decimal = ',';
   opt.missing_markers = {"NA"};
-  opt.header_for = {{"id", "Elev-ID"}, {"absence_pct", "Fravær"}, {"sex", "Køn"},
-                    {"exams", "Prøver"}, {"birth", "Født"}};
+  opt.header_for = {{"id", "Elev-ID"},
+                    {"absence_pct", "Fravær"},
+                    {"sex", "Køn"},
+                    {"exams", "Prøver"},
+                    {"birth", "Født"}};
   CohortReader reader(p.string(), cols, opt);
   Row row;
   REQUIRE(reader.next(row));
@@ -106,8 +114,9 @@ TEST_CASE("cohort reader: typed values, decimal comma, missing markers, header m
 
 TEST_CASE("cohort reader: bad values name row, column and what was expected, or are skipped") {
   const fs::path p = write_temp("bad.csv", "absence_pct,sex\n10,male\n150,male\n5,boy\n7,female\n");
-  std::vector<ColumnSpec> cols = {{"absence_pct", ColumnType::Number, 0.0, 100.0, {}, "", ""},
-                                  {"sex", ColumnType::Category, {}, {}, {"female", "male"}, "", ""}};
+  std::vector<ColumnSpec> cols = {
+      {"absence_pct", ColumnType::Number, 0.0, 100.0, {}, "", ""},
+      {"sex", ColumnType::Category, {}, {}, {"female", "male"}, "", ""}};
   {
     CohortReader reader(p.string(), cols, {});
     Row row;
@@ -118,7 +127,8 @@ TEST_CASE("cohort reader: bad values name row, column and what was expected, or 
     } catch (const InputError& e) {
       const std::string m = e.what();
       CHECK(m.find("row 2 (line 3)") != std::string::npos);
-      CHECK(m.find("column 'absence_pct': expected a number in 0..100, found '150'") != std::string::npos);
+      CHECK(m.find("column 'absence_pct': expected a number in 0..100, found '150'") !=
+            std::string::npos);
     }
   }
   const fs::path rejects = skon::test::temp_path("csv_rejects.csv");
@@ -135,7 +145,8 @@ TEST_CASE("cohort reader: bad values name row, column and what was expected, or 
   }
   std::ifstream in(rejects);
   std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  CHECK(all.find("3,\"column 'absence_pct': expected a number in 0..100, found '150'\",\"150,male\"") !=
+  CHECK(all.find(
+            "3,\"column 'absence_pct': expected a number in 0..100, found '150'\",\"150,male\"") !=
         std::string::npos);
   CHECK(all.find("expected one of female, male, found 'boy'") != std::string::npos);
   fs::remove(p);
@@ -171,10 +182,11 @@ TEST_CASE("cohort reader: JSON Lines") {
 
 TEST_CASE("cohort reader: the UCI dropout file (BOM, CRLF, quoted header with a TAB)") {
   const fs::path data = fs::path(SKON_TEST_DATA_DIR) / "data/uci697_dropout_academic_success.csv";
-  std::vector<ColumnSpec> cols = {{"Gender", ColumnType::Number, 0.0, 1.0, {}, "", ""},
-                                  {"Admission grade", ColumnType::Number, {}, {}, {}, "", ""},
-                                  {"Daytime/evening attendance", ColumnType::Number, {}, {}, {}, "", ""},
-                                  {"Target", ColumnType::Category, {}, {}, {"Dropout", "Enrolled", "Graduate"}, "", ""}};
+  std::vector<ColumnSpec> cols = {
+      {"Gender", ColumnType::Number, 0.0, 1.0, {}, "", ""},
+      {"Admission grade", ColumnType::Number, {}, {}, {}, "", ""},
+      {"Daytime/evening attendance", ColumnType::Number, {}, {}, {}, "", ""},
+      {"Target", ColumnType::Category, {}, {}, {"Dropout", "Enrolled", "Graduate"}, "", ""}};
   CohortReader reader(data.string(), cols, {});
   Row row;
   std::size_t n = 0, dropouts = 0;

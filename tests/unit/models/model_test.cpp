@@ -1,3 +1,5 @@
+#include "skon/models/model.hpp"
+
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -6,7 +8,6 @@
 #include <random>
 
 #include "skon/models/calibration.hpp"
-#include "skon/models/model.hpp"
 #include "skon/models/train.hpp"
 #include "support/temp_path.hpp"
 
@@ -25,9 +26,11 @@ struct Synthetic {
   std::string path;
 
   explicit Synthetic(std::size_t n, bool with_years, std::uint64_t seed = 7) {
-    path = skon::test::temp_path("synth_" + std::to_string(n) + (with_years ? "y" : "") + ".csv").string();
+    path = skon::test::temp_path("synth_" + std::to_string(n) + (with_years ? "y" : "") + ".csv")
+               .string();
     std::ofstream out(path);
-    out << "absence_pct,grade_avg,track,exams_taken,outcome" << (with_years ? ",cohort_year" : "") << "\n";
+    out << "absence_pct,grade_avg,track,exams_taken,outcome" << (with_years ? ",cohort_year" : "")
+        << "\n";
     std::mt19937_64 rng(seed);
     std::uniform_real_distribution<double> u(0, 1);
     const char* tracks[] = {"stx", "hhx", "eux"};
@@ -36,10 +39,11 @@ struct Synthetic {
       const double grade = std::round((2 + 10 * u(rng)) * 10) / 10;
       const int track = static_cast<int>(u(rng) * 3);
       const bool exams = u(rng) > 0.1;
-      const double eta = -2 + 0.08 * absence - 0.25 * (grade - 7) + (track == 2 ? 0.5 : 0) + (exams ? 0 : 1.2);
+      const double eta =
+          -2 + 0.08 * absence - 0.25 * (grade - 7) + (track == 2 ? 0.5 : 0) + (exams ? 0 : 1.2);
       const bool y = u(rng) < 1 / (1 + std::exp(-eta));
-      out << (u(rng) < 0.05 ? std::string() : std::to_string(absence)) << "," << grade << "," << tracks[track]
-          << "," << (exams ? "1" : "0") << "," << (y ? 1 : 0);
+      out << (u(rng) < 0.05 ? std::string() : std::to_string(absence)) << "," << grade << ","
+          << tracks[track] << "," << (exams ? "1" : "0") << "," << (y ? 1 : 0);
       if (with_years) out << "," << 2019 + static_cast<int>(i % 5);
       out << "\n";
     }
@@ -68,7 +72,8 @@ TEST_CASE("model: temporal training, explanations that add up, file round trip")
   spec.groups = {data.cols[2]};
   const TrainReport report = train_model(spec);
   const LogisticModel& m = report.model;
-  CHECK(m.metrics.validation.rfind("temporal: trained on 2019–2021, calibrated on 2022, tested on 2023", 0) == 0);
+  CHECK(m.metrics.validation.rfind(
+            "temporal: trained on 2019–2021, calibrated on 2022, tested on 2023", 0) == 0);
   CHECK(m.metrics.auc > 0.7);
   CHECK(m.metrics.auc_ci_low < m.metrics.auc);
   CHECK(m.metrics.auc_ci_high > m.metrics.auc);
@@ -79,7 +84,8 @@ TEST_CASE("model: temporal training, explanations that add up, file round trip")
   CHECK(m.metrics.groups[0].groups.size() == 3);
   // Missing absence in the data: a missing-indicator column exists.
   CHECK(m.preprocessor.column_names() ==
-        std::vector<std::string>{"absence_pct", "absence_pct:missing", "grade_avg", "track=hhx", "track=eux", "exams_taken"});
+        std::vector<std::string>{"absence_pct", "absence_pct:missing", "grade_avg", "track=hhx",
+                                 "track=eux", "exams_taken"});
   CHECK(m.direction_violations().empty());
 
   // Contributions plus baseline equal the log-odds the probability comes from, to 1e-9.
@@ -92,7 +98,8 @@ TEST_CASE("model: temporal training, explanations that add up, file round trip")
     const Explanation e = m.explain(raw);
     double sum = e.baseline;
     for (double c : e.contributions) sum += c;
-    const double calibrated_logit = m.calibration.a * m.log_odds(raw, design.data()) + m.calibration.b;
+    const double calibrated_logit =
+        m.calibration.a * m.log_odds(raw, design.data()) + m.calibration.b;
     CHECK(std::abs(sum - calibrated_logit) < 1e-9);
     CHECK(std::abs(e.log_odds - calibrated_logit) < 1e-9);
     CHECK(e.probability == doctest::Approx(m.probability(raw, design.data())).epsilon(1e-15));
@@ -154,14 +161,18 @@ TEST_CASE("model file: loading rejects what it cannot trust") {
     edit(j);
     return j.dump();
   };
-  CHECK_THROWS_WITH_AS(model_from_json_text(broken([](auto& j) { j["format_version"] = "2.0"; }), "m.json"),
-                       doctest::Contains("version 2.0 is not supported"), InputError);
-  CHECK_THROWS_WITH_AS(model_from_json_text(broken([](auto& j) { j["coefficients"].erase(0); }), "m.json"),
-                       doctest::Contains("design columns"), InputError);
-  CHECK_THROWS_WITH_AS(model_from_json_text(broken([](auto& j) { j["intercept"] = "x"; }), "m.json"),
-                       doctest::Contains("intercept: expected a number"), InputError);
-  CHECK_THROWS_WITH_AS(model_from_json_text(broken([](auto& j) { j["coefficients"][0]["value"] = -5.0; }), "m.json"),
-                       doctest::Contains("direction constraint violated"), InputError);
+  CHECK_THROWS_WITH_AS(
+      model_from_json_text(broken([](auto& j) { j["format_version"] = "2.0"; }), "m.json"),
+      doctest::Contains("version 2.0 is not supported"), InputError);
+  CHECK_THROWS_WITH_AS(
+      model_from_json_text(broken([](auto& j) { j["coefficients"].erase(0); }), "m.json"),
+      doctest::Contains("design columns"), InputError);
+  CHECK_THROWS_WITH_AS(
+      model_from_json_text(broken([](auto& j) { j["intercept"] = "x"; }), "m.json"),
+      doctest::Contains("intercept: expected a number"), InputError);
+  CHECK_THROWS_WITH_AS(
+      model_from_json_text(broken([](auto& j) { j["coefficients"][0]["value"] = -5.0; }), "m.json"),
+      doctest::Contains("direction constraint violated"), InputError);
   CHECK_THROWS_WITH_AS(model_from_json_text(broken([](auto& j) { j.erase("training"); }), "m.json"),
                        doctest::Contains("missing key 'training'"), InputError);
   CHECK_THROWS_AS(model_from_json_text(good.substr(0, good.size() / 2), "m.json"), InputError);
@@ -199,16 +210,24 @@ TEST_CASE("logistic: L1 and elastic net reach their optimality conditions") {
   std::vector<std::vector<double>> raw(4);
   std::vector<double> y;
   {
-    CohortReader reader(data.path, [&] { auto c = data.cols; c.push_back({"outcome", ColumnType::Number, {}, {}, {}, "", ""}); return c; }(), {});
+    CohortReader reader(data.path,
+                        [&] {
+                          auto c = data.cols;
+                          c.push_back({"outcome", ColumnType::Number, {}, {}, {}, "", ""});
+                          return c;
+                        }(),
+                        {});
     Row row;
     while (reader.next(row)) {
-      for (int f = 0; f < 4; ++f) raw[static_cast<std::size_t>(f)].push_back(row.values[static_cast<std::size_t>(f)]);
+      for (int f = 0; f < 4; ++f)
+        raw[static_cast<std::size_t>(f)].push_back(row.values[static_cast<std::size_t>(f)]);
       y.push_back(row.values[4]);
     }
   }
   const Preprocessor pre = Preprocessor::fit(data.cols, raw);
   const Eigen::MatrixXd X = pre.transform_columns(raw);
-  const Eigen::VectorXd Y = Eigen::Map<Eigen::VectorXd>(y.data(), static_cast<Eigen::Index>(y.size()));
+  const Eigen::VectorXd Y =
+      Eigen::Map<Eigen::VectorXd>(y.data(), static_cast<Eigen::Index>(y.size()));
   for (const auto penalty : {Penalty::L1, Penalty::ElasticNet}) {
     LogisticOptions opt;
     opt.penalty = penalty;
@@ -231,7 +250,7 @@ TEST_CASE("logistic: L1 and elastic net reach their optimality conditions") {
         CHECK(g[j] + l1 * (fit.coef[j] > 0 ? 1 : -1) == doctest::Approx(0).epsilon(1e-6).scale(1));
       }
     }
-    CHECK(std::abs(opt.C * r.sum()) < 1e-6);  // intercept stationary
+    CHECK(std::abs(opt.C * r.sum()) < 1e-6);        // intercept stationary
     if (penalty == Penalty::L1) CHECK(zeros >= 1);  // strong penalty: some coefficients vanish
   }
 }
@@ -240,7 +259,8 @@ TEST_CASE("logistic: L1 and elastic net reach their optimality conditions") {
 // is present in a written model (no JSON-Schema validator is among the dependencies, so this
 // walks the schema's `required` lists, `properties` and array `items`).
 namespace {
-void check_required(const nlohmann::json& schema, const nlohmann::json& value, const std::string& path) {
+void check_required(const nlohmann::json& schema, const nlohmann::json& value,
+                    const std::string& path) {
   if (schema.contains("required")) {
     for (const auto& key : schema["required"]) {
       INFO(path);

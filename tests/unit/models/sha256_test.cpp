@@ -1,6 +1,6 @@
-#include <doctest/doctest.h>
-
 #include "skon/models/sha256.hpp"
+
+#include <doctest/doctest.h>
 
 using namespace skon::models;
 
@@ -19,13 +19,16 @@ TEST_CASE("hmac-sha256: RFC 4231 test case 2") {
 }
 
 TEST_CASE("hmac-sha256: the precomputed form equals the one-shot form, for short and long keys") {
-  for (const std::string& key : {std::string("Jefe"), std::string(100, 'k'), std::string(64, 'x')}) {
+  for (const std::string& key :
+       {std::string("Jefe"), std::string(100, 'k'), std::string(64, 'x')}) {
     const HmacSha256 h(key);
-    for (const std::string& msg : {std::string(""), std::string("0101012222"), std::string(1000, 'm')}) {
+    for (const std::string& msg :
+         {std::string(""), std::string("0101012222"), std::string(1000, 'm')}) {
       CHECK(h.hex(msg) == hmac_sha256_hex(key, msg));
     }
   }
   // RFC 4231 test case 6: a 131-byte key.
-  CHECK(HmacSha256(std::string(131, '\xaa')).hex("Test Using Larger Than Block-Size Key - Hash Key First") ==
+  CHECK(HmacSha256(std::string(131, '\xaa'))
+            .hex("Test Using Larger Than Block-Size Key - Hash Key First") ==
         "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
 }

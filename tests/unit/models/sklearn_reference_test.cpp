@@ -29,8 +29,10 @@ const Reference& reference() {
     std::ifstream in(dir / "reference/uci697_reference.json");
     out.ref = nlohmann::json::parse(in);
     std::vector<ColumnSpec> cols;
-    for (const auto& name : out.ref["features"]) cols.push_back({name.get<std::string>(), ColumnType::Number, {}, {}, {}, "", ""});
-    cols.push_back({"Target", ColumnType::Category, {}, {}, {"Dropout", "Enrolled", "Graduate"}, "", ""});
+    for (const auto& name : out.ref["features"])
+      cols.push_back({name.get<std::string>(), ColumnType::Number, {}, {}, {}, "", ""});
+    cols.push_back(
+        {"Target", ColumnType::Category, {}, {}, {"Dropout", "Enrolled", "Graduate"}, "", ""});
     CohortReader reader((dir / "data/uci697_dropout_academic_success.csv").string(), cols, {});
     std::vector<std::vector<double>> raw(cols.size() - 1);
     std::vector<double> y;
@@ -48,7 +50,8 @@ const Reference& reference() {
   return r;
 }
 
-void check_close(const Eigen::VectorXd& got, const nlohmann::json& want, double rel, double abs_floor) {
+void check_close(const Eigen::VectorXd& got, const nlohmann::json& want, double rel,
+                 double abs_floor) {
   REQUIRE(static_cast<std::size_t>(got.size()) == want.size());
   for (Eigen::Index j = 0; j < got.size(); ++j) {
     const double w = want[static_cast<std::size_t>(j)].get<double>();
@@ -70,12 +73,15 @@ TEST_CASE("sklearn: L2 logistic regression, C=1, standardized features (newton-c
   CHECK(fit.converged);
   const auto& want = r.ref["l2_C1"];
   check_close(fit.coef, want["coef"], 1e-6, 1e-9);
-  CHECK(std::abs(fit.intercept - want["intercept"].get<double>()) <= 1e-6 * std::abs(want["intercept"].get<double>()));
+  CHECK(std::abs(fit.intercept - want["intercept"].get<double>()) <=
+        1e-6 * std::abs(want["intercept"].get<double>()));
 
   std::vector<double> p(static_cast<std::size_t>(r.Z.rows()));
   const Eigen::VectorXd eta = r.Z * fit.coef;
-  for (std::size_t i = 0; i < p.size(); ++i) p[i] = sigmoid(eta[static_cast<Eigen::Index>(i)] + fit.intercept);
-  for (std::size_t i = 0; i < 20; ++i) CHECK(std::abs(p[i] - want["proba_first_20"][i].get<double>()) < 1e-8);
+  for (std::size_t i = 0; i < p.size(); ++i)
+    p[i] = sigmoid(eta[static_cast<Eigen::Index>(i)] + fit.intercept);
+  for (std::size_t i = 0; i < 20; ++i)
+    CHECK(std::abs(p[i] - want["proba_first_20"][i].get<double>()) < 1e-8);
   const std::vector<double> y(r.y.data(), r.y.data() + r.y.size());
   CHECK(std::abs(roc_auc(y, p).auc - want["auc"].get<double>()) < 1e-9);
   CHECK(std::abs(brier_score(y, p) - want["brier"].get<double>()) < 1e-9);
@@ -91,7 +97,8 @@ TEST_CASE("sklearn: class_weight=balanced, C=0.5") {
   const LogisticFit fit = fit_logistic(r.Z, r.y, opt);
   const auto& want = r.ref["l2_C0.5_balanced"];
   check_close(fit.coef, want["coef"], 1e-6, 1e-9);
-  CHECK(std::abs(fit.intercept - want["intercept"].get<double>()) <= 1e-6 * std::abs(want["intercept"].get<double>()));
+  CHECK(std::abs(fit.intercept - want["intercept"].get<double>()) <=
+        1e-6 * std::abs(want["intercept"].get<double>()));
 }
 
 TEST_CASE("statsmodels: unpenalized fit, coefficients and standard errors") {
@@ -103,7 +110,8 @@ TEST_CASE("statsmodels: unpenalized fit, coefficients and standard errors") {
   check_close(fit.coef, want["coef"], 1e-6, 1e-9);
   REQUIRE(fit.std_error.size() == 37);
   check_close(fit.std_error.head(36), want["coef_se"], 1e-6, 1e-12);
-  CHECK(std::abs(fit.std_error[36] - want["intercept_se"].get<double>()) < 1e-6 * want["intercept_se"].get<double>());
+  CHECK(std::abs(fit.std_error[36] - want["intercept_se"].get<double>()) <
+        1e-6 * want["intercept_se"].get<double>());
 }
 
 TEST_CASE("sklearn: metrics on fixed score vectors with ties") {

@@ -21,7 +21,10 @@ class SchemaChecker {
     if (t == "object") return v.is_object();
     if (t == "array") return v.is_array();
     if (t == "string") return v.is_string();
-    if (t == "integer") return v.is_number_integer() || (v.is_number() && v.get<double>() == static_cast<double>(static_cast<long long>(v.get<double>())));
+    if (t == "integer")
+      return v.is_number_integer() ||
+             (v.is_number() &&
+              v.get<double>() == static_cast<double>(static_cast<long long>(v.get<double>())));
     if (t == "number") return v.is_number();
     if (t == "boolean") return v.is_boolean();
     if (t == "null") return v.is_null();
@@ -33,7 +36,8 @@ class SchemaChecker {
   static bool matches(const std::string& pattern, const std::string& text) {
     const auto all = [&](auto pred) { return std::all_of(text.begin(), text.end(), pred); };
     if (pattern == "^[0-9a-f]{64}$") {
-      return text.size() == 64 && all([](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+      return text.size() == 64 &&
+             all([](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
     }
     if (pattern == "^1\\.[0-9]+$") {
       return text.size() > 2 && text.rfind("1.", 0) == 0 &&
@@ -42,7 +46,8 @@ class SchemaChecker {
     return false;
   }
 
-  std::string check(const nlohmann::json& s, const nlohmann::json& v, const std::string& path) const {
+  std::string check(const nlohmann::json& s, const nlohmann::json& v,
+                    const std::string& path) const {
     if (s.contains("$ref")) {
       const std::string ref = s["$ref"];
       const std::string name = ref.substr(ref.rfind('/') + 1);
@@ -55,7 +60,8 @@ class SchemaChecker {
       } else {
         ok = has_type(v, s["type"]);
       }
-      if (!ok) return path + ": expected type " + s["type"].dump() + ", found " + v.dump().substr(0, 60);
+      if (!ok)
+        return path + ": expected type " + s["type"].dump() + ", found " + v.dump().substr(0, 60);
     }
     if (s.contains("const") && v != s["const"]) return path + ": expected " + s["const"].dump();
     if (s.contains("enum")) {
@@ -68,16 +74,20 @@ class SchemaChecker {
       std::string last;
       for (const auto& alt : s["oneOf"]) {
         const std::string e = check(alt, v, path);
-        if (e.empty()) ++matches;
-        else last = e;
+        if (e.empty())
+          ++matches;
+        else
+          last = e;
       }
-      if (matches != 1) return path + ": matches " + std::to_string(matches) + " of oneOf (" + last + ")";
+      if (matches != 1)
+        return path + ": matches " + std::to_string(matches) + " of oneOf (" + last + ")";
     }
     if (v.is_number()) {
       const double d = v.get<double>();
       if (s.contains("minimum") && d < s["minimum"].get<double>()) return path + ": below minimum";
       if (s.contains("maximum") && d > s["maximum"].get<double>()) return path + ": above maximum";
-      if (s.contains("exclusiveMinimum") && d <= s["exclusiveMinimum"].get<double>()) return path + ": not above exclusiveMinimum";
+      if (s.contains("exclusiveMinimum") && d <= s["exclusiveMinimum"].get<double>())
+        return path + ": not above exclusiveMinimum";
     }
     if (v.is_string() && s.contains("pattern") && !matches(s["pattern"], v.get<std::string>())) {
       return path + ": does not match " + s["pattern"].get<std::string>();
@@ -97,16 +107,20 @@ class SchemaChecker {
       }
       if (s.contains("additionalProperties") && s["additionalProperties"] == false) {
         for (const auto& [k, x] : v.items()) {
-          if (!s.contains("properties") || !s["properties"].contains(k)) return path + ": unexpected key " + k;
+          if (!s.contains("properties") || !s["properties"].contains(k))
+            return path + ": unexpected key " + k;
         }
       }
     }
     if (v.is_array()) {
-      if (s.contains("minItems") && v.size() < s["minItems"].get<std::size_t>()) return path + ": too few items";
-      if (s.contains("maxItems") && v.size() > s["maxItems"].get<std::size_t>()) return path + ": too many items";
+      if (s.contains("minItems") && v.size() < s["minItems"].get<std::size_t>())
+        return path + ": too few items";
+      if (s.contains("maxItems") && v.size() > s["maxItems"].get<std::size_t>())
+        return path + ": too many items";
       if (s.contains("items")) {
         for (std::size_t i = 0; i < v.size(); ++i) {
-          if (auto e = check(s["items"], v[i], path + "[" + std::to_string(i) + "]"); !e.empty()) return e;
+          if (auto e = check(s["items"], v[i], path + "[" + std::to_string(i) + "]"); !e.empty())
+            return e;
         }
       }
     }

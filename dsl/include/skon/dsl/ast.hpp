@@ -142,9 +142,9 @@ struct SourceDecl {
   struct Stmt {
     Key key;
     Span span;
-    std::optional<Ident> ident;     // holder, category
-    std::optional<Text> text;       // legal_basis
-    std::vector<Ident> idents;      // accessible_to
+    std::optional<Ident> ident;  // holder, category
+    std::optional<Text> text;    // legal_basis
+    std::vector<Ident> idents;   // accessible_to
   };
   Ident name;
   std::optional<Text> label;
@@ -155,10 +155,10 @@ struct SourceDecl {
 struct FieldType {
   enum class Kind : std::uint8_t { Number, Bool, Category, Date };
   Kind kind = Kind::Number;
-  std::optional<NumberLit> low;   // number in LOW..HIGH
+  std::optional<NumberLit> low;  // number in LOW..HIGH
   std::optional<NumberLit> high;
   std::optional<Text> unit;
-  std::vector<Ident> levels;      // category { a, b }
+  std::vector<Ident> levels;  // category { a, b }
   Span span;
 };
 
@@ -184,32 +184,46 @@ struct Band {
 };
 
 struct Gate {
-  Ident metric;               // auc, pr_auc, brier, log_loss, calibration_error, group_gap
-  std::optional<Ident> on;    // group_gap on FIELD
-  BinaryOp op = BinaryOp::Ge; // >= or <=
+  Ident metric;                // auc, pr_auc, brier, log_loss, calibration_error, group_gap
+  std::optional<Ident> on;     // group_gap on FIELD
+  BinaryOp op = BinaryOp::Ge;  // >= or <=
   NumberLit bound;
 };
 
 struct PurposeStmt {
   enum class Key : std::uint8_t {
-    Owner, ApprovedBy, LegalReference, Effective,
-    Roles, Sources, Model, Features, Forbid, Justify, Completeness, Bands, Gate, Direction,
-    Suspended, Review, Guidance,
+    Owner,
+    ApprovedBy,
+    LegalReference,
+    Effective,
+    Roles,
+    Sources,
+    Model,
+    Features,
+    Forbid,
+    Justify,
+    Completeness,
+    Bands,
+    Gate,
+    Direction,
+    Suspended,
+    Review,
+    Guidance,
   };
   Key key;
   Span span;
-  std::vector<Ident> idents;        // roles, sources, features, forbid; justify/direction target
-  std::optional<Text> text;         // owner, approved_by, legal_reference, model path, justify,
-                                    // suspended reason, review reason, guidance
-  std::optional<Text> sha256;       // model pin
-  std::optional<Date> from;         // effective
+  std::vector<Ident> idents;   // roles, sources, features, forbid; justify/direction target
+  std::optional<Text> text;    // owner, approved_by, legal_reference, model path, justify,
+                               // suspended reason, review reason, guidance
+  std::optional<Text> sha256;  // model pin
+  std::optional<Date> from;    // effective
   std::optional<Date> to;
   std::optional<NumberLit> number;  // completeness percent
   std::vector<Band> bands;
   std::optional<Gate> gate;
-  bool raises = true;               // direction
-  std::optional<Ident> level;       // guidance level
-  ExprPtr condition;                // review required when ...
+  bool raises = true;          // direction
+  std::optional<Ident> level;  // guidance level
+  ExprPtr condition;           // review required when ...
 };
 
 struct PurposeDecl {
@@ -221,11 +235,20 @@ struct PurposeDecl {
 
 struct RuleStmt {
   enum class Key : std::uint8_t {
-    Owner, ApprovedBy, LegalReference, Effective, When, Flag, Points, Raise, Cap, Review,
+    Owner,
+    ApprovedBy,
+    LegalReference,
+    Effective,
+    When,
+    Flag,
+    Points,
+    Raise,
+    Cap,
+    Review,
   };
   Key key;
   Span span;
-  std::optional<Text> text;         // governance text, flag text, because
+  std::optional<Text> text;  // governance text, flag text, because
   std::optional<Date> from;
   std::optional<Date> to;
   ExprPtr condition;                // when
@@ -249,8 +272,15 @@ struct Given {
 
 struct TestStmt {
   enum class Key : std::uint8_t {
-    Given, Probability, ExpectFlag, ExpectNoFlag, ExpectLevel, ExpectReview, ExpectNoReview,
-    ExpectInsufficient, ExpectPoints,
+    Given,
+    Probability,
+    ExpectFlag,
+    ExpectNoFlag,
+    ExpectLevel,
+    ExpectReview,
+    ExpectNoReview,
+    ExpectInsufficient,
+    ExpectPoints,
   };
   Key key;
   Span span;

@@ -58,7 +58,7 @@ struct LetInfo {
   std::string label;
   const ast::Expr* value = nullptr;
   ValueType type = ValueType::Error;
-  Index category_field = kNone;   // for category-valued lets
+  Index category_field = kNone;    // for category-valued lets
   std::vector<Index> fields_read;  // transitively, sorted
   Span span;
 };
@@ -75,9 +75,9 @@ struct Band {
 };
 
 struct Gate {
-  std::string metric;     // auc, pr_auc, brier, log_loss, calibration_error, group_gap
-  Index field = kNone;    // group_gap on FIELD
-  bool at_least = true;   // >= (else <=)
+  std::string metric;    // auc, pr_auc, brier, log_loss, calibration_error, group_gap
+  Index field = kNone;   // group_gap on FIELD
+  bool at_least = true;  // >= (else <=)
   double bound = 0;
   Span span;
 };
@@ -159,10 +159,10 @@ class Program {
   Program& operator=(const Program&) = delete;
 
   SourceMap sources;
-  std::vector<ast::Module> modules;  // imports before importers; evaluation order
+  std::vector<ast::Module> modules;          // imports before importers; evaluation order
   std::vector<std::filesystem::path> paths;  // per module, as given or resolved
 
-  std::vector<std::string> levels;  // ascending
+  std::vector<std::string> levels;        // ascending
   std::vector<std::string> level_labels;  // per level: its label, or its name when it has none
   std::vector<Span> level_spans;
   std::vector<std::string> roles;
@@ -197,7 +197,8 @@ struct LoadOptions {
 };
 
 // The *.skon files under `dir`, recursively, in sorted order; an unreadable directory is E0001.
-std::vector<std::filesystem::path> rule_files_in(const std::filesystem::path& dir, DiagnosticBag& bag);
+std::vector<std::filesystem::path> rule_files_in(const std::filesystem::path& dir,
+                                                 DiagnosticBag& bag);
 
 // Reads the rule files at `paths` — files, or directories searched recursively for *.skon in
 // sorted order — and every file they import. An import is resolved relative to the importing

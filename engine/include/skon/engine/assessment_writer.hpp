@@ -40,11 +40,11 @@ class AssessmentWriter {
  private:
   const Assessor& assessor_;
   std::size_t top_;
-  std::string provenance_json_;          // the constant tail of every record
-  std::vector<std::string> rule_json_;   // "rule":..,"label":..,"source":{..} per rule
-  std::vector<std::string> level_json_;  // quoted level names
-  std::vector<std::string> field_json_;  // "field":..,"source":.. per field
-  std::vector<std::string> guidance_json_;       // the purpose's guidance per level, as JSON strings
+  std::string provenance_json_;             // the constant tail of every record
+  std::vector<std::string> rule_json_;      // "rule":..,"label":..,"source":{..} per rule
+  std::vector<std::string> level_json_;     // quoted level names
+  std::vector<std::string> field_json_;     // "field":..,"source":.. per field
+  std::vector<std::string> guidance_json_;  // the purpose's guidance per level, as JSON strings
   std::vector<std::string_view> guidance_text_;  // ... and the program's text it was made from
   std::string purpose_json_;
   std::string base_rate_json_;

@@ -23,10 +23,10 @@ struct Contribution {
 struct Assessment {
   std::string id;  // pseudonym (or the raw id with --reveal-ids)
   PurposeOutcome outcome;
-  std::optional<double> probability;  // calibrated; absent with insufficient data or no model
-  Index model_level = dsl::kNone;     // the band the probability falls in
-  double baseline = 0;                // log-odds of the training reference
-  double log_odds = 0;                // baseline + all contributions
+  std::optional<double> probability;        // calibrated; absent with insufficient data or no model
+  Index model_level = dsl::kNone;           // the band the probability falls in
+  double baseline = 0;                      // log-odds of the training reference
+  double log_odds = 0;                      // baseline + all contributions
   std::vector<Contribution> contributions;  // largest |log_odds| first (all, or Assessor::set_top)
   double others = 0;  // the contributions not listed, summed: baseline + listed + others = log_odds
   // "rules_above_model": the model's band is the lowest but rules raised the level;

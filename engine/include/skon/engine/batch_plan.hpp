@@ -35,7 +35,8 @@ class BatchPlan {
 
   // Evaluates `n` (<= kBatch) records. `columns[i]` points to n values of input_fields()[i];
   // `probability` to n model probabilities (NaN: no model score).
-  void run(const double* const* columns, const double* probability, std::size_t n, State& state) const;
+  void run(const double* const* columns, const double* probability, std::size_t n,
+           State& state) const;
 
   // The outcome of record `i` of the last run, as RuleEvaluator would give it; `raw` holds the
   // record's input values.
@@ -46,8 +47,31 @@ class BatchPlan {
 
  private:
   enum class Op : std::uint8_t {
-    Field, Const, Flags, Points, Level, Neg, Not, Add, Sub, Mul, Div,
-    Eq, Ne, Lt, Le, Gt, Ge, And, Or, InSet, NotInSet, InRange, NotInRange, Missing, Known,
+    Field,
+    Const,
+    Flags,
+    Points,
+    Level,
+    Neg,
+    Not,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    And,
+    Or,
+    InSet,
+    NotInSet,
+    InRange,
+    NotInRange,
+    Missing,
+    Known,
   };
   struct Instr {
     Op op;
@@ -66,10 +90,10 @@ class BatchPlan {
   const dsl::Program& program_;
   Index purpose_;
   std::vector<Index> input_fields_;
-  std::vector<int> slot_of_field_;          // program field -> input slot, -1 when not read
-  std::vector<std::uint16_t> let_register_; // program let -> its register
-  std::vector<Code> lets_;                  // in definition order
-  std::vector<Code> rules_;                 // purpose rules, evaluation order
+  std::vector<int> slot_of_field_;           // program field -> input slot, -1 when not read
+  std::vector<std::uint16_t> let_register_;  // program let -> its register
+  std::vector<Code> lets_;                   // in definition order
+  std::vector<Code> rules_;                  // purpose rules, evaluation order
   std::vector<Code> triggers_;
   std::uint16_t registers_ = 0;
   // Flag texts split at their {name}s, resolved once: literal text, then a field slot or a let.

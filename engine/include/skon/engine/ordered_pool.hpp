@@ -22,8 +22,8 @@ class OrderedPool {
   // `work(worker_index, batch)` runs on a worker thread; `consume(batch)` on a consumer thread of
   // its own, in submission order — so writing the output overlaps reading the input. An
   // exception in either stops the pool and is rethrown by submit() or finish().
-  OrderedPool(std::size_t workers, std::size_t in_flight, std::function<void(std::size_t, Batch&)> work,
-              std::function<void(Batch&)> consume)
+  OrderedPool(std::size_t workers, std::size_t in_flight,
+              std::function<void(std::size_t, Batch&)> work, std::function<void(Batch&)> consume)
       : work_(std::move(work)), consume_(std::move(consume)), in_flight_(in_flight) {
     for (std::size_t w = 0; w < workers; ++w) threads_.emplace_back([this, w] { run(w); });
     consumer_ = std::thread([this] { consume_in_order(); });

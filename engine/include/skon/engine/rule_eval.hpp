@@ -27,7 +27,7 @@ using dsl::Index;
 struct LevelStep {
   Index from = dsl::kNone;  // kNone for the initial band
   Index to = dsl::kNone;
-  Index rule = dsl::kNone;  // kNone: the model's band
+  Index rule = dsl::kNone;   // kNone: the model's band
   std::string_view because;  // the rule's text, owned by the program (no copy per record)
 };
 
@@ -38,16 +38,16 @@ struct FlagRaised {
 
 struct PurposeOutcome {
   bool insufficient_data = false;
-  double completeness = 1;           // fraction of the model's features that are known
-  std::vector<Index> missing_fields; // among the fields the purpose reads
+  double completeness = 1;            // fraction of the model's features that are known
+  std::vector<Index> missing_fields;  // among the fields the purpose reads
   std::optional<double> probability;
-  Index level = dsl::kNone;          // final level (kNone when insufficient data)
+  Index level = dsl::kNone;  // final level (kNone when insufficient data)
   std::vector<LevelStep> trace;
   std::vector<FlagRaised> flags;
   double points = 0;
   bool review_required = false;
   std::vector<std::string> review_reasons;
-  std::string_view guidance;  // the purpose's text for the final level, owned by the program
+  std::string_view guidance;      // the purpose's text for the final level, owned by the program
   std::vector<Truth> rule_truth;  // per rule of the purpose, in evaluation order
 
   // Back to a fresh outcome, keeping the storage (cohorts reuse one outcome per record slot).

@@ -15,7 +15,9 @@ struct Value {
   static Value missing() { return {}; }
   static Value of_number(double v) { return {Kind::Number, v}; }
   static Value of_bool(bool v) { return {Kind::Bool, v ? 1.0 : 0.0}; }
-  static Value of_category(std::uint32_t index) { return {Kind::Category, static_cast<double>(index)}; }
+  static Value of_category(std::uint32_t index) {
+    return {Kind::Category, static_cast<double>(index)};
+  }
   static Value of_date(std::int32_t days) { return {Kind::Date, static_cast<double>(days)}; }
   static Value of_level(std::uint32_t index) { return {Kind::Level, static_cast<double>(index)}; }
 

@@ -33,8 +33,8 @@ class AtomicFile {
   std::filesystem::path temp_;
   int fd_ = -1;
   std::string buffer_;
-  std::size_t written_ = 0;      // bytes handed to the kernel
-  std::size_t synced_until_ = 0; // bytes whose writeback has been started
+  std::size_t written_ = 0;       // bytes handed to the kernel
+  std::size_t synced_until_ = 0;  // bytes whose writeback has been started
   bool committed_ = false;
 };
 

@@ -13,8 +13,8 @@ namespace skon::models {
 struct Calibration {
   enum class Method : std::uint8_t { None, Platt, Isotonic };
   Method method = Method::None;
-  double a = 1, b = 0;         // Platt: p = sigmoid(a * logit + b)
-  std::vector<double> x, y;    // Isotonic: raw probability -> calibrated, increasing x
+  double a = 1, b = 0;       // Platt: p = sigmoid(a * logit + b)
+  std::vector<double> x, y;  // Isotonic: raw probability -> calibrated, increasing x
 
   // The calibrated probability for a model log-odds.
   double apply(double logit) const;

@@ -14,13 +14,13 @@
 namespace skon::models {
 
 struct ReadOptions {
-  char delimiter = 0;                        // 0: detect (; , tab |)
-  char decimal = '.';                        // ',' for Danish exports
+  char delimiter = 0;  // 0: detect (; , tab |)
+  char decimal = '.';  // ',' for Danish exports
   Encoding encoding = Encoding::Utf8;
-  std::vector<std::string> missing_markers;  // besides the empty cell, e.g. "NA", "-"
+  std::vector<std::string> missing_markers;       // besides the empty cell, e.g. "NA", "-"
   std::map<std::string, std::string> header_for;  // field -> column header in the file
-  bool skip_bad_rows = false;                // else the first bad value is an InputError
-  std::string rejects_path;                  // with skip: where rejected rows and reasons go
+  bool skip_bad_rows = false;                     // else the first bad value is an InputError
+  std::string rejects_path;                       // with skip: where rejected rows and reasons go
 };
 
 // Reads a mapping file for exports whose headers differ from the field names: a JSON object

@@ -47,8 +47,8 @@ class CsvTokenizer {
   bool owns_file_ = false;
   Encoding encoding_;
   char delimiter_;
-  std::string buf_;       // UTF-8 text not yet consumed
-  std::size_t pos_ = 0;   // next unread byte of buf_
+  std::string buf_;      // UTF-8 text not yet consumed
+  std::size_t pos_ = 0;  // next unread byte of buf_
   bool eof_ = false;
   bool first_block_ = true;
   std::size_t line_ = 1;

@@ -19,13 +19,13 @@ const char* to_string(Penalty p);
 
 struct LogisticOptions {
   Penalty penalty = Penalty::L2;
-  double C = 1.0;          // inverse regularization strength, as in scikit-learn
-  double l1_ratio = 0.5;   // elastic net mix
+  double C = 1.0;         // inverse regularization strength, as in scikit-learn
+  double l1_ratio = 0.5;  // elastic net mix
   bool fit_intercept = true;
   double weight_negative = 1.0;  // class weights
   double weight_positive = 1.0;
-  bool balanced = false;         // weights n / (2 n_class), as class_weight="balanced"
-  std::vector<int> sign;         // per design column: +1 coefficient >= 0, -1 <= 0, 0 free
+  bool balanced = false;  // weights n / (2 n_class), as class_weight="balanced"
+  std::vector<int> sign;  // per design column: +1 coefficient >= 0, -1 <= 0, 0 free
   double tol = 1e-10;
   int max_iter = 200;
 };

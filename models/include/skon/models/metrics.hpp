@@ -17,8 +17,8 @@ std::vector<std::uint32_t> order_ascending(std::span<const double> scores);
 
 struct AucResult {
   double auc = 0;
-  double se = 0;        // DeLong standard error
-  double ci_low = 0;    // 95 % interval, clipped to [0, 1]
+  double se = 0;      // DeLong standard error
+  double ci_low = 0;  // 95 % interval, clipped to [0, 1]
   double ci_high = 0;
 };
 
@@ -66,8 +66,8 @@ struct GroupMetrics {
   double mean_predicted = 0;  // calibration in the large: compare with base_rate
   double auc = 0;             // NaN when the group has one class only
   double flag_rate = 0;
-  double tpr = 0;             // NaN without positives
-  double fpr = 0;             // NaN without negatives
+  double tpr = 0;  // NaN without positives
+  double fpr = 0;  // NaN without negatives
 };
 
 struct GroupReport {

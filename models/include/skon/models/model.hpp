@@ -33,7 +33,9 @@ struct TrainingInfo {
   double weight_negative = 1, weight_positive = 1;
   int iterations = 0;
   bool converged = false;
-  double base_rate() const { return rows ? static_cast<double>(positives) / static_cast<double>(rows) : 0; }
+  double base_rate() const {
+    return rows ? static_cast<double>(positives) / static_cast<double>(rows) : 0;
+  }
 };
 
 struct ModelMetrics {
@@ -50,20 +52,26 @@ struct ModelMetrics {
 };
 
 struct Coefficient {
-  std::string name;       // design column
+  std::string name;  // design column
   double value = 0;
-  double reference = 0;   // training mean of the design column
+  double reference = 0;             // training mean of the design column
   std::optional<double> std_error;  // unpenalized fits
   // Wald statistics from std_error (statsmodels' Logit summary): z, p-value, 95 % interval.
   double z() const { return std_error ? value / *std_error : std::nan(""); }
-  double p_value() const { return std_error ? std::erfc(std::abs(z()) / std::sqrt(2.0)) : std::nan(""); }
-  double ci_low() const { return std_error ? value - 1.959963984540054 * *std_error : std::nan(""); }
-  double ci_high() const { return std_error ? value + 1.959963984540054 * *std_error : std::nan(""); }
+  double p_value() const {
+    return std_error ? std::erfc(std::abs(z()) / std::sqrt(2.0)) : std::nan("");
+  }
+  double ci_low() const {
+    return std_error ? value - 1.959963984540054 * *std_error : std::nan("");
+  }
+  double ci_high() const {
+    return std_error ? value + 1.959963984540054 * *std_error : std::nan("");
+  }
 };
 
 struct ScorecardBin {
-  std::string label;  // "10–15", "male", "ukendt"
-  std::optional<double> low, high;  // numeric bins: [low, high)
+  std::string label;                 // "10–15", "male", "ukendt"
+  std::optional<double> low, high;   // numeric bins: [low, high)
   std::optional<std::size_t> level;  // category bins
   bool missing = false;
   int points = 0;
@@ -86,14 +94,14 @@ struct Explanation {
   double log_odds = 0;  // baseline + sum of contributions (calibrated log-odds under Platt)
   double probability = 0;
   std::vector<double> contributions;  // per feature (Preprocessor::features() order)
-  std::vector<std::size_t> order;     // features by |contribution|, largest first (maybe only the top)
-  std::vector<double> sizes;          // |contribution| in `order` (scratch for the sort)
+  std::vector<std::size_t> order;  // features by |contribution|, largest first (maybe only the top)
+  std::vector<double> sizes;       // |contribution| in `order` (scratch for the sort)
 };
 
 class LogisticModel {
  public:
   std::string purpose;
-  std::string created;       // ISO 8601 UTC
+  std::string created;  // ISO 8601 UTC
   std::string tool_version;
   Preprocessor preprocessor;
   std::vector<Coefficient> coefficients;  // one per design column

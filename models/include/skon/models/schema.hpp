@@ -17,18 +17,20 @@ enum class ColumnType : std::uint8_t { Number, Bool, Category, Date, Text };
 const char* to_string(ColumnType t);
 
 struct ColumnSpec {
-  std::string name;    // field name
+  std::string name;  // field name
   ColumnType type = ColumnType::Number;
   std::optional<double> low;  // declared range, inclusive (numbers)
   std::optional<double> high;
   std::vector<std::string> levels;  // category values
-  std::string source;  // the data source the field comes from (for explanations)
+  std::string source;               // the data source the field comes from (for explanations)
   std::string label;
 };
 
 // A missing value is NaN in every numeric representation below.
 inline constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
-inline bool is_missing(double v) { return std::isnan(v); }
+inline bool is_missing(double v) {
+  return std::isnan(v);
+}
 
 // A problem with an input file: names the file, row, column and what was expected.
 class InputError : public std::runtime_error {

@@ -22,17 +22,17 @@ struct TrainSpec {
   std::string data_path;
   ReadOptions read;
   std::vector<ColumnSpec> features;
-  std::vector<int> directions;       // per feature: +1 raises, -1 lowers, 0 free
-  std::string target;                // column name
-  std::string positive;              // the target value meaning "dropped out" ("" for 1/true)
-  std::string year;                  // column name, "" for none
-  std::vector<ColumnSpec> groups;    // category columns to report group metrics for
+  std::vector<int> directions;     // per feature: +1 raises, -1 lowers, 0 free
+  std::string target;              // column name
+  std::string positive;            // the target value meaning "dropped out" ("" for 1/true)
+  std::string year;                // column name, "" for none
+  std::vector<ColumnSpec> groups;  // category columns to report group metrics for
   LogisticOptions options;
   Calibration::Method calibration = Calibration::Method::Platt;
-  double capacity = 0.10;            // share a municipality can follow up on
+  double capacity = 0.10;  // share a municipality can follow up on
   int folds = 5;
   std::uint64_t seed = 2026;
-  std::string created;               // ISO 8601, stamped into the model
+  std::string created;  // ISO 8601, stamped into the model
   std::string tool_version;
 };
 
@@ -51,7 +51,8 @@ bool parse_outcome(std::string_view text, const std::string& positive, double& o
 TrainReport train_model(const TrainSpec& spec);
 
 // Metrics of `model` on rows whose outcome is known: probabilities, labels and group indices.
-ModelMetrics evaluate_predictions(const std::vector<double>& labels, const std::vector<double>& probs,
+ModelMetrics evaluate_predictions(const std::vector<double>& labels,
+                                  const std::vector<double>& probs,
                                   const std::vector<ColumnSpec>& groups,
                                   const std::vector<std::vector<double>>& group_values,
                                   double capacity, std::string validation);
