@@ -14,7 +14,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 readonly BUILD_PACKAGES=(
   build-essential cmake git pkg-config
   tao-pegtl-dev libeigen3-dev libspdlog-dev nlohmann-json3-dev doctest-dev libcli11-dev
-  libsqlite3-dev libssl-dev libfast-float-dev libbenchmark-dev
+  libssl-dev libfast-float-dev libbenchmark-dev
+  libsimdjson-dev  # JSON Lines input (skon assess/explain/train/evaluate --data X.jsonl)
   clang-format  # the formatting check in the test command
 )
 # Reference peers used by the scripts that regenerate committed reference outputs and by the
@@ -96,7 +97,7 @@ demo_pipeline() {
 
   echo
   echo "== summary"
-  awk -F, 'NR > 1 { n++; level[$3 == "insufficient_data" ? "insufficient data" : $4]++; if ($10 == "true") review++ }
+  awk -F, 'NR > 1 { n++; level[$3 == "insufficient_data" ? "insufficient data" : $4]++; if ($9 == "true") review++ }
     END { printf "assessed %d young people: high %d, medium %d, low %d, insufficient data %d; review required %d\n",
                  n, level["high"], level["medium"], level["low"], level["insufficient data"], review }' \
     "$out/assessments.csv"

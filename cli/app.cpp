@@ -4,6 +4,7 @@
 
 #include <exception>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -12,7 +13,7 @@
 #include "logging.hpp"
 #include "skon/dsl/suggest.hpp"
 #include "skon/engine/version.hpp"
-#include "skon/models/schema.hpp"
+#include "skon/models/errors.hpp"
 
 namespace skon::cli {
 namespace {
@@ -67,6 +68,30 @@ std::string explain_extra(const CLI::App& root) {
   return message;
 }
 
+// `skon help [SUBCOMMAND]`: the same text as --help.
+void setup_help(CLI::App& app, CommandTable& table) {
+  auto topic = std::make_shared<std::string>();
+  CLI::App* sub = app.add_subcommand("help", "show help for skon or one subcommand");
+  sub->add_option("subcommand", *topic, "the subcommand to explain");
+  sub->callback([&app, &table, topic] {
+    table.selected = [&app, topic] {
+      if (topic->empty()) {
+        std::cout << app.help();
+        return static_cast<int>(kExitOk);
+      }
+      for (const CLI::App* s : app.get_subcommands([](const CLI::App*) { return true; })) {
+        if (s->get_name() == *topic) {
+          std::cout << s->help();
+          return static_cast<int>(kExitOk);
+        }
+      }
+      const auto suggestion = dsl::closest_match(*topic, subcommand_names(app));
+      throw models::UsageError("no subcommand '" + *topic + "'" +
+                               (suggestion ? "; did you mean '" + *suggestion + "'?" : ""));
+    };
+  });
+}
+
 }  // namespace
 
 int run_skon(int argc, char** argv) {
@@ -74,7 +99,7 @@ int run_skon(int argc, char** argv) {
       "Skøn: explained, rule-audited risk assessments that support a professional's "
       "judgement.",
       "skon"};
-  app.set_version_flag("--version",
+  app.set_version_flag("-V,--version",
                        std::string("skon ") + std::string(engine::version_with_build()));
   app.footer(kFooter);
   app.require_subcommand(0, 1);
@@ -95,7 +120,12 @@ int run_skon(int argc, char** argv) {
   setup_evaluate(app, table);
   setup_assess(app, table);
   setup_explain(app, table);
+  setup_help(app, table);
   setup_planned_commands(app, table);
+  // Global options (--log-level, -q) work before or after the subcommand.
+  for (CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    if (!is_planned(*sub)) sub->fallthrough();
+  }
 
   try {
     app.parse(argc, argv);
@@ -118,17 +148,12 @@ int run_skon(int argc, char** argv) {
     std::cerr << app.help();
     return kExitUsage;
   }
+  const auto selected = app.get_subcommands();
+  const std::string command = selected.empty() ? "" : selected.front()->get_name();
   try {
     return table.selected();
-  } catch (const models::InputError& e) {
-    std::cerr << "skon: " << e.what() << "\n";
-    return kExitInput;
-  } catch (const std::invalid_argument& e) {
-    std::cerr << "skon: " << e.what() << "\n";
-    return kExitInput;
-  } catch (const std::exception& e) {
-    spdlog::critical("internal error: {}", e.what());
-    return kExitInternal;
+  } catch (...) {
+    return report_current_exception(command);
   }
 }
 

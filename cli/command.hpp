@@ -32,5 +32,7 @@ void setup_explain(CLI::App& app, CommandTable& table);
 // Declares the subcommands that are specified in DESIGN.md but not built yet; each answers
 // that it is not available yet and exits with the usage code.
 void setup_planned_commands(CLI::App& app, CommandTable& table);
+// Whether `sub` is one of those (they take any arguments, to say so).
+bool is_planned(const CLI::App& sub);
 
 }  // namespace skon::cli

@@ -4,6 +4,9 @@
 #include <ctime>
 #include <stdexcept>
 
+#include "skon/engine/manifest.hpp"
+#include "skon/models/sha256.hpp"
+
 namespace skon::cli {
 
 void DataOptions::add_to(CLI::App& sub) {
@@ -41,15 +44,21 @@ models::ReadOptions DataOptions::to_read_options(const std::string& default_reje
   return r;
 }
 
+std::map<std::string, std::string> DataOptions::recorded() const {
+  std::map<std::string, std::string> r;
+  r["delimiter"] = delimiter.empty() ? "detect" : delimiter;
+  r["decimal"] = decimal;
+  r["encoding"] = encoding;
+  std::string markers;
+  for (const auto& m : missing) markers += (markers.empty() ? "" : ",") + m;
+  r["missing"] = markers;
+  r["map"] = mapping.empty() ? "" : mapping + " (sha256 " + models::sha256_file_hex(mapping) + ")";
+  r["on_bad_row"] = on_bad_row;
+  return r;
+}
+
 std::string utc_timestamp() {
-  std::time_t t = std::time(nullptr);
-  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"))
-    t = static_cast<std::time_t>(std::atoll(epoch));
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
+  return engine::utc_timestamp();
 }
 
 }  // namespace skon::cli

@@ -4,10 +4,11 @@
 // header mapping and what to do with bad rows.
 
 #include <CLI/CLI.hpp>
+#include <map>
 #include <string>
 #include <vector>
 
-#include "skon/models/cohort_reader.hpp"
+#include "skon/models/record_source.hpp"
 
 namespace skon::cli {
 
@@ -21,8 +22,10 @@ struct DataOptions {
   std::string rejects;
 
   void add_to(CLI::App& sub);
-  // Throws models::InputError for a bad mapping file, std::invalid_argument for bad values.
+  // Throws models::InputError for a bad mapping file.
   models::ReadOptions to_read_options(const std::string& default_rejects) const;
+  // The options that change what is read, for a run's manifest (the mapping file by its hash).
+  std::map<std::string, std::string> recorded() const;
 };
 
 // "2026-11-26T13:34:12Z", or SOURCE_DATE_EPOCH's time when set (reproducible builds and tests).

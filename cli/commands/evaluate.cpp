@@ -1,5 +1,7 @@
 // skon evaluate --model MODEL --data FILE — metrics, calibration and group gaps on a cohort.
 
+#include "skon/models/evaluate.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -11,8 +13,8 @@
 #include "command.hpp"
 #include "data_options.hpp"
 #include "exit_codes.hpp"
+#include "run_inputs.hpp"
 #include "skon/models/model.hpp"
-#include "skon/models/train.hpp"
 
 namespace skon::cli {
 namespace {
@@ -41,88 +43,31 @@ nlohmann::ordered_json null_or(double v) {
 }
 
 int run_evaluate(const EvaluateOptions& opt) {
+  refuse_stdin_data(opt.data);
   std::string model_sha;
   const models::LogisticModel model = models::load_model(opt.model, &model_sha);
-  const auto& features = model.preprocessor.features();
-
-  // Columns: the model's features, the outcome, and any group columns that are not features
-  // (read as text; their groups are the distinct values).
-  std::vector<models::ColumnSpec> cols;
-  for (const auto& f : features) cols.push_back(f.column);
-  const std::size_t target_at = cols.size();
-  cols.push_back({opt.target, models::ColumnType::Text, {}, {}, {}, "", ""});
-  std::vector<std::size_t> group_at;
-  for (const auto& g : opt.by) {
-    const auto it = std::find_if(features.begin(), features.end(),
-                                 [&](const auto& f) { return f.column.name == g; });
-    if (it != features.end() && it->column.type == models::ColumnType::Category) {
-      group_at.push_back(static_cast<std::size_t>(it - features.begin()));
-    } else {
-      group_at.push_back(cols.size());
-      cols.push_back({g, models::ColumnType::Text, {}, {}, {}, "", ""});
-    }
-  }
-  models::CohortReader reader(opt.data, cols,
-                              opt.data_options.to_read_options(opt.data + ".rejects.csv"));
-  std::vector<double> labels, probs, design(model.preprocessor.width());
-  std::vector<models::ColumnSpec> group_specs(opt.by.size());
-  std::vector<std::map<std::string, std::size_t>> text_levels(opt.by.size());
-  std::vector<std::vector<double>> group_values(opt.by.size());
-  std::size_t skipped = 0;
-  models::Row row;
-  while (reader.next(row)) {
-    double y = 0;
-    if (!models::parse_outcome(row.texts[target_at], opt.positive, y)) {
-      ++skipped;  // no outcome: cannot be evaluated
-      continue;
-    }
-    labels.push_back(y);
-    probs.push_back(model.probability(row.values.data(), design.data()));
-    for (std::size_t g = 0; g < opt.by.size(); ++g) {
-      const std::size_t at = group_at[g];
-      if (at < features.size()) {
-        group_values[g].push_back(row.values[at]);
-      } else {
-        const std::string& v = row.texts[at];
-        if (v.empty()) {
-          group_values[g].push_back(models::kMissing);
-          continue;
-        }
-        auto [it, added] = text_levels[g].emplace(v, text_levels[g].size());
-        group_values[g].push_back(static_cast<double>(it->second));
-      }
-    }
-  }
-  for (std::size_t g = 0; g < opt.by.size(); ++g) {
-    group_specs[g].name = opt.by[g];
-    group_specs[g].type = models::ColumnType::Category;
-    if (group_at[g] < features.size()) {
-      group_specs[g].levels = features[group_at[g]].levels;
-    } else {
-      group_specs[g].levels.resize(text_levels[g].size());
-      for (const auto& [name, i] : text_levels[g]) group_specs[g].levels[i] = name;
-    }
-  }
-  if (labels.empty()) {
-    std::fprintf(stderr, "skon evaluate: no row of %s has an outcome in column '%s'\n",
-                 opt.data.c_str(), opt.target.c_str());
-    return kExitInput;
-  }
-  const models::ModelMetrics m = models::evaluate_predictions(
-      labels, probs, group_specs, group_values, opt.capacity_pct / 100, "evaluation data");
-  const models::Confusion c = models::confusion_at_capacity(labels, probs, opt.capacity_pct / 100);
-  const std::optional<models::Confusion> at_threshold =
-      opt.threshold >= 0 ? std::optional(models::confusion_at(labels, probs, opt.threshold))
-                         : std::nullopt;
+  models::EvaluationSpec spec;
+  spec.data_path = opt.data;
+  spec.read = opt.data_options.to_read_options(opt.data + ".rejects.csv");
+  spec.target = opt.target;
+  spec.positive = opt.positive;
+  spec.by = opt.by;
+  spec.capacity = opt.capacity_pct / 100;
+  if (opt.threshold >= 0) spec.threshold = opt.threshold;
+  const models::Evaluation e = models::evaluate_model(model, spec);
+  const models::ModelMetrics& m = e.metrics;
+  const models::Confusion& c = e.at_capacity;
+  const std::optional<models::Confusion>& at_threshold = e.at_threshold;
+  const std::size_t rows = e.rows, skipped = e.without_outcome;
 
   if (opt.json) {
     nlohmann::ordered_json j;
     j["model"] = opt.model;
     j["model_sha256"] = model_sha;
     j["data"] = opt.data;
-    j["rows"] = labels.size();
+    j["rows"] = rows;
     j["rows_without_outcome"] = skipped;
-    j["rows_rejected"] = reader.rows_rejected();
+    j["rows_rejected"] = e.rejected;
     j["auc"] = null_or(m.auc);
     j["auc_ci95"] = {null_or(m.auc_ci_low), null_or(m.auc_ci_high)};
     j["pr_auc"] = null_or(m.pr_auc);
@@ -180,8 +125,7 @@ int run_evaluate(const EvaluateOptions& opt) {
   std::printf("model  %s (purpose %s, sha256 %.12s…)\n", opt.model.c_str(), model.purpose.c_str(),
               model_sha.c_str());
   std::printf("data   %s: %zu rows with an outcome (%.1f %% positive)%s\n\n", opt.data.c_str(),
-              labels.size(),
-              100.0 * static_cast<double>(c.tp + c.fn) / static_cast<double>(labels.size()),
+              rows, 100.0 * static_cast<double>(c.tp + c.fn) / static_cast<double>(rows),
               skipped ? (", " + std::to_string(skipped) + " without").c_str() : "");
   std::printf("  ROC AUC             %s  (95 %% DeLong %s–%s)\n", num(m.auc).c_str(),
               num(m.auc_ci_low).c_str(), num(m.auc_ci_high).c_str());
@@ -190,7 +134,7 @@ int run_evaluate(const EvaluateOptions& opt) {
   std::printf("  log loss            %s\n", num(m.log_loss, 4).c_str());
   std::printf("  calibration error   %s\n\n", num(m.calibration_error, 4).c_str());
   std::printf("  capacity: the top %.0f %% (%zu of %zu) flagged, threshold %s\n", opt.capacity_pct,
-              c.tp + c.fp, labels.size(), num(m.capacity_threshold).c_str());
+              c.tp + c.fp, rows, num(m.capacity_threshold).c_str());
   std::printf("    precision %s   recall %s   false-positive rate %s\n", num(c.precision()).c_str(),
               num(c.recall()).c_str(), num(c.fpr()).c_str());
   std::printf("    confusion: %zu TP, %zu FP, %zu FN, %zu TN\n\n", c.tp, c.fp, c.fn, c.tn);

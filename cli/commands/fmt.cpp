@@ -14,6 +14,7 @@
 #include "skon/dsl/parse.hpp"
 #include "skon/dsl/program.hpp"
 #include "skon/models/atomic_file.hpp"
+#include "skon/models/errors.hpp"
 
 namespace skon::cli {
 namespace {
@@ -73,8 +74,7 @@ int run_fmt(const FmtOptions& opt) {
   }
   if (bag.has_errors()) {
     print_diagnostics(bag, sources, DiagnosticOutput{}, stderr);
-    std::fprintf(stderr, "skon fmt: nothing was written; fix the errors above first\n");
-    return kExitInput;
+    throw models::InputError("nothing was written; fix the errors above first");
   }
   if (opt.to_stdout) return kExitOk;
   if (opt.check) {

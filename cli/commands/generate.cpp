@@ -12,6 +12,7 @@
 
 #include "command.hpp"
 #include "exit_codes.hpp"
+#include "skon/models/errors.hpp"
 #include "skon/models/synthetic_cohort.hpp"
 
 namespace skon::cli {
@@ -46,9 +47,8 @@ int run_generate(GenerateOptions& opt) {
   if (!opt.years.empty()) {
     if (!parse_years(opt.years, opt.cohort.year_from, opt.cohort.year_to) ||
         opt.cohort.year_from < 1900 || opt.cohort.year_to > 2200) {
-      std::fprintf(stderr, "skon generate: --years takes FIRST..LAST, e.g. 2015..2019 (got '%s')\n",
-                   opt.years.c_str());
-      return kExitUsage;
+      throw models::UsageError("--years takes FIRST..LAST, e.g. 2015..2019 (got '" + opt.years +
+                               "')");
     }
   } else if (opt.cohort.current) {
     const auto today = std::chrono::year_month_day(
@@ -56,12 +56,7 @@ int run_generate(GenerateOptions& opt) {
     opt.cohort.year_from = opt.cohort.year_to = static_cast<int>(today.year());
   }
   const auto t0 = std::chrono::steady_clock::now();
-  try {
-    models::write_synthetic_cohort(opt.cohort, opt.output);
-  } catch (const std::runtime_error& e) {
-    std::fprintf(stderr, "skon generate: %s; nothing was written\n", e.what());
-    return kExitInput;
-  }
+  models::write_synthetic_cohort(opt.cohort, opt.output);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (spdlog::get_level() <= spdlog::level::info) {
@@ -91,7 +86,9 @@ void setup_generate(CLI::App& app, CommandTable& table) {
   sub->add_flag("--current", opt->cohort.current, "leave out the outcome: a cohort to assess");
   sub->add_flag("--dirty", opt->cohort.dirty,
                 "inject the errors real exports have (about 1 % of rows)");
-  sub->add_option("-o,--output", opt->output, "CSV file to write (atomically)")->required();
+  sub->add_option("-o,--output", opt->output,
+                  "CSV file to write, atomically (- for standard output)")
+      ->required();
   sub->footer(
       "Every rate and its source: docs/synthetic-data.md. No row describes a real person.\n"
       "Exit codes: 0 ok, 2 usage, 3 cannot write.");

@@ -3,6 +3,7 @@
 
 #include "command.hpp"
 #include "exit_codes.hpp"
+#include "skon/models/errors.hpp"
 
 namespace skon::cli {
 namespace {
@@ -39,18 +40,24 @@ constexpr PlannedCommand kPlanned[] = {
 
 }  // namespace
 
+constexpr const char* kPlannedGroup = "Planned (not available yet)";
+
+bool is_planned(const CLI::App& sub) {
+  return sub.get_group() == kPlannedGroup;
+}
+
 void setup_planned_commands(CLI::App& app, CommandTable& table) {
   for (const PlannedCommand& planned : kPlanned) {
     const auto existing =
         app.get_subcommands([&](const CLI::App* sub) { return sub->get_name() == planned.name; });
     if (!existing.empty()) continue;  // already built
     CLI::App* sub = app.add_subcommand(planned.name, planned.summary);
+    sub->group(kPlannedGroup);  // listed apart from the working subcommands
     sub->allow_extras();
     sub->callback([&table, planned] {
-      table.selected = [planned] {
-        std::cerr << "skon " << planned.name << ": not available yet (arrives with "
-                  << planned.arrives_with << ")\n";
-        return static_cast<int>(kExitUsage);
+      table.selected = [planned]() -> int {
+        throw models::UsageError(std::string("not available yet (arrives with ") +
+                                 planned.arrives_with + ")");
       };
     });
   }

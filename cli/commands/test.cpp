@@ -7,6 +7,7 @@
 #include "diagnostics_output.hpp"
 #include "exit_codes.hpp"
 #include "skon/engine/test_runner.hpp"
+#include "skon/models/errors.hpp"
 
 namespace skon::cli {
 namespace {
@@ -52,8 +53,7 @@ int run_test(const TestOptions& opt) {
   auto program = load_rules(opt.paths, bag);
   if (bag.has_errors()) {
     print_diagnostics(bag, program->sources, DiagnosticOutput{}, stderr);
-    std::fprintf(stderr, "skon test: the rule files have errors; no test was run\n");
-    return kExitInput;
+    throw models::InputError("the rule files have errors; no test was run");
   }
   const engine::TestReport report = engine::run_tests(*program);
   for (const auto& result : report.results) {

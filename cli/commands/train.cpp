@@ -13,8 +13,9 @@
 #include "data_options.hpp"
 #include "diagnostics_output.hpp"
 #include "exit_codes.hpp"
+#include "run_inputs.hpp"
 #include "skon/dsl/suggest.hpp"
-#include "skon/engine/columns.hpp"
+#include "skon/engine/training.hpp"
 #include "skon/engine/version.hpp"
 #include "skon/models/atomic_file.hpp"
 
@@ -47,71 +48,28 @@ std::string card_path(const std::string& model_path) {
 }
 
 int run_train(const TrainOptions& opt) {
+  refuse_stdin_data(opt.data);
   dsl::DiagnosticBag bag;
   auto program = load_rules(opt.rules, bag);
   if (bag.has_errors()) {
     print_diagnostics(bag, program->sources, DiagnosticOutput{}, stderr);
-    std::fprintf(stderr, "skon train: the rule files have errors; nothing was trained\n");
-    return kExitInput;
+    throw models::InputError("the rule files have errors; nothing was trained");
   }
   const dsl::Index pi = program->find_purpose(opt.purpose);
   if (pi == dsl::kNone) {
     std::vector<std::string> names;
     for (const auto& p : program->purposes) names.push_back(p.name);
     const auto s = dsl::closest_match(opt.purpose, names);
-    std::fprintf(stderr, "skon train: no purpose '%s'%s\n", opt.purpose.c_str(),
-                 s ? ("; did you mean '" + *s + "'?").c_str() : "");
-    return kExitInput;
+    throw models::InputError("no purpose '" + opt.purpose + "' in the rule files" +
+                             (s ? "; did you mean '" + *s + "'?" : std::string()));
   }
-  const dsl::PurposeInfo& purpose = program->purposes[pi];
-  if (purpose.features.empty()) {
-    std::fprintf(stderr,
-                 "skon train: purpose '%s' names no model features; add `features FIELD, ...`\n",
-                 purpose.name.c_str());
-    return kExitInput;
-  }
-
   models::TrainSpec spec;
-  spec.purpose = purpose.name;
   spec.data_path = opt.data;
   spec.read = opt.data_options.to_read_options(opt.output + ".rejects.csv");
-  for (dsl::Index f : purpose.features) {
-    spec.features.push_back(engine::column_spec(*program, f));
-    int d = 0;
-    for (const auto& dir : purpose.directions) {
-      if (dir.field == f) d = dir.raises ? 1 : -1;
-    }
-    spec.directions.push_back(d);
-  }
+  engine::describe_training(*program, pi, opt.by, spec);
   spec.target = opt.target;
   spec.positive = opt.positive;
   spec.year = opt.year;
-  const auto headers = models::read_headers(opt.data, spec.read);
-  if (spec.year.empty()) {
-    for (const char* candidate : {"cohort_year", "year"}) {
-      if (std::find(headers.begin(), headers.end(), candidate) != headers.end()) {
-        spec.year = candidate;
-        break;
-      }
-    }
-  }
-  for (const auto& g : opt.by) {
-    const dsl::Index f = program->find_field(g);
-    if (f == dsl::kNone || program->fields[f].type != dsl::ValueType::Category) {
-      std::fprintf(stderr, "skon train: --by needs category fields; '%s' is not one\n", g.c_str());
-      return kExitUsage;
-    }
-    spec.groups.push_back(engine::column_spec(*program, f));
-  }
-  // A `gate group_gap on F` is checked against the gaps the model file records: record them.
-  for (const auto& gate : purpose.gates) {
-    if (gate.metric != "group_gap" || gate.field == dsl::kNone) continue;
-    const std::string& name = program->fields[gate.field].name;
-    if (std::none_of(spec.groups.begin(), spec.groups.end(),
-                     [&](const auto& g) { return g.name == name; })) {
-      spec.groups.push_back(engine::column_spec(*program, gate.field));
-    }
-  }
   spec.options.penalty = opt.penalty == "none"         ? models::Penalty::None
                          : opt.penalty == "l1"         ? models::Penalty::L1
                          : opt.penalty == "elasticnet" ? models::Penalty::ElasticNet
@@ -134,13 +92,19 @@ int run_train(const TrainOptions& opt) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const models::LogisticModel& m = report.model;
 
-  // Both files or neither: the card is written first, the model last.
-  models::AtomicFile card(card_path(opt.output));
-  card.write(models::model_card(m));
+  // Both files or neither: the card is written first, the model last. With -o - the model
+  // goes to standard output and the card is not written.
+  const bool to_stdout = opt.output == "-";
+  std::unique_ptr<models::AtomicFile> card;
+  if (!to_stdout) {
+    card = std::make_unique<models::AtomicFile>(card_path(opt.output));
+    card->write(models::model_card(m));
+  }
   models::AtomicFile model(opt.output);
   model.write(models::to_json_text(m));
-  card.commit();
+  if (card) card->commit();
   model.commit();
+  if (to_stdout) return kExitOk;  // stdout carries the model only
 
   for (const auto& note : report.notes) spdlog::warn("{}", note);
   const auto& mm = m.metrics;

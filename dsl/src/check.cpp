@@ -167,8 +167,33 @@ void Checker::run() {
   check_purposes();
   check_rules();
   check_tests();
+  check_size();
   check_policies();
   run_lints();
+}
+
+// The evaluator's one limit that a rule set can reach: refused here, with the place where the
+// limit was crossed, rather than failing when a cohort is assessed.
+void Checker::check_size() {
+  std::size_t total = 0;
+  std::optional<Span> crossed;
+  const auto add = [&](const ast::Expr* e, Span where) {
+    if (e == nullptr) return;
+    total += ast::count_nodes(*e);
+    if (!crossed && total > kMaxExpressionNodes) crossed = where;
+  };
+  for (const LetInfo& l : p_.lets) add(l.value, l.span);
+  for (const RuleInfo& r : p_.rules) add(r.condition, r.span);
+  for (const PurposeInfo& purpose : p_.purposes) {
+    for (const ReviewTrigger& t : purpose.reviews) add(t.condition, t.span);
+  }
+  if (!crossed) return;
+  bag_.add(DiagCode::E0007, *crossed,
+           "the rule set's derived values and conditions have " + std::to_string(total) +
+               " expression nodes; the limit is " + std::to_string(kMaxExpressionNodes))
+      .help =
+      "split the rule set into smaller ones, or write long chains of derived values as fewer, "
+      "simpler ones";
 }
 
 // Pass 1: every name, so later passes can refer forwards and report duplicates once.

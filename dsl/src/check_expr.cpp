@@ -341,7 +341,7 @@ Ty Checker::check_expr(ast::Expr& e, ExprFacts& facts, Index let_limit) {
             k.resolved.push_back(mt.type == ValueType::Error ? kNone : n.resolved.index);
           }
           return Ty{ValueType::Bool};
-        } else {  // InRange
+        } else if constexpr (std::is_same_v<K, ast::InRange>) {
           const Ty t = check_expr(*k.subject, facts, let_limit);
           const Ty lo = check_expr(*k.low, facts, let_limit);
           const Ty hi = check_expr(*k.high, facts, let_limit);
@@ -366,6 +366,8 @@ Ty Checker::check_expr(ast::Expr& e, ExprFacts& facts, Index let_limit) {
           check_range(t, lo, k.low->span);
           check_range(t, hi, k.high->span);
           return Ty{ValueType::Bool};
+        } else {
+          static_assert(ast::kUnhandled<K>);
         }
       },
       e.kind);

@@ -66,6 +66,7 @@ class Checker {
   void check_purposes();
   void check_rules();
   void check_tests();
+  void check_size();
   Index resolve_level(const ast::Ident& id);
   Index resolve_role(const ast::Ident& id);
   Index resolve_field(const ast::Ident& id, const char* what);

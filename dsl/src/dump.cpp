@@ -18,31 +18,34 @@ std::string dump_expr(const ast::Expr& e) {
   return std::visit(
       [](const auto& k) -> std::string {
         using K = std::decay_t<decltype(k)>;
-        if constexpr (std::is_same_v<K, ast::NumberLit>) return "num:" + k.text;
-        if constexpr (std::is_same_v<K, ast::BoolLit>) return k.value ? "true" : "false";
-        if constexpr (std::is_same_v<K, ast::StringLit>) return "str:\"" + k.value + "\"";
-        if constexpr (std::is_same_v<K, ast::DateLit>) return "date:" + k.date.text;
-        if constexpr (std::is_same_v<K, ast::NameRef>) return "name:" + k.name;
-        if constexpr (std::is_same_v<K, ast::Call>) {
+        if constexpr (std::is_same_v<K, ast::NumberLit>)
+          return "num:" + k.text;
+        else if constexpr (std::is_same_v<K, ast::BoolLit>)
+          return k.value ? "true" : "false";
+        else if constexpr (std::is_same_v<K, ast::StringLit>)
+          return "str:\"" + k.value + "\"";
+        else if constexpr (std::is_same_v<K, ast::DateLit>)
+          return "date:" + k.date.text;
+        else if constexpr (std::is_same_v<K, ast::NameRef>)
+          return "name:" + k.name;
+        else if constexpr (std::is_same_v<K, ast::Call>) {
           std::string out = "(call " + k.callee.name;
           for (const auto& a : k.args) out += " " + dump_expr(*a);
           return out + ")";
-        }
-        if constexpr (std::is_same_v<K, ast::Unary>) {
+        } else if constexpr (std::is_same_v<K, ast::Unary>) {
           return std::string("(") + (k.op == ast::UnaryOp::Not ? "not" : "neg") + " " +
                  dump_expr(*k.operand) + ")";
-        }
-        if constexpr (std::is_same_v<K, ast::Binary>) {
+        } else if constexpr (std::is_same_v<K, ast::Binary>) {
           return std::string("(") + ast::to_string(k.op) + " " + dump_expr(*k.lhs) + " " +
                  dump_expr(*k.rhs) + ")";
-        }
-        if constexpr (std::is_same_v<K, ast::InSet>) {
+        } else if constexpr (std::is_same_v<K, ast::InSet>) {
           return std::string(k.negated ? "(not-in " : "(in ") + dump_expr(*k.subject) + " " +
                  names(k.members) + ")";
-        }
-        if constexpr (std::is_same_v<K, ast::InRange>) {
+        } else if constexpr (std::is_same_v<K, ast::InRange>) {
           return std::string(k.negated ? "(not-in-range " : "(in-range ") + dump_expr(*k.subject) +
                  " " + dump_expr(*k.low) + " " + dump_expr(*k.high) + ")";
+        } else {
+          static_assert(ast::kUnhandled<K>);
         }
       },
       e.kind);

@@ -59,12 +59,14 @@ void print_expr(std::string& out, const ast::Expr& e) {
           print_expr(out, *k.subject);
           out += k.negated ? " not in { " : " in { ";
           out += join(k.members) + " }";
-        } else {  // InRange
+        } else if constexpr (std::is_same_v<K, ast::InRange>) {
           print_expr(out, *k.subject);
           out += k.negated ? " not in " : " in ";
           print_expr(out, *k.low);
           out += "..";
           print_expr(out, *k.high);
+        } else {
+          static_assert(ast::kUnhandled<K>);
         }
       },
       e.kind);

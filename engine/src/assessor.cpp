@@ -2,27 +2,26 @@
 
 #include <algorithm>
 #include <cmath>
-#include <stdexcept>
+
+#include "skon/models/errors.hpp"
 
 namespace skon::engine {
 
-Value to_value(const dsl::Program& program, Index field, double raw) {
-  return value_of(program.fields[field].type, raw);
-}
-
-Assessor::Assessor(const dsl::Program& program, Index purpose, const models::LogisticModel* model)
+Assessor::Assessor(const dsl::Program& program, Index purpose, const models::LogisticModel* model,
+                   Language language)
     : program_(program),
       purpose_(purpose),
       model_(model),
+      language_(language),
       input_fields_(program.purposes.at(purpose).fields_read),  // sorted; includes the features
-      plan_(program, purpose, input_fields_) {
+      plan_(program, purpose, input_fields_, language) {
   if (model_ != nullptr) {
     for (const auto& f : model_->preprocessor.features()) {
       const Index fi = program.find_field(f.column.name);
       const auto it = std::find(input_fields_.begin(), input_fields_.end(), fi);
       if (fi == dsl::kNone || it == input_fields_.end()) {
-        throw std::invalid_argument("model feature '" + f.column.name +
-                                    "' is not read by the purpose");
+        throw models::InputError("model feature '" + f.column.name +
+                                 "' is not a field the purpose reads");
       }
       model_slot_.push_back(static_cast<std::size_t>(it - input_fields_.begin()));
       model_field_.push_back(fi);
@@ -30,15 +29,17 @@ Assessor::Assessor(const dsl::Program& program, Index purpose, const models::Log
   }
 }
 
-void Assessor::assess(const std::vector<double>& values, Assessment& out) const {
+void Assessor::assess(const std::vector<double>& values, Assessment& out,
+                      std::optional<double> given_probability) const {
   std::vector<Assessment> one(1);
   one[0].id = std::move(out.id);
-  assess_batch(values.data(), 1, one);
+  const double given = given_probability.value_or(std::nan(""));
+  assess_batch(values.data(), 1, one, given_probability ? &given : nullptr);
   out = std::move(one[0]);
 }
 
-void Assessor::assess_batch(const double* values, std::size_t n,
-                            std::vector<Assessment>& out) const {
+void Assessor::assess_batch(const double* values, std::size_t n, std::vector<Assessment>& out,
+                            const double* given_probability) const {
   const dsl::PurposeInfo& p = program_.purposes[purpose_];
   const std::size_t width = input_fields_.size();
   if (out.size() < n) out.resize(n);
@@ -47,9 +48,11 @@ void Assessor::assess_batch(const double* values, std::size_t n,
     const double* rows = values + start * width;
     // Columns for the plan, and the model's probability and explanation per record.
     columns_.resize(width);
+    column_pointers_.resize(width);
     for (std::size_t c = 0; c < width; ++c) {
       columns_[c].resize(m);
       for (std::size_t i = 0; i < m; ++i) columns_[c][i] = rows[i * width + c];
+      column_pointers_[c] = columns_[c].data();
     }
     probability_.assign(m, std::nan(""));
     for (std::size_t i = 0; i < m; ++i) {
@@ -57,12 +60,17 @@ void Assessor::assess_batch(const double* values, std::size_t n,
       a.probability.reset();
       a.contributions.clear();
       a.model_level = dsl::kNone;
-      a.disagreement.clear();
+      a.disagreement = {};
       a.baseline = a.log_odds = a.others = 0;
+      if (given_probability != nullptr) {
+        probability_[i] = given_probability[start + i];
+        continue;
+      }
       if (model_ == nullptr) continue;
       raw_.resize(model_slot_.size());
-      for (std::size_t k = 0; k < model_slot_.size(); ++k)
+      for (std::size_t k = 0; k < model_slot_.size(); ++k) {
         raw_[k] = rows[i * width + model_slot_[k]];
+      }
       models::Explanation& e = explanation_;
       model_->explain_into(raw_.data(), e, design_, top_);
       a.baseline = e.baseline;
@@ -76,9 +84,7 @@ void Assessor::assess_batch(const double* values, std::size_t n,
       a.others = all - listed;
       probability_[i] = e.probability;
     }
-    std::vector<const double*> pointers(width);
-    for (std::size_t c = 0; c < width; ++c) pointers[c] = columns_[c].data();
-    plan_.run(pointers.data(), probability_.data(), m, state_);
+    plan_.run(column_pointers_.data(), probability_.data(), m, state_);
 
     for (std::size_t i = 0; i < m; ++i) {
       Assessment& a = out[start + i];

@@ -1,9 +1,9 @@
 #include "skon/engine/batch_plan.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
-#include <stdexcept>
 
 #include "skon/engine/assessor.hpp"
 
@@ -12,16 +12,56 @@ namespace skon::engine {
 namespace ast = dsl::ast;
 
 namespace {
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
+constexpr std::uint64_t kNoValueBits = 0x7FF8'0000'0000'0B0DULL;  // a quiet NaN with a payload
+constexpr std::uint64_t kSignBit = 0x8000'0000'0000'0000ULL;
+
+// The unknown that an operation on `a` and `b` gives when at least one is unknown or its result
+// is not a finite number: missing data if either operand is missing, else no value.
+inline double unknown_of(double a, double b) {
+  const bool a_missing = std::isnan(a) && !is_no_value(a);
+  const bool b_missing = std::isnan(b) && !is_no_value(b);
+  return a_missing || b_missing ? kMissing : no_value();
 }
 
-BatchPlan::BatchPlan(const dsl::Program& program, Index purpose, std::vector<Index> input_fields)
-    : program_(program), purpose_(purpose), input_fields_(std::move(input_fields)) {
+inline double arithmetic_result(double r, double a, double b) {
+  return std::isfinite(r) ? r : unknown_of(a, b);
+}
+
+inline std::uint8_t truth_code(double t) {
+  if (!std::isnan(t)) return t != 0 ? BatchPlan::kTrue : BatchPlan::kFalse;
+  return is_no_value(t) ? BatchPlan::kUnknownNoValue : BatchPlan::kUnknownMissing;
+}
+
+Truth to_truth(std::uint8_t code) {
+  return code == BatchPlan::kTrue    ? Truth::True
+         : code == BatchPlan::kFalse ? Truth::False
+                                     : Truth::Unknown;
+}
+
+}  // namespace
+
+double no_value() {
+  return std::bit_cast<double>(kNoValueBits);
+}
+
+bool is_no_value(double v) {
+  return (std::bit_cast<std::uint64_t>(v) & ~kSignBit) == kNoValueBits;
+}
+
+BatchPlan::BatchPlan(const dsl::Program& program, Index purpose, std::vector<Index> input_fields,
+                     Language language)
+    : program_(program),
+      purpose_(purpose),
+      language_(language),
+      input_fields_(std::move(input_fields)) {
   slot_of_field_.assign(program.fields.size(), -1);
-  for (std::size_t i = 0; i < input_fields_.size(); ++i)
+  for (std::size_t i = 0; i < input_fields_.size(); ++i) {
     slot_of_field_[input_fields_[i]] = static_cast<int>(i);
+  }
   // Lets get permanent registers; each rule and trigger then reuses the temporaries above them.
-  std::uint16_t next = 0;
+  Reg next = 0;
   let_register_.assign(program.lets.size(), 0);
   for (Index li = 0; li < program.lets.size(); ++li) {
     Code code;
@@ -29,8 +69,8 @@ BatchPlan::BatchPlan(const dsl::Program& program, Index purpose, std::vector<Ind
     code.result = let_register_[li];
     lets_.push_back(std::move(code));
   }
-  const std::uint16_t first_temporary = next;
-  std::uint16_t most = next;
+  const Reg first_temporary = next;
+  Reg most = next;
   const dsl::PurposeInfo& p = program.purposes[purpose];
   for (Index ri : p.rules) {
     Code code;
@@ -39,7 +79,7 @@ BatchPlan::BatchPlan(const dsl::Program& program, Index purpose, std::vector<Ind
     if (rule.condition != nullptr) {
       code.result = compile(*rule.condition, code, next);
     } else {
-      code.instrs.push_back({Op::Const, next, 0, 0, 0, 0.0, 0});  // no condition: never fires
+      code.instrs.push_back({Op::Const, next, 0, 0, 0, 0.0});  // no condition: never fires
       code.result = next++;
     }
     most = std::max(most, next);
@@ -54,7 +94,7 @@ BatchPlan::BatchPlan(const dsl::Program& program, Index purpose, std::vector<Ind
   }
   registers_ = most;
 
-  // Flag texts, parsed as RuleEvaluator::interpolate reads them.
+  // Flag texts: `{name}` is a field or derived value, `\x` is x.
   for (Index ri : p.rules) {
     std::vector<TextPart> parts(1);
     const dsl::RuleInfo& rule = program.rules[ri];
@@ -90,126 +130,144 @@ std::string BatchPlan::flag_text(std::size_t rule, const State& s, std::size_t i
     out += part.literal;
     if (part.field != dsl::kNone) {
       const int slot = slot_of_field_[part.field];
-      const double v = slot < 0 ? kNaN : raw[slot];
-      out += show_value(program_, to_value(program_, part.field, v), part.field, dsl::kNone);
+      const double v = slot < 0 ? kMissing : raw[slot];
+      out += show_value(program_, value_of(program_.fields[part.field].type, v), part.field,
+                        dsl::kNone, language_);
     } else if (part.let != dsl::kNone) {
       const double v = s.registers[static_cast<std::size_t>(let_register_[part.let]) * kBatch + i];
-      out += show_value(program_, let_value(program_, part.let, v), dsl::kNone, part.let);
+      out += show_value(program_, value_of(program_.lets[part.let].type, v), dsl::kNone, part.let,
+                        language_);
     }
   }
   return out;
 }
 
-std::uint16_t BatchPlan::compile(const ast::Expr& e, Code& code, std::uint16_t& next) const {
+BatchPlan::Reg BatchPlan::compile(const ast::Expr& e, Code& code, Reg& next) {
   const auto emit = [&](Instr in) {
     in.dst = next++;
     code.instrs.push_back(in);
     return in.dst;
   };
+  const auto constant = [&](double k) { return emit({Op::Const, 0, 0, 0, 0, k}); };
   return std::visit(
-      [&](const auto& k) -> std::uint16_t {
-        using K = std::decay_t<decltype(k)>;
-        if constexpr (std::is_same_v<K, ast::NumberLit>) {
-          return emit({Op::Const, 0, 0, 0, 0, k.value, 0});
-        } else if constexpr (std::is_same_v<K, ast::BoolLit>) {
-          return emit({Op::Const, 0, 0, 0, 0, k.value ? 1.0 : 0.0, 0});
-        } else if constexpr (std::is_same_v<K, ast::StringLit>) {
-          return emit({Op::Const, 0, 0, 0, 0, kNaN, 0});
-        } else if constexpr (std::is_same_v<K, ast::DateLit>) {
-          return emit({Op::Const, 0, 0, 0, 0, static_cast<double>(k.date.days), 0});
-        } else if constexpr (std::is_same_v<K, ast::NameRef>) {
-          switch (k.resolved.kind) {
-            case ast::Resolution::Kind::Field: {
-              const int slot = slot_of_field_[k.resolved.index];
-              if (slot < 0) return emit({Op::Const, 0, 0, 0, 0, kNaN, 0});
-              return emit({Op::Field, 0, static_cast<std::uint16_t>(slot), 0, 0, 0.0, 0});
+      ast::Overloaded{
+          [&](const ast::NumberLit& k) { return constant(k.value); },
+          [&](const ast::BoolLit& k) { return constant(k.value ? 1.0 : 0.0); },
+          [&](const ast::StringLit&) { return constant(kMissing); },  // refused by the checker
+          [&](const ast::DateLit& k) { return constant(static_cast<double>(k.date.days)); },
+          [&](const ast::NameRef& k) -> Reg {
+            switch (k.resolved.kind) {
+              case ast::Resolution::Kind::Field: {
+                const int slot = slot_of_field_[k.resolved.index];
+                if (slot < 0) return constant(kMissing);
+                return emit({Op::Field, 0, static_cast<Reg>(slot), 0, 0, 0.0});
+              }
+              case ast::Resolution::Kind::Let:
+                return let_register_[k.resolved.index];
+              case ast::Resolution::Kind::CategoryValue:
+              case ast::Resolution::Kind::Level:
+                return constant(static_cast<double>(k.resolved.index));
+              case ast::Resolution::Kind::CurrentLevel:
+                return emit({Op::Level, 0, 0, 0, 0, 0.0});
+              case ast::Resolution::Kind::Unresolved:
+                break;
             }
-            case ast::Resolution::Kind::Let:
-              return let_register_[k.resolved.index];
-            case ast::Resolution::Kind::CategoryValue:
-            case ast::Resolution::Kind::Level:
-              return emit({Op::Const, 0, 0, 0, 0, static_cast<double>(k.resolved.index), 0});
-            case ast::Resolution::Kind::CurrentLevel:
-              return emit({Op::Level, 0, 0, 0, 0, 0.0, 0});
-            case ast::Resolution::Kind::Unresolved:
-              return emit({Op::Const, 0, 0, 0, 0, kNaN, 0});
-          }
-          return emit({Op::Const, 0, 0, 0, 0, kNaN, 0});
-        } else if constexpr (std::is_same_v<K, ast::Call>) {
-          const std::string& fn = k.callee.name;
-          if (fn == "count") return emit({Op::Flags, 0, 0, 0, 0, 0.0, 0});
-          if (fn == "sum") return emit({Op::Points, 0, 0, 0, 0, 0.0, 0});
-          const std::uint16_t a = compile(*k.args[0], code, next);
-          return emit({fn == "missing" ? Op::Missing : Op::Known, 0, a, 0, 0, 0.0, 0});
-        } else if constexpr (std::is_same_v<K, ast::Unary>) {
-          const std::uint16_t a = compile(*k.operand, code, next);
-          return emit({k.op == ast::UnaryOp::Not ? Op::Not : Op::Neg, 0, a, 0, 0, 0.0, 0});
-        } else if constexpr (std::is_same_v<K, ast::Binary>) {
-          const std::uint16_t a = compile(*k.lhs, code, next);
-          const std::uint16_t b = compile(*k.rhs, code, next);
-          Op op = Op::And;
-          switch (k.op) {
-            case ast::BinaryOp::Or:
-              op = Op::Or;
-              break;
-            case ast::BinaryOp::And:
-              op = Op::And;
-              break;
-            case ast::BinaryOp::Eq:
-              op = Op::Eq;
-              break;
-            case ast::BinaryOp::Ne:
-              op = Op::Ne;
-              break;
-            case ast::BinaryOp::Lt:
-              op = Op::Lt;
-              break;
-            case ast::BinaryOp::Le:
-              op = Op::Le;
-              break;
-            case ast::BinaryOp::Gt:
-              op = Op::Gt;
-              break;
-            case ast::BinaryOp::Ge:
-              op = Op::Ge;
-              break;
-            case ast::BinaryOp::Add:
-              op = Op::Add;
-              break;
-            case ast::BinaryOp::Sub:
-              op = Op::Sub;
-              break;
-            case ast::BinaryOp::Mul:
-              op = Op::Mul;
-              break;
-            case ast::BinaryOp::Div:
-              op = Op::Div;
-              break;
-          }
-          return emit({op, 0, a, b, 0, 0.0, 0});
-        } else if constexpr (std::is_same_v<K, ast::InSet>) {
-          const std::uint16_t a = compile(*k.subject, code, next);
-          std::uint64_t mask = 0;
-          for (Index m : k.resolved) {
-            if (m >= 64)
-              throw std::invalid_argument("sets over more than 64 values are not supported");
-            mask |= std::uint64_t{1} << m;
-          }
-          return emit({k.negated ? Op::NotInSet : Op::InSet, 0, a, 0, 0, 0.0, mask});
-        } else {  // InRange
-          const std::uint16_t a = compile(*k.subject, code, next);
-          const std::uint16_t lo = compile(*k.low, code, next);
-          const std::uint16_t hi = compile(*k.high, code, next);
-          return emit({k.negated ? Op::NotInRange : Op::InRange, 0, a, lo, hi, 0.0, 0});
-        }
+            return constant(kMissing);
+          },
+          [&](const ast::Call& k) -> Reg {
+            const std::string& fn = k.callee.name;
+            if (fn == "count") return emit({Op::Flags, 0, 0, 0, 0, 0.0});
+            if (fn == "sum") return emit({Op::Points, 0, 0, 0, 0, 0.0});
+            const Reg a = compile(*k.args[0], code, next);
+            return emit({fn == "missing" ? Op::Missing : Op::Known, 0, a, 0, 0, 0.0});
+          },
+          [&](const ast::Unary& k) {
+            const Reg a = compile(*k.operand, code, next);
+            return emit({k.op == ast::UnaryOp::Not ? Op::Not : Op::Neg, 0, a, 0, 0, 0.0});
+          },
+          [&](const ast::Binary& k) {
+            const Reg a = compile(*k.lhs, code, next);
+            const Reg b = compile(*k.rhs, code, next);
+            Op op = Op::And;
+            switch (k.op) {
+              case ast::BinaryOp::Or:
+                op = Op::Or;
+                break;
+              case ast::BinaryOp::And:
+                op = Op::And;
+                break;
+              case ast::BinaryOp::Eq:
+                op = Op::Eq;
+                break;
+              case ast::BinaryOp::Ne:
+                op = Op::Ne;
+                break;
+              case ast::BinaryOp::Lt:
+                op = Op::Lt;
+                break;
+              case ast::BinaryOp::Le:
+                op = Op::Le;
+                break;
+              case ast::BinaryOp::Gt:
+                op = Op::Gt;
+                break;
+              case ast::BinaryOp::Ge:
+                op = Op::Ge;
+                break;
+              case ast::BinaryOp::Add:
+                op = Op::Add;
+                break;
+              case ast::BinaryOp::Sub:
+                op = Op::Sub;
+                break;
+              case ast::BinaryOp::Mul:
+                op = Op::Mul;
+                break;
+              case ast::BinaryOp::Div:
+                op = Op::Div;
+                break;
+            }
+            return emit({op, 0, a, b, 0, 0.0});
+          },
+          [&](const ast::InSet& k) {
+            const Reg a = compile(*k.subject, code, next);
+            std::vector<std::uint64_t> bits;
+            for (Index m : k.resolved) {
+              if (m / 64 >= bits.size()) bits.resize(m / 64 + 1, 0);
+              bits[m / 64] |= std::uint64_t{1} << (m % 64);
+            }
+            sets_.push_back(std::move(bits));
+            const auto set = static_cast<Reg>(sets_.size() - 1);
+            return emit({k.negated ? Op::NotInSet : Op::InSet, 0, a, 0, set, 0.0});
+          },
+          [&](const ast::InRange& k) {
+            const Reg a = compile(*k.subject, code, next);
+            const Reg lo = compile(*k.low, code, next);
+            const Reg hi = compile(*k.high, code, next);
+            return emit({k.negated ? Op::NotInRange : Op::InRange, 0, a, lo, hi, 0.0});
+          },
       },
       e.kind);
+}
+
+void BatchPlan::execute_set(const Instr& in, const double* a, double* d, std::size_t n) const {
+  const bool negated = in.op == Op::NotInSet;
+  const std::vector<std::uint64_t>& bits = sets_[in.c];
+  for (std::size_t i = 0; i < n; ++i) {
+    if (std::isnan(a[i])) {
+      d[i] = a[i];
+      continue;
+    }
+    const auto v = static_cast<std::uint64_t>(a[i]);
+    const bool found = v / 64 < bits.size() && ((bits[v / 64] >> (v % 64)) & 1);
+    d[i] = found != negated ? 1.0 : 0.0;
+  }
 }
 
 void BatchPlan::execute(const Code& code, const double* const* columns, State& s) const {
   const std::size_t n = s.n;
   double* regs = s.registers.data();
-  const auto reg = [&](std::uint16_t r) { return regs + static_cast<std::size_t>(r) * kBatch; };
+  const auto reg = [&](Reg r) { return regs + static_cast<std::size_t>(r) * kBatch; };
   for (const Instr& in : code.instrs) {
     double* d = reg(in.dst);
     const double* a = reg(in.a);
@@ -231,72 +289,60 @@ void BatchPlan::execute(const Code& code, const double* const* columns, State& s
         std::copy_n(s.level.data(), n, d);
         break;
       case Op::Neg:
-        for (std::size_t i = 0; i < n; ++i) d[i] = -a[i];
+        for (std::size_t i = 0; i < n; ++i) d[i] = std::isnan(a[i]) ? a[i] : -a[i];
         break;
       case Op::Not:
         for (std::size_t i = 0; i < n; ++i)
-          d[i] = std::isnan(a[i]) ? kNaN : (a[i] == 0 ? 1.0 : 0.0);
+          d[i] = std::isnan(a[i]) ? a[i] : (a[i] == 0 ? 1.0 : 0.0);
         break;
-      case Op::Add:
-        for (std::size_t i = 0; i < n; ++i) d[i] = a[i] + b[i];
-        break;
-      case Op::Sub:
-        for (std::size_t i = 0; i < n; ++i) d[i] = a[i] - b[i];
-        break;
-      case Op::Mul:
-        for (std::size_t i = 0; i < n; ++i) d[i] = a[i] * b[i];
-        break;
-      case Op::Div:  // by zero: no value, like missing data
-        for (std::size_t i = 0; i < n; ++i) d[i] = b[i] == 0 ? kNaN : a[i] / b[i];
-        break;
-#define SKON_CMP(OP, EXPR)                                                         \
-  case Op::OP:                                                                     \
-    for (std::size_t i = 0; i < n; ++i) {                                          \
-      d[i] = (std::isnan(a[i]) || std::isnan(b[i])) ? kNaN : ((EXPR) ? 1.0 : 0.0); \
-    }                                                                              \
+#define SKON_ARITHMETIC(OP, EXPR)                                                   \
+  case Op::OP:                                                                      \
+    for (std::size_t i = 0; i < n; ++i) d[i] = arithmetic_result(EXPR, a[i], b[i]); \
     break;
-        SKON_CMP(Eq, a[i] == b[i])
-        SKON_CMP(Ne, a[i] != b[i])
-        SKON_CMP(Lt, a[i] < b[i])
-        SKON_CMP(Le, a[i] <= b[i])
-        SKON_CMP(Gt, a[i] > b[i])
-        SKON_CMP(Ge, a[i] >= b[i])
-#undef SKON_CMP
+        SKON_ARITHMETIC(Add, a[i] + b[i])
+        SKON_ARITHMETIC(Sub, a[i] - b[i])
+        SKON_ARITHMETIC(Mul, a[i] * b[i])
+        SKON_ARITHMETIC(Div, a[i] / b[i])  // x/0 is infinite and 0/0 NaN: both have no value
+#undef SKON_ARITHMETIC
+#define SKON_COMPARE(OP, EXPR)                                                                    \
+  case Op::OP:                                                                                    \
+    for (std::size_t i = 0; i < n; ++i) {                                                         \
+      d[i] =                                                                                      \
+          (std::isnan(a[i]) || std::isnan(b[i])) ? unknown_of(a[i], b[i]) : ((EXPR) ? 1.0 : 0.0); \
+    }                                                                                             \
+    break;
+        SKON_COMPARE(Eq, a[i] == b[i])
+        SKON_COMPARE(Ne, a[i] != b[i])
+        SKON_COMPARE(Lt, a[i] < b[i])
+        SKON_COMPARE(Le, a[i] <= b[i])
+        SKON_COMPARE(Gt, a[i] > b[i])
+        SKON_COMPARE(Ge, a[i] >= b[i])
+#undef SKON_COMPARE
       case Op::And:  // false wins over unknown
         for (std::size_t i = 0; i < n; ++i) {
           d[i] = (a[i] == 0 || b[i] == 0)                 ? 0.0
-                 : (std::isnan(a[i]) || std::isnan(b[i])) ? kNaN
+                 : (std::isnan(a[i]) || std::isnan(b[i])) ? unknown_of(a[i], b[i])
                                                           : 1.0;
         }
         break;
       case Op::Or:  // true wins over unknown
         for (std::size_t i = 0; i < n; ++i) {
           d[i] = (a[i] == 1 || b[i] == 1)                 ? 1.0
-                 : (std::isnan(a[i]) || std::isnan(b[i])) ? kNaN
+                 : (std::isnan(a[i]) || std::isnan(b[i])) ? unknown_of(a[i], b[i])
                                                           : 0.0;
         }
         break;
       case Op::InSet:
-      case Op::NotInSet: {
-        const bool negated = in.op == Op::NotInSet;
-        for (std::size_t i = 0; i < n; ++i) {
-          if (std::isnan(a[i])) {
-            d[i] = kNaN;
-            continue;
-          }
-          const auto v = static_cast<std::uint64_t>(a[i]);
-          const bool found = v < 64 && ((in.mask >> v) & 1);
-          d[i] = found != negated ? 1.0 : 0.0;
-        }
+      case Op::NotInSet:
+        execute_set(in, a, d, n);
         break;
-      }
       case Op::InRange:
       case Op::NotInRange: {
         const bool negated = in.op == Op::NotInRange;
         const double* hi = reg(in.c);
         for (std::size_t i = 0; i < n; ++i) {
           if (std::isnan(a[i]) || std::isnan(b[i]) || std::isnan(hi[i])) {
-            d[i] = kNaN;
+            d[i] = unknown_of(unknown_of(a[i], b[i]), hi[i]);
             continue;
           }
           const bool inside = a[i] >= b[i] && a[i] <= hi[i];
@@ -304,7 +350,7 @@ void BatchPlan::execute(const Code& code, const double* const* columns, State& s
         }
         break;
       }
-      case Op::Missing:
+      case Op::Missing:  // no value counts as missing: missing(x) asks whether x has a value
         for (std::size_t i = 0; i < n; ++i) d[i] = std::isnan(a[i]) ? 1.0 : 0.0;
         break;
       case Op::Known:
@@ -318,7 +364,7 @@ void BatchPlan::run(const double* const* columns, const double* probability, std
                     State& s) const {
   const dsl::PurposeInfo& p = program_.purposes[purpose_];
   s.n = n;
-  s.registers.resize(static_cast<std::size_t>(registers_) * kBatch);
+  s.registers.resize(registers_ * kBatch);
   s.level.assign(n, p.bands.empty() ? 0.0 : static_cast<double>(p.bands.front().level));
   s.flags.assign(n, 0.0);
   s.points.assign(n, 0.0);
@@ -344,8 +390,8 @@ void BatchPlan::run(const double* const* columns, const double* probability, std
     const double raise = rule.raise_to == dsl::kNone ? -1.0 : rule.raise_to;
     const double cap = rule.cap_at == dsl::kNone ? 1e9 : rule.cap_at;
     for (std::size_t i = 0; i < n; ++i) {
-      truth[i] = std::isnan(t[i]) ? 2 : t[i] != 0 ? 1 : 0;
-      if (truth[i] != 1) continue;
+      truth[i] = truth_code(t[i]);
+      if (truth[i] != kTrue) continue;
       s.flags[i] += flag;
       s.points[i] += points;
       if (s.level[i] < raise) s.level[i] = raise;
@@ -356,15 +402,15 @@ void BatchPlan::run(const double* const* columns, const double* probability, std
     execute(triggers_[r], columns, s);
     const double* t = s.registers.data() + static_cast<std::size_t>(triggers_[r].result) * kBatch;
     std::uint8_t* truth = s.trigger.data() + r * n;
-    for (std::size_t i = 0; i < n; ++i) truth[i] = std::isnan(t[i]) ? 2 : t[i] != 0 ? 1 : 0;
+    for (std::size_t i = 0; i < n; ++i) truth[i] = truth_code(t[i]);
   }
 }
 
 void BatchPlan::replay(const State& s, std::size_t i, const double* raw, double probability,
                        PurposeOutcome& out) const {
-  // Mirrors RuleEvaluator::evaluate step by step; tests compare the two on random records.
   const dsl::PurposeInfo& purpose = program_.purposes[purpose_];
   out.reset();
+  // 1. Completeness over the model's features (every field read when there is no model).
   const auto& basis = purpose.features.empty() ? purpose.fields_read : purpose.features;
   std::size_t known = 0;
   for (Index f : basis) known += std::isnan(raw[slot_of_field_[f]]) ? 0 : 1;
@@ -373,13 +419,14 @@ void BatchPlan::replay(const State& s, std::size_t i, const double* raw, double 
   }
   out.completeness =
       basis.empty() ? 1.0 : static_cast<double>(known) / static_cast<double>(basis.size());
+  out.completeness_required = purpose.completeness;
   if (out.completeness + 1e-12 < purpose.completeness) {
     out.insufficient_data = true;
     out.review_required = true;
-    out.review_reasons.push_back(
-        RuleEvaluator::insufficient_reason(out.completeness, purpose.completeness));
+    out.review_reasons.push_back({ReviewReason::Kind::InsufficientData, dsl::kNone, {}});
     return;
   }
+  // 2. The model's band.
   Index level = purpose.bands.empty() ? 0 : purpose.bands.front().level;
   if (!std::isnan(probability)) {
     out.probability = probability;
@@ -391,13 +438,18 @@ void BatchPlan::replay(const State& s, std::size_t i, const double* raw, double 
     }
     out.trace.push_back(LevelStep{dsl::kNone, level, dsl::kNone, "model"});
   }
+  // 3. The rules, in evaluation order.
   const std::size_t n = s.n;
   out.rule_truth.reserve(purpose.rules.size());
   for (std::size_t r = 0; r < purpose.rules.size(); ++r) {
     const std::uint8_t t = s.truth[r * n + i];
-    out.rule_truth.push_back(t == 1 ? Truth::True : t == 0 ? Truth::False : Truth::Unknown);
-    if (t != 1) continue;
+    out.rule_truth.push_back(to_truth(t));
     const Index ri = purpose.rules[r];
+    if (t == kUnknownMissing || t == kUnknownNoValue) {
+      out.undecided.push_back(
+          {ri, t == kUnknownNoValue ? Undecided::NoValue : Undecided::MissingData});
+    }
+    if (t != kTrue) continue;
     const dsl::RuleInfo& rule = program_.rules[ri];
     if (rule.flag != nullptr) out.flags.push_back(FlagRaised{ri, flag_text(r, s, i, raw)});
     if (rule.points) out.points += *rule.points;
@@ -411,23 +463,24 @@ void BatchPlan::replay(const State& s, std::size_t i, const double* raw, double 
     }
     if (rule.review_because) {
       out.review_required = true;
-      out.review_reasons.push_back(*rule.review_because);
+      out.review_reasons.push_back({ReviewReason::Kind::Rule, ri, {}});
     }
   }
   out.level = level;
+  // 4. Review triggers on the final level; unknown fails closed.
   for (std::size_t r = 0; r < purpose.reviews.size(); ++r) {
     const std::uint8_t t = s.trigger[r * n + i];
-    if (t == 1) {
-      out.review_required = true;
-      out.review_reasons.push_back(purpose.reviews[r].reason);
-    } else if (t == 2) {
-      out.review_required = true;
-      out.review_reasons.push_back(purpose.reviews[r].reason +
-                                   " (kunne ikke afgøres: data mangler)");
-    }
+    if (t == kFalse) continue;
+    out.review_required = true;
+    ReviewReason reason{ReviewReason::Kind::Trigger, static_cast<Index>(r), {}};
+    if (t == kUnknownMissing) reason.undecided = Undecided::MissingData;
+    if (t == kUnknownNoValue) reason.undecided = Undecided::NoValue;
+    out.review_reasons.push_back(reason);
   }
-  if (auto it = purpose.guidance.find(level); it != purpose.guidance.end())
+  // 5. Guidance.
+  if (auto it = purpose.guidance.find(level); it != purpose.guidance.end()) {
     out.guidance = it->second;
+  }
 }
 
 }  // namespace skon::engine

@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <memory>
+
+#include "skon/engine/assessor.hpp"
 
 namespace skon::engine {
 
@@ -9,19 +13,28 @@ namespace ast = dsl::ast;
 
 namespace {
 
-Value given_value(const dsl::Program& p, Index field, const ast::Given& g) {
-  if (g.is_missing) return Value::missing();
-  const ast::Expr& e = *g.value;
-  if (const auto* n = std::get_if<ast::NumberLit>(&e.kind)) return Value::of_number(n->value);
-  if (const auto* b = std::get_if<ast::BoolLit>(&e.kind)) return Value::of_bool(b->value);
-  if (const auto* d = std::get_if<ast::DateLit>(&e.kind)) return Value::of_date(d->date.days);
-  if (const auto* r = std::get_if<ast::NameRef>(&e.kind)) {
-    const auto& levels = p.fields[field].levels;
-    const auto it = std::find(levels.begin(), levels.end(), r->name);
-    if (it != levels.end())
-      return Value::of_category(static_cast<std::uint32_t>(it - levels.begin()));
-  }
-  return Value::missing();
+// The raw value (the models' numeric encoding, NaN missing) of a test's given value.
+double given_raw(const dsl::Program& p, Index field, const ast::Given& g) {
+  if (g.is_missing) return std::nan("");
+  return std::visit(ast::Overloaded{
+                        [](const ast::NumberLit& n) { return n.value; },
+                        [](const ast::BoolLit& b) { return b.value ? 1.0 : 0.0; },
+                        [](const ast::DateLit& d) { return static_cast<double>(d.date.days); },
+                        [&](const ast::NameRef& r) {
+                          const auto& levels = p.fields[field].levels;
+                          const auto it = std::find(levels.begin(), levels.end(), r.name);
+                          return it == levels.end() ? std::nan("")
+                                                    : static_cast<double>(it - levels.begin());
+                        },
+                        // The checker (E0402) admits only the literals above as given values.
+                        [](const ast::StringLit&) { return std::nan(""); },
+                        [](const ast::Call&) { return std::nan(""); },
+                        [](const ast::Unary&) { return std::nan(""); },
+                        [](const ast::Binary&) { return std::nan(""); },
+                        [](const ast::InSet&) { return std::nan(""); },
+                        [](const ast::InRange&) { return std::nan(""); },
+                    },
+                    g.value->kind);
 }
 
 std::string bt(const std::string& s) {
@@ -33,8 +46,12 @@ std::string why_not(const PurposeOutcome& o, const dsl::PurposeInfo& purpose, In
   if (o.insufficient_data) return "the outcome was insufficient data, so no rule ran";
   const auto it = std::find(purpose.rules.begin(), purpose.rules.end(), rule);
   if (it == purpose.rules.end()) return "the rule does not apply to this purpose";
-  const Truth t = o.rule_truth[static_cast<std::size_t>(it - purpose.rules.begin())];
-  if (t == Truth::Unknown) return "the rule did not fire: its condition was unknown (missing data)";
+  for (const UndecidedRule& u : o.undecided) {
+    if (u.rule != rule) continue;
+    return u.why == Undecided::NoValue
+               ? "the rule did not fire: its condition was unknown (a calculation had no value)"
+               : "the rule did not fire: its condition was unknown (missing data)";
+  }
   return "the rule did not fire: its condition was false";
 }
 
@@ -44,30 +61,34 @@ TestReport run_tests(const dsl::Program& program) {
   using Key = ast::TestStmt::Key;
   TestReport report;
   report.coverage.assign(program.rules.size(), {false, false, false});
-  const RuleEvaluator evaluator(program);
+  std::map<Index, std::unique_ptr<Assessor>> assessors;  // one per purpose, made when first needed
 
   for (const dsl::TestInfo& test : program.tests) {
     TestResult result;
     result.test = &test;
     if (test.purpose == dsl::kNone) continue;  // reported by the checker
     const dsl::PurposeInfo& purpose = program.purposes[test.purpose];
+    auto& assessor = assessors[test.purpose];
+    if (!assessor) assessor = std::make_unique<Assessor>(program, test.purpose, nullptr);
+    const std::vector<Index>& inputs = assessor->input_fields();
 
-    std::vector<Value> record(program.fields.size());
-    RuleEvaluator::Options options;
+    std::vector<double> values(inputs.size(), std::nan(""));
+    std::optional<double> probability;
     for (const auto& st : test.decl->body) {
       if (st.key == Key::Given) {
         for (const auto& g : st.givens) {
           const Index f = program.find_field(g.field.name);
-          if (f != dsl::kNone) record[f] = given_value(program, f, g);
+          const auto it = std::find(inputs.begin(), inputs.end(), f);
+          // A given field the purpose does not read cannot change its outcome.
+          if (it != inputs.end()) values[it - inputs.begin()] = given_raw(program, f, g);
         }
       } else if (st.key == Key::Probability) {
-        options.probability = st.number->value;
+        probability = st.number->value;
       }
     }
-    // A given probability stands for the model's score, which exists only for a record the model
-    // could score: completeness is then not re-checked.
-    options.check_completeness = !options.probability;
-    result.outcome = evaluator.evaluate(test.purpose, record, options);
+    Assessment assessment;
+    assessor->assess(values, assessment, probability.value_or(std::nan("")));
+    result.outcome = std::move(assessment.outcome);
     const PurposeOutcome& o = result.outcome;
 
     for (std::size_t i = 0; i < purpose.rules.size() && i < o.rule_truth.size(); ++i) {
@@ -127,7 +148,10 @@ TestReport run_tests(const dsl::Program& program) {
         case Key::ExpectNoReview:
           if (o.review_required) {
             std::string reasons;
-            for (const auto& r : o.review_reasons) reasons += (reasons.empty() ? "" : "; ") + r;
+            for (const auto& r : o.review_reasons) {
+              reasons += (reasons.empty() ? "" : "; ") +
+                         review_reason_text(program, test.purpose, o, r, Language::English);
+            }
             fail("no review", "review required: " + reasons);
           }
           break;
@@ -145,10 +169,11 @@ TestReport run_tests(const dsl::Program& program) {
           break;
       }
     }
-    if (result.passed())
+    if (result.passed()) {
       ++report.passed;
-    else
+    } else {
       ++report.failed;
+    }
     report.results.push_back(std::move(result));
   }
   return report;

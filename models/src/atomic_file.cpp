@@ -8,27 +8,30 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "skon/models/errors.hpp"
+
 namespace skon::models {
 namespace {
 
 constexpr std::size_t kBufferBytes = 1 << 20;
 constexpr std::size_t kWritebackChunk = 16 << 20;  // start writeback every 16 MiB
 
-std::runtime_error io_error(const std::string& what, const std::filesystem::path& path) {
-  return std::runtime_error(what + " '" + path.string() + "': " + std::strerror(errno));
-}
-
 }  // namespace
 
 AtomicFile::AtomicFile(std::filesystem::path target) : target_(std::move(target)) {
+  buffer_.reserve(kBufferBytes);
+  if (is_stdout()) {
+    fd_ = STDOUT_FILENO;
+    return;
+  }
   temp_ = target_;
   temp_ += ".tmp-" + std::to_string(::getpid());
   fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-  if (fd_ < 0) throw io_error("cannot write", target_);  // the name the user gave
-  buffer_.reserve(kBufferBytes);
+  if (fd_ < 0) throw output_error(target_, errno);  // the name the user gave, not temp_
 }
 
 AtomicFile::~AtomicFile() {
+  if (is_stdout()) return;
   if (fd_ >= 0) ::close(fd_);
   if (!committed_) {
     std::error_code ignored;
@@ -57,13 +60,13 @@ void AtomicFile::write_through(std::string_view bytes) {
     const ssize_t n = ::write(fd_, p, left);
     if (n < 0) {
       if (errno == EINTR) continue;
-      throw io_error("write to", temp_);
+      throw output_error(target_, errno);
     }
     p += n;
     left -= static_cast<std::size_t>(n);
     written_ += static_cast<std::size_t>(n);
   }
-  if (written_ - synced_until_ >= kWritebackChunk) {
+  if (!is_stdout() && written_ - synced_until_ >= kWritebackChunk) {
 #ifdef SYNC_FILE_RANGE_WRITE
     // Start writing this chunk to disk now, without waiting: the closing fsync then has little
     // left.
@@ -76,16 +79,20 @@ void AtomicFile::write_through(std::string_view bytes) {
 
 void AtomicFile::commit() {
   flush();
+  if (is_stdout()) {
+    committed_ = true;
+    return;
+  }
   // fsync so that the rename never exposes an empty or partial file after a crash.
-  if (::fsync(fd_) != 0) throw io_error("cannot sync", temp_);
+  if (::fsync(fd_) != 0) throw output_error(target_, errno);
   if (::close(fd_) != 0) {
     fd_ = -1;
-    throw io_error("cannot close", temp_);
+    throw output_error(target_, errno);
   }
   fd_ = -1;
   std::error_code ec;
   std::filesystem::rename(temp_, target_, ec);
-  if (ec) throw std::runtime_error("cannot replace '" + target_.string() + "': " + ec.message());
+  if (ec) throw output_error(target_, ec.value());
   committed_ = true;
 }
 

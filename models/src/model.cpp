@@ -23,11 +23,28 @@ double ModelMetrics::largest_group_gap(const std::string& field) const {
   return std::nan("");
 }
 
-double LogisticModel::log_odds(const double* raw, double* design) const {
-  preprocessor.transform(raw, design);
+double LogisticModel::linear(const double* design) const {
   double eta = intercept;
   for (std::size_t j = 0; j < coefficients.size(); ++j) eta += coefficients[j].value * design[j];
   return eta;
+}
+
+LogisticModel::Score LogisticModel::score(const double* raw, Scratch& scratch) const {
+  scratch.design.resize(preprocessor.width());
+  preprocessor.transform(raw, scratch.design.data());
+  const double eta = linear(scratch.design.data());
+  return {eta, calibration.apply(eta)};
+}
+
+double LogisticModel::baseline() const {
+  double b = intercept;
+  for (const Coefficient& c : coefficients) b += c.value * c.reference;
+  return calibration.method == Calibration::Method::Platt ? calibration.a * b + calibration.b : b;
+}
+
+double LogisticModel::log_odds(const double* raw, double* design) const {
+  preprocessor.transform(raw, design);
+  return linear(design);
 }
 
 double LogisticModel::probability(const double* raw, double* design) const {
@@ -48,13 +65,12 @@ void LogisticModel::explain_into(const double* raw, Explanation& e, std::vector<
   const auto& owner = preprocessor.column_feature();
   e.contributions.assign(preprocessor.features().size(), 0.0);
   e.baseline = intercept;
-  double eta = intercept;
   for (std::size_t j = 0; j < coefficients.size(); ++j) {
     const Coefficient& c = coefficients[j];
     e.baseline += c.value * c.reference;
     e.contributions[owner[j]] += c.value * (design[j] - c.reference);
-    eta += c.value * design[j];
   }
+  const double eta = linear(design.data());  // the probability as score() computes it
   // Under Platt scaling the calibrated log-odds are a * eta + b: scale so that the parts still
   // add up to what the probability is computed from.
   if (calibration.method == Calibration::Method::Platt) {

@@ -13,6 +13,8 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "skon/models/errors.hpp"
+
 namespace skon::models {
 namespace {
 
@@ -71,7 +73,7 @@ std::string sha256_hex(std::string_view bytes) {
 
 std::string sha256_file_hex(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read '" + path.string() + "'");
+  if (!in) throw InputError("cannot read '" + path.string() + "'");
   Sha256 h;
   std::array<char, 1 << 16> buffer{};
   while (in) {

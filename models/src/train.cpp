@@ -219,7 +219,32 @@ ModelMetrics evaluate_predictions(const std::vector<double>& labels,
   return m;
 }
 
-TrainReport train_model(const TrainSpec& spec) {
+namespace {
+TrainReport train_checked(const TrainSpec& spec);
+}  // namespace
+
+TrainReport train_model(const TrainSpec& given) {
+  TrainSpec spec = given;
+  if (spec.year.empty()) {  // a cohort year column, when the file has one, gives temporal splits
+    const std::vector<std::string> headers = read_headers(spec.data_path, spec.read);
+    for (const char* candidate : {"cohort_year", "year"}) {
+      if (std::find(headers.begin(), headers.end(), candidate) != headers.end()) {
+        spec.year = candidate;
+        break;
+      }
+    }
+  }
+  try {
+    return train_checked(spec);
+  } catch (const std::invalid_argument& e) {
+    // The fit is impossible on these data (one class only, no rows): the data's problem.
+    throw InputError(spec.data_path + ": no model can be fitted: " + e.what());
+  }
+}
+
+namespace {
+
+TrainReport train_checked(const TrainSpec& spec) {
   Data d = read_data(spec);
   const std::size_t n = d.labels.size();
   if (n < 10)
@@ -342,6 +367,8 @@ TrainReport train_model(const TrainSpec& spec) {
   model.scorecard = make_scorecard(model, d.raw);
   return report;
 }
+
+}  // namespace
 
 std::string model_card(const LogisticModel& m) {
   std::ostringstream s;

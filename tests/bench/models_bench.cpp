@@ -28,10 +28,10 @@
 #include <vector>
 
 #include "bench_util.hpp"
-#include "skon/models/cohort_reader.hpp"
 #include "skon/models/logistic.hpp"
 #include "skon/models/metrics.hpp"
 #include "skon/models/preprocess.hpp"
+#include "skon/models/record_source.hpp"
 #include "synthetic_cohort.hpp"
 
 using namespace skon::models;

@@ -22,24 +22,31 @@ SKON_ID_KEY= "$skon" assess "${assess[@]}" -o "$work/a.jsonl" 2>"$work/err.txt";
 set -e
 [[ $rc -eq 2 ]] || fail "missing key: exit $rc"
 grep -q "SKON_ID_KEY" "$work/err.txt" || fail "missing key message"
-[[ ! -e "$work/a.jsonl" ]] || fail "output written without a key"
+[[ ! -e "$work/a.jsonl" && ! -e "$work/a.jsonl.run.json" ]] || fail "output written without a key"
 
 export SKON_ID_KEY="tests-only key, never a real one"
 "$skon" assess "${assess[@]}" -o "$work/a.jsonl" 2>"$work/summary.txt"
 [[ $(wc -l <"$work/a.jsonl") -eq 4424 ]] || fail "expected 4424 assessments"
 grep -q "4424 records: 4424 assessed, 0 insufficient data" "$work/summary.txt" || { cat "$work/summary.txt"; fail "summary"; }
 ! grep -q '"id":"S1"' "$work/a.jsonl" || fail "a raw id leaked"
-head -1 "$work/a.jsonl" | grep -Eq '^\{"id":"[0-9a-f]{64}","purpose":"dropout","outcome":"assessed","level":"(low|medium|high)","probability":0\.[0-9]+,"base_rate":0\.[0-9]+' || fail "record shape: $(head -c 300 "$work/a.jsonl")"
+head -1 "$work/a.jsonl" | grep -Eq '^\{"id":"[0-9a-f]{32}","run":"[0-9a-f]{32}","outcome":"assessed","level":"(low|medium|high)","probability":0\.[0-9]+,"model_level"' || fail "record shape: $(head -c 300 "$work/a.jsonl")"
+# The run's manifest beside it names the same run, the purpose and the guidance.
+run=$(head -1 "$work/a.jsonl" | sed -E 's/.*"run":"([0-9a-f]+)".*/\1/')
+grep -q "\"run\": \"$run\"" "$work/a.jsonl.run.json" || fail "manifest names another run"
+grep -q '"purpose": "dropout"' "$work/a.jsonl.run.json" || fail "manifest purpose"
+grep -q '"assessment_date": "2026-11-26"' "$work/a.jsonl.run.json" || fail "manifest date"
+grep -q '"replay": true' "$work/a.jsonl.run.json" || fail "a --today run is not marked a replay"
 grep -q '"rule":"nothing_passed"' "$work/a.jsonl" || fail "no rule fired anywhere"
 grep -q '"disagreement":"rules_above_model"' "$work/a.jsonl" || fail "no disagreement marked"
 
 # Deterministic: a second run is byte-identical.
 "$skon" -q assess "${assess[@]}" -o "$work/b.jsonl"
 cmp -s "$work/a.jsonl" "$work/b.jsonl" || fail "two runs differ"
+cmp -s "$work/a.jsonl.run.json" "$work/b.jsonl.run.json" || fail "two runs' manifests differ"
 
 # CSV summary.
 "$skon" -q assess "${assess[@]}" --format csv -o "$work/a.csv"
-head -1 "$work/a.csv" | grep -q "^id,purpose,outcome,level,probability" || fail "csv header"
+head -1 "$work/a.csv" | grep -q "^id,run,outcome,level,probability" || fail "csv header"
 [[ $(wc -l <"$work/a.csv") -eq 4425 ]] || fail "csv rows"
 
 # explain: the card for S1 carries the probability of S1's JSON record, rounded.
@@ -64,5 +71,5 @@ set +e
 set -e
 [[ $rc -eq 3 ]] || fail "gate: exit $rc"
 grep -q "error\[E0310\]: the model's auc is 0\.[0-9]*; the purpose requires >= 0.99" "$work/err.txt" || { cat "$work/err.txt"; fail "gate message"; }
-[[ ! -e "$work/c.jsonl" ]] || fail "output written despite a failed gate"
+[[ ! -e "$work/c.jsonl" && ! -e "$work/c.jsonl.run.json" ]] || fail "output written despite a failed gate"
 echo "assess/explain ok"

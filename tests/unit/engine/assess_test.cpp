@@ -6,10 +6,12 @@
 #include <set>
 
 #include "skon/dsl/date.hpp"
-#include "skon/engine/assessment_writer.hpp"
 #include "skon/engine/assessor.hpp"
 #include "skon/engine/columns.hpp"
 #include "skon/engine/constraints.hpp"
+#include "skon/engine/json_text.hpp"
+#include "skon/engine/provenance.hpp"
+#include "skon/engine/record_formats.hpp"
 #include "skon/models/sha256.hpp"
 #include "skon/models/train.hpp"
 #include "support/json_schema.hpp"
@@ -115,9 +117,7 @@ TEST_CASE("assess: model, rules, trace, review and exact contributions") {
 TEST_CASE("assess: JSON lines follow docs/assessment.schema.json and are deterministic") {
   World w;
   const engine::Assessor assessor(*w.rules.program, 0, &w.model);
-  engine::Provenance prov{engine::rules_sha256(*w.rules.program), w.model_sha, std::string(64, 'a'),
-                          "0.1.0"};
-  const engine::AssessmentWriter writer(assessor, prov, 3);
+  engine::JsonRecordFormatter writer(assessor, std::string(32, 'a'), 3);
   std::ifstream in(fs::path(SKON_SOURCE_DIR) / "docs/assessment.schema.json");
   const test::SchemaChecker schema(nlohmann::json::parse(in));
   std::string all, again;
@@ -127,7 +127,7 @@ TEST_CASE("assess: JSON lines follow docs/assessment.schema.json and are determi
     a.id = models::hmac_sha256_hex("a key of sixteen bytes", "0101012222");
     assessor.assess(r, a);
     std::string line;
-    writer.jsonl(a, line);
+    writer.append(a, line);
     CHECK(line.back() == '\n');
     const auto j = nlohmann::json::parse(line);
     INFO(line);
@@ -137,7 +137,7 @@ TEST_CASE("assess: JSON lines follow docs/assessment.schema.json and are determi
     engine::Assessment b;
     b.id = a.id;
     assessor.assess(r, b);
-    writer.jsonl(b, again);
+    writer.append(b, again);
   }
   CHECK(all == again);
 }
@@ -177,9 +177,7 @@ TEST_CASE("assess: the listed contributions and the others add up to the log-odd
   World w(2);
   engine::Assessor assessor(*w.rules.program, 0, &w.model);
   assessor.set_top(1);
-  engine::Provenance prov{engine::rules_sha256(*w.rules.program), w.model_sha, std::string(64, 'a'),
-                          "0.1.0"};
-  const engine::AssessmentWriter writer(assessor, prov, 1);
+  engine::JsonRecordFormatter writer(assessor, std::string(32, 'a'), 1);
   for (const auto& r : {row(25, false, 1), row(2, true, 0), row(0, true, 1)}) {
     engine::Assessment a;
     a.id = "x";
@@ -187,44 +185,37 @@ TEST_CASE("assess: the listed contributions and the others add up to the log-odd
     REQUIRE(a.contributions.size() == 1);
     CHECK(a.others != 0);
     std::string line;
-    writer.jsonl(a, line);
+    writer.append(a, line);
+    // In millionths, as written: the manifest's baseline + top + others = log_odds, exactly.
     const auto c = nlohmann::json::parse(line)["contributions"];
     REQUIRE(c["top"].size() == 1);
-    const double sum = c["baseline"].get<double>() + c["top"][0]["log_odds"].get<double>() +
-                       c["others"].get<double>();
-    CHECK(sum == doctest::Approx(c["log_odds"].get<double>()).epsilon(1e-12));
+    const auto micro = [](const nlohmann::json& v) { return std::llround(v.get<double>() * 1e6); };
+    CHECK(std::llround(w.model.baseline() * 1e6) + micro(c["top"][0]["log_odds"]) +
+              micro(c["others"]) ==
+          micro(c["log_odds"]));
+    CHECK(c["log_odds"].get<double>() == doctest::Approx(a.log_odds).epsilon(1e-6));
   }
 }
 
-TEST_CASE("assess: flags cite rule files relative to the rule set, wherever it lies") {
+TEST_CASE("assess: rule files are named relative to the rule set, wherever it lies") {
   World w;
-  const engine::Assessor assessor(*w.rules.program, 0, &w.model);
-  engine::Provenance prov{engine::rules_sha256(*w.rules.program), w.model_sha, std::string(64, 'a'),
-                          "0.1.0"};
-  const engine::AssessmentWriter writer(assessor, prov, 3);
-  engine::Assessment a;
-  a.id = "x";
-  assessor.assess(row(25, false, 1), a);
-  std::string line;
-  writer.jsonl(a, line);
-  const auto flags = nlohmann::json::parse(line)["flags"];
-  REQUIRE(flags.size() == 2);
-  const std::string file = flags[0]["source"]["file"];
-  CHECK(file.find('/') == std::string::npos);
-  CHECK(file == fs::path(w.rules.program->sources.file(0).name()).filename().string());
+  const auto names = engine::rule_file_names(*w.rules.program);
+  REQUIRE(names.size() == 1);
+  CHECK(names[0].find('/') == std::string::npos);
+  CHECK(names[0] == fs::path(w.rules.program->sources.file(0).name()).filename().string());
 }
 
 TEST_CASE(
     "assess: JSON strings escape quotes, backslashes and control characters, and nothing else") {
   std::string out;
-  engine::append_json_string(out, "plain æøå");
+  engine::detail::append_json_string(out, "plain æøå");
   CHECK(out == "\"plain æøå\"");
   out.clear();
-  engine::append_json_string(out, std::string("a\"b\\c\nd\re\tf\x01g\x1f", 14));
+  engine::detail::append_json_string(out, std::string("a\"b\\c\nd\re\tf\x01g\x1f", 14));
   CHECK(out == "\"a\\\"b\\\\c\\nd\\re\\tf\\u0001g\\u001f\"");
   CHECK(nlohmann::json::parse(out).get<std::string>() ==
         std::string("a\"b\\c\nd\re\tf\x01g\x1f", 14));
   out.clear();
-  engine::append_json_string(out, "");
+  engine::detail::append_json_string(out, "");
   CHECK(out == "\"\"");
 }

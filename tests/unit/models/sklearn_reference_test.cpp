@@ -4,10 +4,10 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "skon/models/cohort_reader.hpp"
 #include "skon/models/logistic.hpp"
 #include "skon/models/metrics.hpp"
 #include "skon/models/preprocess.hpp"
+#include "skon/models/record_source.hpp"
 
 using namespace skon::models;
 namespace fs = std::filesystem;

@@ -35,9 +35,12 @@ class SchemaChecker {
   // sanitizer build; an unknown pattern fails loudly rather than passing unchecked.)
   static bool matches(const std::string& pattern, const std::string& text) {
     const auto all = [&](auto pred) { return std::all_of(text.begin(), text.end(), pred); };
-    if (pattern == "^[0-9a-f]{64}$") {
-      return text.size() == 64 &&
-             all([](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+    const auto hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); };
+    if (pattern == "^[0-9a-f]{64}$") return text.size() == 64 && all(hex);
+    if (pattern == "^[0-9a-f]{32}$") return text.size() == 32 && all(hex);
+    if (pattern == "^[0-9]{4}-[0-9]{2}-[0-9]{2}$") {
+      return text.size() == 10 && text[4] == '-' && text[7] == '-' &&
+             all([](char c) { return c == '-' || (c >= '0' && c <= '9'); });
     }
     if (pattern == "^1\\.[0-9]+$") {
       return text.size() > 2 && text.rfind("1.", 0) == 0 &&

@@ -15,6 +15,19 @@
 
 namespace skon::dsl::ast {
 
+// An overload set for std::visit: one lambda per alternative and no catch-all, so a new node kind
+// does not compile until every pass handles it.
+template <class... Handlers>
+struct Overloaded : Handlers... {
+  using Handlers::operator()...;
+};
+template <class... Handlers>
+Overloaded(Handlers...) -> Overloaded<Handlers...>;
+// Where one generic visitor suits better (long passes), an `if constexpr` chain names every kind
+// and ends in `else static_assert(kUnhandled<K>)`: equally exhaustive.
+template <class>
+inline constexpr bool kUnhandled = false;
+
 struct Ident {
   std::string name;
   Span span;
@@ -114,6 +127,9 @@ struct Expr {
 // Whether a checked expression can evaluate to unknown: only when it reads a field or a derived
 // value outside missing()/known(). Conservative: `known(x) or x > 1` counts as possibly unknown.
 bool may_be_unknown(const Expr& e);
+
+// The number of nodes in `e` (what the evaluator needs registers for).
+std::size_t count_nodes(const Expr& e);
 
 // ---------------------------------------------------------------------------------------------
 // Declarations

@@ -23,6 +23,11 @@ namespace skon::dsl {
 using Index = std::uint32_t;
 inline constexpr Index kNone = 0xFFFFFFFF;
 
+// The most expression nodes a rule set's derived values, rule conditions and review triggers may
+// have together (E0007). The compiled plan keeps one register of 256 values per node, so this
+// bounds its memory (about 100 MB per thread at the limit).
+inline constexpr std::size_t kMaxExpressionNodes = 50'000;
+
 enum class ValueType : std::uint8_t { Number, Bool, Category, Date, Level, Text, Error };
 const char* to_string(ValueType t);
 

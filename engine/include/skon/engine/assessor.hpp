@@ -1,8 +1,8 @@
 #pragma once
 
 // One explained assessment per person and purpose: the model's calibrated probability, the
-// purpose's rules, and everything a professional and a reviewer need to see why (the order is
-// RuleEvaluator's, documented in docs/language.md "Evaluation order").
+// purpose's rules through the compiled plan (BatchPlan), and everything a professional and a
+// reviewer need to see why. `skon test`, `skon explain` and `skon assess` all assess here.
 
 #include <optional>
 #include <string>
@@ -10,7 +10,7 @@
 
 #include "skon/dsl/program.hpp"
 #include "skon/engine/batch_plan.hpp"
-#include "skon/engine/rule_eval.hpp"
+#include "skon/engine/outcome.hpp"
 #include "skon/models/model.hpp"
 
 namespace skon::engine {
@@ -31,24 +31,29 @@ struct Assessment {
   double others = 0;  // the contributions not listed, summed: baseline + listed + others = log_odds
   // "rules_above_model": the model's band is the lowest but rules raised the level;
   // "model_unexplained": the model's band is the highest and no rule fired.
-  std::string disagreement;
+  std::string_view disagreement;
 };
 
 class Assessor {
  public:
-  // `model` may be null when the purpose has no features. Both must outlive the assessor.
-  Assessor(const dsl::Program& program, Index purpose, const models::LogisticModel* model);
+  // `model` may be null when the purpose has no features (or the caller gives probabilities, as a
+  // rule-file test does). Program and model must outlive the assessor. Flag texts are written in
+  // `language`.
+  Assessor(const dsl::Program& program, Index purpose, const models::LogisticModel* model,
+           Language language = Language::Danish);
 
   // The columns to read: every field the purpose reads, in program field order.
   const std::vector<Index>& input_fields() const { return input_fields_; }
 
-  // Assesses one record; `values[i]` is the raw value (models' numeric encoding, NaN missing) of
-  // input_fields()[i].
-  void assess(const std::vector<double>& values, Assessment& out) const;
+  // Assesses `n` records (row-major, n x input_fields().size() raw values: the models' numeric
+  // encoding, NaN missing) into out[0..n). `given_probability`, when not null, holds n scores to
+  // use instead of the model's (NaN: none) — what a rule-file test's `probability` states.
+  void assess_batch(const double* values, std::size_t n, std::vector<Assessment>& out,
+                    const double* given_probability = nullptr) const;
 
-  // Assesses `n` records at once (row-major, n x input_fields().size() values) into out[0..n):
-  // the rules run as a compiled batch (BatchPlan), the same outcome as one by one.
-  void assess_batch(const double* values, std::size_t n, std::vector<Assessment>& out) const;
+  // One record: a batch of one, the same path.
+  void assess(const std::vector<double>& values, Assessment& out,
+              std::optional<double> given_probability = std::nullopt) const;
 
   // Keep only the `n` largest contributions per assessment (all by default).
   void set_top(std::size_t n) { top_ = n; }
@@ -56,11 +61,13 @@ class Assessor {
   const dsl::Program& program() const { return program_; }
   Index purpose() const { return purpose_; }
   const models::LogisticModel* model() const { return model_; }
+  Language language() const { return language_; }
 
  private:
   const dsl::Program& program_;
   Index purpose_;
   const models::LogisticModel* model_;
+  Language language_;
   std::vector<Index> input_fields_;
   BatchPlan plan_;
   std::vector<std::size_t> model_slot_;  // model feature -> position in input values
@@ -70,11 +77,9 @@ class Assessor {
   // Assessor per thread.
   mutable std::vector<double> raw_, design_, probability_;
   mutable std::vector<std::vector<double>> columns_;
+  mutable std::vector<const double*> column_pointers_;
   mutable BatchPlan::State state_;
   mutable models::Explanation explanation_;
 };
-
-// Converts a raw numeric value of `field` to the evaluator's Value.
-Value to_value(const dsl::Program& program, Index field, double raw);
 
 }  // namespace skon::engine

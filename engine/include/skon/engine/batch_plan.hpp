@@ -1,49 +1,64 @@
 #pragma once
 
-// A purpose's rules compiled for batches of records. Field references become column slots and
-// every expression a short list of instructions over arrays of up to kBatch values, so a batch
-// pays the interpretation cost once per instruction instead of once per record. Values are
-// doubles with NaN for missing; truth is 1, 0, or NaN for unknown (three-valued logic).
+// A purpose's rules compiled for batches of records: the one evaluator behind `skon test`,
+// `skon explain` and `skon assess` (a test case is a batch of one). Field references become
+// column slots and every expression a short list of instructions over arrays of up to kBatch
+// values, so a batch pays the interpretation cost once per instruction instead of once per record.
+//
+// Values are doubles. Truth is 1 or 0; unknown is NaN, in two kinds told apart by the NaN's bits:
+// missing data (any NaN from the data) and "no value" (kNoValue: a calculation whose result is
+// not a finite number — division by zero, overflow). Every operation with an unknown operand is
+// unknown (missing data wins over no value), except that `false and unknown` is false, `true or
+// unknown` is true, and missing()/known() are true/false. So NaN, infinity and division by zero
+// mean one thing everywhere: unknown, with the reason kept for the trace.
 //
 // Rules run in evaluation order over the whole batch, each updating the per-record state
-// (flags, points, level) that later conditions may read. replay() then builds, per record, the
-// same PurposeOutcome as RuleEvaluator::evaluate (tests check they agree).
+// (flags, points, level) that later conditions may read. replay() then builds each record's
+// PurposeOutcome (outcome.hpp).
 
 #include <cstdint>
 #include <vector>
 
 #include "skon/dsl/program.hpp"
-#include "skon/engine/rule_eval.hpp"
+#include "skon/engine/messages.hpp"
+#include "skon/engine/outcome.hpp"
 
 namespace skon::engine {
+
+// The NaN that marks a calculation without a value (any other NaN is missing data).
+double no_value();
+bool is_no_value(double v);
 
 class BatchPlan {
  public:
   static constexpr std::size_t kBatch = 256;
 
   // Compiles the purpose's lets, rules and review triggers. `input_fields` lists the program
-  // fields whose columns run() receives, in order.
-  BatchPlan(const dsl::Program& program, Index purpose, std::vector<Index> input_fields);
+  // fields whose columns run() receives, in order; it must include every field the purpose
+  // reads. Flag texts show values as `language` writes them.
+  BatchPlan(const dsl::Program& program, Index purpose, std::vector<Index> input_fields,
+            Language language = Language::Danish);
 
   struct State {
-    std::vector<std::uint8_t> truth;    // rules x n: 0 false, 1 true, 2 unknown (rule-major)
+    std::vector<std::uint8_t> truth;    // rules x n, rule-major: a TruthCode
     std::vector<std::uint8_t> trigger;  // triggers x n
     std::vector<double> level, flags, points;
     std::vector<double> registers;
     std::size_t n = 0;
   };
+  enum TruthCode : std::uint8_t { kFalse = 0, kTrue = 1, kUnknownMissing = 2, kUnknownNoValue = 3 };
 
   // Evaluates `n` (<= kBatch) records. `columns[i]` points to n values of input_fields()[i];
   // `probability` to n model probabilities (NaN: no model score).
   void run(const double* const* columns, const double* probability, std::size_t n,
            State& state) const;
 
-  // The outcome of record `i` of the last run, as RuleEvaluator would give it; `raw` holds the
-  // record's input values.
+  // The outcome of record `i` of the last run; `raw` holds the record's input values.
   void replay(const State& state, std::size_t i, const double* raw, double probability,
               PurposeOutcome& out) const;
 
   const std::vector<Index>& input_fields() const { return input_fields_; }
+  std::size_t registers() const { return registers_; }
 
  private:
   enum class Op : std::uint8_t {
@@ -73,29 +88,32 @@ class BatchPlan {
     Missing,
     Known,
   };
+  using Reg = std::uint32_t;
   struct Instr {
     Op op;
-    std::uint16_t dst = 0, a = 0, b = 0, c = 0;
+    Reg dst = 0, a = 0, b = 0, c = 0;  // c: InRange's upper bound, or InSet's set
     double k = 0;
-    std::uint64_t mask = 0;
   };
   struct Code {
     std::vector<Instr> instrs;
-    std::uint16_t result = 0;
+    Reg result = 0;
   };
 
-  std::uint16_t compile(const dsl::ast::Expr& e, Code& code, std::uint16_t& next) const;
+  Reg compile(const dsl::ast::Expr& e, Code& code, Reg& next);
   void execute(const Code& code, const double* const* columns, State& s) const;
+  void execute_set(const Instr& in, const double* a, double* d, std::size_t n) const;
 
   const dsl::Program& program_;
   Index purpose_;
+  Language language_;
   std::vector<Index> input_fields_;
-  std::vector<int> slot_of_field_;           // program field -> input slot, -1 when not read
-  std::vector<std::uint16_t> let_register_;  // program let -> its register
-  std::vector<Code> lets_;                   // in definition order
-  std::vector<Code> rules_;                  // purpose rules, evaluation order
+  std::vector<int> slot_of_field_;  // program field -> input slot, -1 when not read
+  std::vector<Reg> let_register_;   // program let -> its register
+  std::vector<Code> lets_;          // in definition order
+  std::vector<Code> rules_;         // purpose rules, evaluation order
   std::vector<Code> triggers_;
-  std::uint16_t registers_ = 0;
+  std::vector<std::vector<std::uint64_t>> sets_;  // members of each `in {...}`, as bits
+  std::size_t registers_ = 0;
   // Flag texts split at their {name}s, resolved once: literal text, then a field slot or a let.
   struct TextPart {
     std::string literal;

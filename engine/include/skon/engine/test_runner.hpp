@@ -1,14 +1,16 @@
 #pragma once
 
-// Runs the `test` blocks of a checked rule set: each test's `given` record is evaluated under its
-// purpose and every expectation is compared with what happened.
+// Runs the `test` blocks of a checked rule set: each test's `given` record is assessed under its
+// purpose by the same Assessor and compiled plan `skon assess` uses (a test is a batch of one),
+// and every expectation is compared with what happened. A test's `probability` stands in for the
+// model's score; completeness is checked exactly as in production.
 
 #include <array>
 #include <string>
 #include <vector>
 
 #include "skon/dsl/program.hpp"
-#include "skon/engine/rule_eval.hpp"
+#include "skon/engine/outcome.hpp"
 
 namespace skon::engine {
 

@@ -10,7 +10,10 @@ namespace skon::models {
 // Writes a file so that readers see either the old content or the complete new one: data goes
 // to a temporary file in the same directory, which replaces the target only on commit().
 // Destroying an uncommitted AtomicFile removes the temporary file, so a failed run never leaves
-// a half-written result. Throws std::runtime_error on I/O failure.
+// a half-written result. Throws OutputError (naming the target, not the temporary file) on I/O
+// failure.
+//
+// The target "-" is standard output: written as it comes, which cannot be atomic.
 //
 // Large outputs (a million assessments are 1.5 GB) are handed to the disk while they are being
 // written, not all at the end, so the closing fsync is short and the page cache does not fill.
@@ -26,6 +29,7 @@ class AtomicFile {
   void commit();
 
  private:
+  bool is_stdout() const { return target_ == "-"; }
   void flush();
   void write_through(std::string_view bytes);
 

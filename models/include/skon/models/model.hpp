@@ -113,6 +113,22 @@ class LogisticModel {
   ModelMetrics metrics;
   Scorecard scorecard;
 
+  // Scoring one person: raw values in feature order. This is the one path to a probability:
+  // `skon evaluate`, `skon assess` and explain_into() all compute it here, so they agree to the
+  // last bit.
+  struct Scratch {
+    std::vector<double> design;
+  };
+  struct Score {
+    double log_odds = 0;     // uncalibrated
+    double probability = 0;  // calibrated
+  };
+  Score score(const double* raw, Scratch& scratch) const;
+
+  // The log-odds of the training reference (the average design row), calibrated as explanations
+  // are: what every explanation's contributions add to.
+  double baseline() const;
+
   // The uncalibrated log-odds for raw values in feature order; `design` is scratch of width().
   double log_odds(const double* raw, double* design) const;
   double probability(const double* raw, double* design) const;
@@ -127,6 +143,10 @@ class LogisticModel {
   // Whether every coefficient obeys `directions` (a raising feature has no negative coefficient
   // on its numeric column); lists the violations.
   std::vector<std::string> direction_violations() const;
+
+ private:
+  // intercept + coefficients . design, summed in column order.
+  double linear(const double* design) const;
 };
 
 // Serializes to the model file's JSON text (deterministic key order, round-trip precision).

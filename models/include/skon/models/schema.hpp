@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "skon/models/errors.hpp"
+
 namespace skon::models {
 
 enum class ColumnType : std::uint8_t { Number, Bool, Category, Date, Text };
@@ -31,11 +33,5 @@ inline constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
 inline bool is_missing(double v) {
   return std::isnan(v);
 }
-
-// A problem with an input file: names the file, row, column and what was expected.
-class InputError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 }  // namespace skon::models

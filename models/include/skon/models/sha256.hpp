@@ -10,7 +10,7 @@ namespace skon::models {
 // SHA-256 of a byte string, lowercase hex.
 std::string sha256_hex(std::string_view bytes);
 
-// SHA-256 of a file's bytes, read in blocks; throws std::runtime_error when unreadable.
+// SHA-256 of a file's bytes, read in blocks; throws InputError when unreadable.
 std::string sha256_file_hex(const std::filesystem::path& path);
 
 // HMAC-SHA-256 of `message` under `key`, lowercase hex (pseudonymous ids).

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "skon/models/cohort_reader.hpp"
 #include "skon/models/model.hpp"
+#include "skon/models/record_source.hpp"
 
 namespace skon::models {
 
@@ -25,7 +25,7 @@ struct TrainSpec {
   std::vector<int> directions;     // per feature: +1 raises, -1 lowers, 0 free
   std::string target;              // column name
   std::string positive;            // the target value meaning "dropped out" ("" for 1/true)
-  std::string year;                // column name, "" for none
+  std::string year;                // column name; "" finds cohort_year or year when present
   std::vector<ColumnSpec> groups;  // category columns to report group metrics for
   LogisticOptions options;
   Calibration::Method calibration = Calibration::Method::Platt;
@@ -47,7 +47,7 @@ struct TrainReport {
 bool parse_outcome(std::string_view text, const std::string& positive, double& out);
 
 // Reads the data, fits, calibrates, evaluates and builds the scorecard. Throws InputError for bad
-// data and std::invalid_argument for an impossible fit (e.g. one class only).
+// data, also when no model can be fitted on them (e.g. one class only).
 TrainReport train_model(const TrainSpec& spec);
 
 // Metrics of `model` on rows whose outcome is known: probabilities, labels and group indices.

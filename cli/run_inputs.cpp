@@ -1,0 +1,120 @@
+#include "run_inputs.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+
+#include "diagnostics_output.hpp"
+#include "skon/dsl/date.hpp"
+#include "skon/dsl/suggest.hpp"
+
+namespace skon::cli {
+
+void add_run_arguments(CLI::App& sub, RunArguments& args) {
+  sub.add_option("--rules", args.rules, "rule files or directories")->required();
+  sub.add_option("--purpose", args.purpose, "the purpose to assess under")->required();
+  sub.add_option("--model", args.model, "the purpose's model file");
+  sub.add_option("--id-column", args.id_column, "column with the person's id")
+      ->capture_default_str();
+  sub.add_option("--id-key-file", args.id_key_file,
+                 "file with the key for pseudonymous ids (else the SKON_ID_KEY environment "
+                 "variable)");
+  sub.add_flag("--reveal-ids", args.reveal_ids, "write raw ids instead of pseudonyms");
+  sub.add_option("--today", args.today,
+                 "assessment date YYYY-MM-DD for the purpose's effective period (default: today); "
+                 "recorded in the manifest as a replay");
+  sub.add_option("--lang", args.lang,
+                 "da or en: the language of the words skon adds (rule texts stay as written)")
+      ->check(CLI::IsMember({"da", "en"}))
+      ->capture_default_str();
+  args.data_options.add_to(sub);
+}
+
+namespace {
+
+std::int32_t assessment_date(const std::string& given) {
+  if (given.empty()) return static_cast<std::int32_t>(std::time(nullptr) / 86400);
+  if (const auto d = dsl::parse_iso_date(given)) return *d;
+  throw models::UsageError("--today: '" + given +
+                           "' is not a date; give it as YYYY-MM-DD, e.g. 2026-08-15");
+}
+
+std::string read_key(const RunArguments& args) {
+  std::string key;
+  if (!args.id_key_file.empty()) {
+    std::ifstream f(args.id_key_file, std::ios::binary);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    key = ss.str();
+    while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
+    if (!f || key.empty()) {
+      throw models::InputError("cannot read a key from '" + args.id_key_file +
+                               "'; it should hold the secret key for pseudonyms (at least 16 "
+                               "bytes)");
+    }
+  } else if (const char* env = std::getenv("SKON_ID_KEY"); env != nullptr && *env != '\0') {
+    key = env;
+  } else {
+    throw models::UsageError(
+        "ids are pseudonymized with a secret key: give --id-key-file FILE or set SKON_ID_KEY "
+        "(or --reveal-ids to write raw ids); make a key with: "
+        "od -An -tx1 -N32 /dev/urandom | tr -d ' \\n' > pseudonym.key");
+  }
+  if (key.size() < 16) {
+    throw models::UsageError("the pseudonymization key must be at least 16 bytes");
+  }
+  return key;
+}
+
+}  // namespace
+
+void refuse_stdin_data(const std::string& data) {
+  if (data != "-") return;
+  throw models::UsageError(
+      "--data -: reading the cohort from standard input is not supported, because skon reads "
+      "the file twice (its SHA-256 identifies the input first); save it to a file and give its "
+      "name");
+}
+
+LoadedRun load_run(const RunArguments& args, engine::RunOptions options, bool with_key) {
+  options.assessment_date = assessment_date(args.today);
+  options.date_given = !args.today.empty();
+  options.language = *engine::parse_language(args.lang);
+  options.reveal_ids = !with_key || args.reveal_ids;
+  if (!options.reveal_ids) options.id_key = read_key(args);
+
+  LoadedRun loaded;
+  dsl::DiagnosticBag bag;
+  loaded.program = load_rules(args.rules, bag);
+  if (bag.has_errors()) {
+    print_diagnostics(bag, loaded.program->sources, DiagnosticOutput{}, stderr);
+    throw models::InputError("the rule files have errors; nothing was assessed");
+  }
+  engine::RunInputs inputs;
+  inputs.program = loaded.program.get();
+  inputs.purpose = loaded.program->find_purpose(args.purpose);
+  if (inputs.purpose == dsl::kNone) {
+    std::vector<std::string> names;
+    for (const auto& p : loaded.program->purposes) names.push_back(p.name);
+    const auto s = dsl::closest_match(args.purpose, names);
+    throw models::InputError("no purpose '" + args.purpose + "' in the rule files" +
+                             (s ? "; did you mean '" + *s + "'?" : std::string()));
+  }
+  if (!args.model.empty()) {
+    loaded.model = std::make_unique<models::LogisticModel>(
+        models::load_model(args.model, &inputs.model_sha256));
+    inputs.model = loaded.model.get();
+  }
+  dsl::DiagnosticBag constraints;
+  loaded.run = engine::Run::prepare(std::move(inputs), std::move(options), constraints);
+  if (!loaded.run) {
+    print_diagnostics(constraints, loaded.program->sources, DiagnosticOutput{}, stderr);
+    throw models::InputError("purpose '" + args.purpose +
+                             "' may not be assessed; nothing was written");
+  }
+  return loaded;
+}
+
+}  // namespace skon::cli

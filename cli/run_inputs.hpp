@@ -1,0 +1,47 @@
+#pragma once
+
+// The options `assess` and `explain` share, and turning them into the engine's run: the rules,
+// purpose, model, assessment date and pseudonym key, loaded and checked before any record is read.
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "data_options.hpp"
+#include "skon/dsl/program.hpp"
+#include "skon/engine/run.hpp"
+#include "skon/models/model.hpp"
+
+namespace skon::cli {
+
+struct RunArguments {
+  std::vector<std::string> rules;
+  std::string purpose;
+  std::string model;
+  std::string id_column = "id";
+  std::string id_key_file;
+  bool reveal_ids = false;
+  std::string today;  // YYYY-MM-DD; default: the current date (UTC)
+  std::string lang = "da";
+  DataOptions data_options;
+};
+
+void add_run_arguments(CLI::App& sub, RunArguments& args);
+
+// What a prepared run refers to; owned here, outliving the run.
+struct LoadedRun {
+  std::unique_ptr<dsl::Program> program;
+  std::unique_ptr<models::LogisticModel> model;
+  std::unique_ptr<engine::Run> run;
+};
+
+// Loads the rules and model and prepares the run (the constraints are checked then). Prints
+// diagnostics and throws models::InputError when the rules have errors or the purpose may not be
+// assessed; models::UsageError for a bad date or a missing key. `with_key`: pseudonyms are made.
+LoadedRun load_run(const RunArguments& args, engine::RunOptions options, bool with_key);
+
+// "-" as --data: skon reads its input twice (its SHA-256 first), which standard input cannot do.
+void refuse_stdin_data(const std::string& data);
+
+}  // namespace skon::cli

@@ -1,0 +1,44 @@
+#pragma once
+
+// Assessment records as text: JSON Lines (docs/assessment.schema.json, schema 2.0) and a flat CSV
+// summary. A record carries what is particular to the person; what a whole run shares (rule and
+// field descriptions, guidance per level, hashes) is in its manifest, named by "run".
+// A formatter belongs to one thread (it caches formatted numbers).
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "skon/engine/assessor.hpp"
+
+namespace skon::engine {
+
+class JsonRecordFormatter {
+ public:
+  JsonRecordFormatter(const Assessor& assessor, const std::string& run_id, std::size_t top);
+  // Appends one JSON object and '\n'.
+  void append(const Assessment& a, std::string& out);
+
+ private:
+  const Assessor& assessor_;
+  std::size_t top_;
+  std::string run_json_;                 // ,"run":"..."
+  std::vector<std::string> rule_json_;   // quoted rule names
+  std::vector<std::string> level_json_;  // quoted level names
+  std::vector<std::string> field_json_;  // quoted field names
+};
+
+class CsvRecordFormatter {
+ public:
+  CsvRecordFormatter(const Assessor& assessor, const std::string& run_id);
+  static std::string header();
+  void append(const Assessment& a, std::string& out);
+
+ private:
+  const Assessor& assessor_;
+  std::string run_id_;
+};
+
+}  // namespace skon::engine

@@ -1,0 +1,70 @@
+#include "skon/engine/json_text.hpp"
+#include "skon/engine/record_formats.hpp"
+
+namespace skon::engine {
+namespace {
+
+void append_csv(std::string& out, std::string_view s) {
+  if (s.find_first_of(",\"\n\r") == std::string_view::npos) {
+    out += s;
+    return;
+  }
+  out += '"';
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+}  // namespace
+
+CsvRecordFormatter::CsvRecordFormatter(const Assessor& assessor, const std::string& run_id)
+    : assessor_(assessor), run_id_(run_id) {}
+
+std::string CsvRecordFormatter::header() {
+  return "id,run,outcome,level,probability,model_level,flags,points,review_required,"
+         "review_reasons,undecided,disagreement,completeness,gaps\n";
+}
+
+void CsvRecordFormatter::append(const Assessment& a, std::string& out) {
+  const dsl::Program& p = assessor_.program();
+  const PurposeOutcome& o = a.outcome;
+  append_csv(out, a.id);
+  out += ',';
+  out += run_id_;
+  out += o.insufficient_data ? ",insufficient_data," : ",assessed,";
+  if (!o.insufficient_data) out += p.levels[o.level];
+  out += ',';
+  if (a.probability) detail::append_json_number(out, *a.probability);
+  out += ',';
+  if (a.model_level != dsl::kNone) out += p.levels[a.model_level];
+  out += ',';
+  std::string list;
+  for (const auto& f : o.flags) list += (list.empty() ? "" : ";") + p.rules[f.rule].name;
+  append_csv(out, list);
+  out += ',';
+  detail::append_json_number(out, o.points);
+  out += o.review_required ? ",true," : ",false,";
+  list.clear();
+  for (const auto& r : o.review_reasons) {
+    list += (list.empty() ? "" : "; ") +
+            review_reason_text(p, assessor_.purpose(), o, r, assessor_.language());
+  }
+  append_csv(out, list);
+  out += ',';
+  list.clear();
+  for (const auto& u : o.undecided) list += (list.empty() ? "" : ";") + p.rules[u.rule].name;
+  append_csv(out, list);
+  out += ',';
+  out += a.disagreement;
+  out += ',';
+  detail::append_json_number(out, o.completeness);
+  out += ',';
+  list.clear();
+  for (Index f : o.missing_fields) list += (list.empty() ? "" : ";") + p.fields[f].name;
+  append_csv(out, list);
+  out += '\n';
+}
+
+}  // namespace skon::engine

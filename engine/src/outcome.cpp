@@ -1,0 +1,121 @@
+#include "skon/engine/outcome.hpp"
+
+#include <charconv>
+#include <cmath>
+
+#include "skon/dsl/date.hpp"
+
+namespace skon::engine {
+
+const char* to_string(Truth t) {
+  switch (t) {
+    case Truth::False:
+      return "false";
+    case Truth::True:
+      return "true";
+    case Truth::Unknown:
+      return "unknown";
+  }
+  return "unknown";
+}
+
+const char* to_string(Undecided u) {
+  switch (u) {
+    case Undecided::MissingData:
+      return "missing_data";
+    case Undecided::NoValue:
+      return "no_value";
+  }
+  return "missing_data";
+}
+
+std::string format_number(double v) {
+  if (v == 0) return "0";  // also -0
+  char buffer[64];
+  const auto r = std::to_chars(buffer, buffer + sizeof buffer, v);
+  return std::string(buffer, r.ptr);
+}
+
+void PurposeOutcome::reset() {
+  insufficient_data = false;
+  completeness = 1;
+  completeness_required = 0;
+  missing_fields.clear();
+  probability.reset();
+  level = dsl::kNone;
+  trace.clear();
+  flags.clear();
+  points = 0;
+  review_required = false;
+  review_reasons.clear();
+  undecided.clear();
+  guidance = {};
+  rule_truth.clear();
+}
+
+std::string review_reason_text(const dsl::Program& program, Index purpose,
+                               const PurposeOutcome& outcome, const ReviewReason& reason,
+                               Language language) {
+  switch (reason.kind) {
+    case ReviewReason::Kind::InsufficientData:
+      return format(language, Msg::ReasonInsufficientData,
+                    {format_share(outcome.completeness, language),
+                     format_share(outcome.completeness_required, language)});
+    case ReviewReason::Kind::Rule:
+      return program.rules[reason.index].review_because.value_or("");
+    case ReviewReason::Kind::Trigger: {
+      const std::string& text = program.purposes[purpose].reviews[reason.index].reason;
+      if (!reason.undecided) return text;
+      return format(language,
+                    *reason.undecided == Undecided::NoValue ? Msg::ReasonUndecidedNoValue
+                                                            : Msg::ReasonUndecidedMissing,
+                    {text});
+    }
+  }
+  return "";
+}
+
+std::string show_value(const dsl::Program& program, const Value& v, Index field, Index let,
+                       Language language) {
+  switch (v.kind) {
+    case Value::Kind::Missing:
+      break;
+    case Value::Kind::Number:
+      return format_decimal(v.number, language);
+    case Value::Kind::Bool:
+      return std::string(text(language, v.number != 0 ? Msg::ValueYes : Msg::ValueNo));
+    case Value::Kind::Date:
+      return dsl::format_iso_date(static_cast<std::int32_t>(v.number));
+    case Value::Kind::Level:
+      return language == Language::Danish ? program.level_labels[v.index()]
+                                          : program.levels[v.index()];
+    case Value::Kind::Category: {
+      Index f = field;
+      if (f == dsl::kNone && let != dsl::kNone) f = program.lets[let].category_field;
+      return f == dsl::kNone ? format_number(v.number) : program.fields[f].levels[v.index()];
+    }
+  }
+  return std::string(text(language, Msg::ValueUnknown));
+}
+
+Value value_of(dsl::ValueType type, double raw) {
+  if (std::isnan(raw)) return Value::missing();
+  switch (type) {
+    case dsl::ValueType::Number:
+      return Value::of_number(raw);
+    case dsl::ValueType::Bool:
+      return Value::of_bool(raw != 0);
+    case dsl::ValueType::Category:
+      return Value::of_category(static_cast<std::uint32_t>(raw));
+    case dsl::ValueType::Date:
+      return Value::of_date(static_cast<std::int32_t>(raw));
+    case dsl::ValueType::Level:
+      return Value::of_level(static_cast<std::uint32_t>(raw));
+    case dsl::ValueType::Text:
+    case dsl::ValueType::Error:
+      break;
+  }
+  return Value::missing();
+}
+
+}  // namespace skon::engine

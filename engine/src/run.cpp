@@ -1,0 +1,202 @@
+#include "skon/engine/run.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "skon/dsl/date.hpp"
+#include "skon/engine/columns.hpp"
+#include "skon/engine/constraints.hpp"
+#include "skon/engine/ordered_pool.hpp"
+#include "skon/engine/sink.hpp"
+#include "skon/engine/version.hpp"
+#include "skon/models/sha256.hpp"
+
+namespace skon::engine {
+namespace {
+
+// Records per batch handed to a worker: large enough to amortise the hand-over, small enough that
+// the batches in flight stay a few megabytes.
+constexpr std::size_t kRecordsPerBatch = 1024;
+
+// A pseudonym is HMAC-SHA-256 truncated to its first 128 bits: 32 hex digits.
+constexpr std::size_t kPseudonymDigits = 32;
+
+// A batch of input rows and, once assessed, their output text and counts.
+struct Batch {
+  std::vector<std::string> ids;
+  std::vector<double> values;  // row-major: ids.size() x fields
+  std::string text;
+  std::size_t insufficient = 0, review = 0;
+  std::vector<std::size_t> by_level;
+  std::size_t bytes_read = 0;  // of the input, after this batch: for progress
+};
+
+RunManifest describe(const Run& run) {
+  const dsl::Program& p = *run.inputs().program;
+  const dsl::PurposeInfo& purpose = p.purposes[run.inputs().purpose];
+  RunManifest m;
+  m.skon_version = std::string(version());
+  m.purpose = purpose.name;
+  m.purpose_label = purpose.label;
+  m.assessment_date = dsl::format_iso_date(run.options().assessment_date);
+  m.replay = run.options().date_given;
+  m.rules_sha256 = rules_sha256(p);
+  m.rule_files = rule_files(p);
+  if (run.inputs().model != nullptr) {
+    m.model_sha256 = run.inputs().model_sha256;
+    m.base_rate = run.inputs().model->training.base_rate();
+    m.baseline = run.inputs().model->baseline();
+  }
+  m.options = run.options().read_options;
+  m.options["top"] = std::to_string(run.options().top);
+  m.options["language"] = std::string(language_code(run.options().language));
+  m.options["ids"] = run.options().reveal_ids ? "revealed" : "pseudonymized (HMAC-SHA-256)";
+  for (Index l = 0; l < p.levels.size(); ++l) {
+    RunManifest::Level level{p.levels[l], p.level_labels[l], std::nullopt};
+    if (auto it = purpose.guidance.find(l); it != purpose.guidance.end())
+      level.guidance = it->second;
+    m.levels.push_back(std::move(level));
+  }
+  const std::vector<std::string> files = rule_file_names(p);
+  for (Index ri : purpose.rules) {
+    const dsl::RuleInfo& r = p.rules[ri];
+    m.rules.push_back({r.name, r.label, files[r.span.file],
+                       p.sources.file(r.span.file).line_col(r.span.begin).line});
+  }
+  for (Index f : purpose.fields_read) {
+    const dsl::FieldInfo& field = p.fields[f];
+    m.fields.push_back({field.name, field.label,
+                        field.source == dsl::kNone ? "" : p.source_infos[field.source].name});
+  }
+  for (const dsl::ReviewTrigger& t : purpose.reviews) m.review_triggers.push_back(t.reason);
+  return m;
+}
+
+}  // namespace
+
+std::string run_id(const RunManifest& m) {
+  std::string all = m.skon_version + "\n" + m.purpose + "\n" + m.rules_sha256 + "\n" +
+                    m.model_sha256.value_or("") + "\n" + m.input_sha256 + "\n" + m.assessment_date +
+                    "\n" + m.output_format + "\n";
+  for (const auto& [k, v] : m.options) all += k + "=" + v + "\n";
+  return models::sha256_hex(all).substr(0, 32);
+}
+
+Run::Run(RunInputs inputs, RunOptions options)
+    : inputs_(std::move(inputs)), options_(std::move(options)) {
+  assessor_ = std::make_unique<Assessor>(*inputs_.program, inputs_.purpose, inputs_.model,
+                                         options_.language);
+  assessor_->set_top(options_.top);
+}
+
+std::unique_ptr<Run> Run::prepare(RunInputs inputs, RunOptions options, dsl::DiagnosticBag& bag) {
+  if (!enforce_constraints(*inputs.program, inputs.purpose, inputs.model, inputs.model_sha256,
+                           options.assessment_date, bag)) {
+    return nullptr;
+  }
+  options.workers = std::max<std::size_t>(1, options.workers);
+  return std::unique_ptr<Run>(new Run(std::move(inputs), std::move(options)));
+}
+
+std::vector<models::ColumnSpec> Run::columns(const std::string& id_column) const {
+  std::vector<models::ColumnSpec> columns;
+  columns.push_back({id_column, models::ColumnType::Text, {}, {}, {}, "", ""});
+  for (Index f : assessor_->input_fields()) columns.push_back(column_spec(*inputs_.program, f));
+  return columns;
+}
+
+RunManifest Run::execute(models::RecordSource& source, const std::string& input_sha256,
+                         AssessmentSink& sink,
+                         const std::function<void(const RunProgress&)>& progress) {
+  const dsl::Program& program = *inputs_.program;
+  RunManifest manifest = describe(*this);
+  manifest.input_sha256 = input_sha256;
+  manifest.input_format = std::string(source.format());
+  manifest.output_format = std::string(sink.format_name());
+  manifest.run_id = run_id(manifest);
+  manifest.started = utc_timestamp();
+
+  // One assessor and pseudonymizer per worker: their scratch space is not shared.
+  const std::size_t workers = options_.workers;
+  std::vector<std::unique_ptr<Assessor>> assessors;
+  std::vector<std::unique_ptr<models::HmacSha256>> hmacs;
+  std::vector<std::vector<Assessment>> scratch(workers);  // reused: no allocation per record
+  for (std::size_t w = 0; w < workers; ++w) {
+    if (!options_.reveal_ids)
+      hmacs.push_back(std::make_unique<models::HmacSha256>(options_.id_key));
+    assessors.push_back(
+        std::make_unique<Assessor>(program, inputs_.purpose, inputs_.model, options_.language));
+    assessors.back()->set_top(options_.top);
+  }
+  sink.begin(*assessor_, manifest.run_id, workers);
+
+  RunManifest::Counts counts;
+  std::vector<std::size_t> by_level(program.levels.size(), 0);
+  const double total = static_cast<double>(source.bytes_total());
+  OrderedPool<Batch> pool(
+      workers, 2 * workers + 1,
+      [&](std::size_t w, Batch& b) {
+        std::vector<Assessment>& assessed = scratch[w];
+        if (assessed.size() < b.ids.size()) assessed.resize(b.ids.size());
+        for (std::size_t i = 0; i < b.ids.size(); ++i) {
+          if (hmacs.empty()) {
+            assessed[i].id = std::move(b.ids[i]);
+          } else {
+            hmacs[w]->hex_into(b.ids[i], assessed[i].id);
+            assessed[i].id.resize(kPseudonymDigits);
+          }
+        }
+        assessors[w]->assess_batch(b.values.data(), b.ids.size(), assessed);
+        b.by_level.assign(program.levels.size(), 0);
+        for (std::size_t i = 0; i < b.ids.size(); ++i) {
+          const Assessment& a = assessed[i];
+          b.insufficient += a.outcome.insufficient_data ? 1 : 0;
+          b.review += a.outcome.review_required ? 1 : 0;
+          if (!a.outcome.insufficient_data) ++b.by_level[a.outcome.level];
+          sink.format(w, a, b.text);
+        }
+      },
+      [&](Batch& b) {
+        sink.write(b.text);
+        counts.records += b.ids.size();
+        counts.insufficient_data += b.insufficient;
+        counts.review_required += b.review;
+        for (std::size_t l = 0; l < by_level.size(); ++l) by_level[l] += b.by_level[l];
+        if (progress) {
+          progress({counts.records, total > 0 ? static_cast<double>(b.bytes_read) / total : 0.0});
+        }
+      });
+
+  models::Row row;
+  Batch batch;
+  while (source.next(row)) {
+    if (row.texts[0].empty()) {
+      throw models::InputError("row " + std::to_string(row.row) + " (line " +
+                               std::to_string(row.line) + ") has no id in column '" +
+                               source.columns()[0].name + "'; nothing was written");
+    }
+    batch.ids.push_back(std::move(row.texts[0]));
+    batch.values.insert(batch.values.end(), row.values.begin() + 1, row.values.end());
+    if (batch.ids.size() == kRecordsPerBatch) {
+      batch.bytes_read = source.bytes_read();
+      batch.text.reserve(kRecordsPerBatch * 1024);
+      pool.submit(std::move(batch));
+      batch = Batch{};
+    }
+  }
+  if (!batch.ids.empty()) {
+    batch.bytes_read = source.bytes_read();
+    pool.submit(std::move(batch));
+  }
+  pool.finish();
+
+  counts.assessed = counts.records - counts.insufficient_data;
+  counts.rejected = source.rows_rejected();
+  for (std::size_t l = 0; l < by_level.size(); ++l) counts.levels[program.levels[l]] = by_level[l];
+  manifest.counts = counts;
+  manifest.ended = utc_timestamp();
+  sink.commit(manifest);
+  return manifest;
+}
+
+}  // namespace skon::engine

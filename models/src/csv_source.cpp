@@ -1,0 +1,99 @@
+// CSV records: the RFC 4180 tokenizer (csv.cpp) plus the dictionary's types.
+
+#include <filesystem>
+
+#include "record_source_detail.hpp"
+
+namespace skon::models {
+namespace {
+
+class CsvRecordSource final : public RecordSource {
+ public:
+  CsvRecordSource(const std::string& path, std::vector<ColumnSpec> columns, ReadOptions options,
+                  const std::vector<bool>& required)
+      : path_(path),
+        columns_(std::move(columns)),
+        options_(std::move(options)),
+        csv_(path, options_.delimiter, options_.encoding),
+        rejects_(options_) {
+    std::error_code ec;
+    total_ = path == "-" ? 0 : static_cast<std::size_t>(std::filesystem::file_size(path, ec));
+    if (ec) total_ = 0;
+    if (!csv_.next(fields_)) throw InputError(path + ": the file is empty; expected a header row");
+    std::vector<std::string> headers;
+    for (auto f : fields_) headers.emplace_back(detail::trim(f));
+    position_ = detail::bind_columns(path, headers, columns_, options_, required);
+  }
+
+  bool next(Row& row) override {
+    row.values.resize(columns_.size());
+    row.texts.resize(columns_.size());
+    while (csv_.next(fields_)) {
+      row.line = csv_.line();
+      row.row = rows_ + rejected_ + 1;
+      std::string error;
+      for (std::size_t c = 0; c < columns_.size(); ++c) {
+        const int pos = position_[c];
+        if (pos < 0 || static_cast<std::size_t>(pos) >= fields_.size()) {
+          if (pos >= 0 && error.empty()) {
+            error = "has " + std::to_string(fields_.size()) + " fields; column '" +
+                    detail::header_of(columns_[c], options_) + "' is field " +
+                    std::to_string(pos + 1);
+          }
+          row.values[c] = kMissing;
+          continue;
+        }
+        const std::string_view cell = fields_[static_cast<std::size_t>(pos)];
+        const ColumnSpec& spec = columns_[c];
+        if (spec.type == ColumnType::Text) {
+          row.texts[c].assign(detail::trim(cell));
+          row.values[c] = row.texts[c].empty() ? kMissing : 0;
+          continue;
+        }
+        std::string expected;
+        if (!parse_cell(cell, spec, options_, row.values[c], expected) && error.empty()) {
+          error = detail::bad_cell(spec, options_, expected);
+        }
+      }
+      if (error.empty()) {
+        ++rows_;
+        return true;
+      }
+      if (!options_.skip_bad_rows) {
+        throw InputError(detail::row_error(path_, row.row, row.line, error) +
+                         " (--on-bad-row=skip skips such rows)");
+      }
+      ++rejected_;
+      rejects_.add(row.line, error, csv_.raw_record());
+    }
+    rejects_.finish();
+    return false;
+  }
+
+  const std::vector<ColumnSpec>& columns() const override { return columns_; }
+  std::size_t rows_read() const override { return rows_; }
+  std::size_t rows_rejected() const override { return rejected_; }
+  std::size_t bytes_read() const override { return csv_.bytes_read(); }
+  std::size_t bytes_total() const override { return total_; }
+  std::string_view format() const override { return "csv"; }
+
+ private:
+  std::string path_;
+  std::vector<ColumnSpec> columns_;
+  ReadOptions options_;
+  CsvTokenizer csv_;
+  detail::Rejects rejects_;
+  std::vector<std::string_view> fields_;
+  std::vector<int> position_;  // column -> field in the file's records, -1 absent
+  std::size_t rows_ = 0, rejected_ = 0, total_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<RecordSource> open_csv_records(const std::string& path,
+                                               std::vector<ColumnSpec> columns, ReadOptions options,
+                                               std::vector<bool> required) {
+  return std::make_unique<CsvRecordSource>(path, std::move(columns), std::move(options), required);
+}
+
+}  // namespace skon::models
