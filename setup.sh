@@ -60,7 +60,18 @@ demo_pipeline() {
   if [[ ! -s "$out/pseudonym.key" ]]; then
     (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$out/pseudonym.key")
   fi
-  # SKON_TODAY=YYYY-MM-DD assesses as of that day (the purposes have an approved period).
+  # SKON_TODAY=YYYY-MM-DD assesses as of that day (the purposes have an approved period). After
+  # the shipped purposes' approval has ended, the demo assesses as of its last day: a replay,
+  # which the run's manifest records as such.
+  if [[ -z "${SKON_TODAY:-}" ]]; then
+    local clock approved
+    clock=$(date -u +%F)
+    approved=$(demo_assessment_date "$clock")
+    if [[ "$approved" != "$clock" ]]; then
+      echo "note: the shipped purposes are approved until $approved; the demo assesses as of that day" >&2
+      SKON_TODAY=$approved
+    fi
+  fi
   local key=(--id-key-file "$out/pseudonym.key" ${SKON_TODAY:+--today "$SKON_TODAY"})
   echo "== the rules: rules/ (checked as a legal reviewer would, and their tests)"
   "$skon" check --strict rules/
@@ -108,6 +119,14 @@ demo_pipeline() {
   (cd "$out" && ls -1 | sed 's/^/  /')
 }
 
+# The day the demo assesses as of, given the clock's date: that date, or the last day of the
+# shipped purposes' approval (rules/early_warning.skon `effective ... to`) once it has passed.
+demo_assessment_date() {
+  local clock="$1" approved_to
+  approved_to=$(sed -nE 's/.*effective from [0-9-]+ to ([0-9-]+).*/\1/p' rules/early_warning.skon | head -1)
+  if [[ -n "$approved_to" && "$clock" > "$approved_to" ]]; then echo "$approved_to"; else echo "$clock"; fi
+}
+
 main() {
   local what="${1:-deps}"
   case "$what" in
@@ -120,12 +139,13 @@ main() {
       demo_pipeline ./build/release/cli/skon out/demo
       ;;
     demo-pipeline) shift; demo_pipeline "$@" ;;
+    demo-date) demo_assessment_date "$2" ;;
     test)
       install_missing "${BUILD_PACKAGES[@]}"
       cmake --workflow --preset release
       cmake --workflow --preset asan
       ;;
-    *) echo "usage: bash setup.sh [deps|peers|build|demo|test|demo-pipeline SKON OUT [ROWS ROWS]]" >&2; exit 2 ;;
+    *) echo "usage: bash setup.sh [deps|peers|build|demo|test|demo-pipeline SKON OUT [ROWS ROWS]|demo-date YYYY-MM-DD]" >&2; exit 2 ;;
   esac
 }
 

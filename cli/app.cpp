@@ -20,7 +20,8 @@ namespace {
 
 constexpr const char* kFooter =
     R"(Exit codes: 0 ok, 1 findings (check errors, failed tests, failed verification),
-2 usage error, 3 input error (bad rule file, data or model), 4 internal error.
+2 usage error, 3 input or output error (bad rule file, data or model; an output that
+cannot be written), 4 internal error (a bug in skon).
 Run `skon SUBCOMMAND --help` for a subcommand's options.)";
 
 std::vector<std::string> subcommand_names(const CLI::App& app) {
@@ -75,13 +76,14 @@ void setup_help(CLI::App& app, CommandTable& table) {
   sub->add_option("subcommand", *topic, "the subcommand to explain");
   sub->callback([&app, &table, topic] {
     table.selected = [&app, topic] {
+      // The formatter, not App::help(): that would describe the selected subcommand, `help`.
       if (topic->empty()) {
-        std::cout << app.help();
+        std::cout << app.get_formatter()->make_help(&app, "skon", CLI::AppFormatMode::Normal);
         return static_cast<int>(kExitOk);
       }
       for (const CLI::App* s : app.get_subcommands([](const CLI::App*) { return true; })) {
         if (s->get_name() == *topic) {
-          std::cout << s->help();
+          std::cout << s->get_formatter()->make_help(s, s->get_name(), CLI::AppFormatMode::Normal);
           return static_cast<int>(kExitOk);
         }
       }

@@ -95,13 +95,13 @@ int run_train(const TrainOptions& opt) {
   // Both files or neither: the card is written first, the model last. With -o - the model
   // goes to standard output and the card is not written.
   const bool to_stdout = opt.output == "-";
+  models::AtomicFile model(opt.output);  // opened first: an unwritable -o is named as given
+  model.write(models::to_json_text(m));
   std::unique_ptr<models::AtomicFile> card;
   if (!to_stdout) {
     card = std::make_unique<models::AtomicFile>(card_path(opt.output));
     card->write(models::model_card(m));
   }
-  models::AtomicFile model(opt.output);
-  model.write(models::to_json_text(m));
   if (card) card->commit();
   model.commit();
   if (to_stdout) return kExitOk;  // stdout carries the model only

@@ -3,7 +3,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 #include <system_error>
@@ -16,7 +19,43 @@ namespace {
 constexpr std::size_t kBufferBytes = 1 << 20;
 constexpr std::size_t kWritebackChunk = 16 << 20;  // start writeback every 16 MiB
 
+// The temporary files that exist now, for the signal handler: a fixed table of atomic pointers,
+// because a handler may only read memory and call async-signal-safe functions (unlink).
+constexpr std::size_t kTrackedFiles = 64;
+std::atomic<char*> g_temporary[kTrackedFiles];
+
+void track(const std::filesystem::path& temp) {
+  char* copy = strdup(temp.c_str());
+  for (auto& slot : g_temporary) {
+    char* expected = nullptr;
+    if (slot.compare_exchange_strong(expected, copy)) return;
+  }
+  std::free(copy);  // more than 64 at once: this one is not removed on a signal
+}
+
+void untrack(const std::filesystem::path& temp) {
+  for (auto& slot : g_temporary) {
+    char* current = slot.load();
+    if (current != nullptr && temp == current && slot.compare_exchange_strong(current, nullptr)) {
+      std::free(current);
+      return;
+    }
+  }
+}
+
+extern "C" void remove_temporaries_and_reraise(int signal_number) {
+  for (auto& slot : g_temporary) {
+    if (char* path = slot.load(); path != nullptr) ::unlink(path);
+  }
+  std::signal(signal_number, SIG_DFL);
+  std::raise(signal_number);
+}
+
 }  // namespace
+
+void remove_temporary_files_on_signals() {
+  for (int s : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) std::signal(s, remove_temporaries_and_reraise);
+}
 
 AtomicFile::AtomicFile(std::filesystem::path target) : target_(std::move(target)) {
   buffer_.reserve(kBufferBytes);
@@ -28,6 +67,7 @@ AtomicFile::AtomicFile(std::filesystem::path target) : target_(std::move(target)
   temp_ += ".tmp-" + std::to_string(::getpid());
   fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   if (fd_ < 0) throw output_error(target_, errno);  // the name the user gave, not temp_
+  track(temp_);
 }
 
 AtomicFile::~AtomicFile() {
@@ -37,6 +77,7 @@ AtomicFile::~AtomicFile() {
     std::error_code ignored;
     std::filesystem::remove(temp_, ignored);
   }
+  untrack(temp_);
 }
 
 void AtomicFile::write(std::string_view bytes) {

@@ -25,6 +25,7 @@ OutputError output_error(const std::filesystem::path& path, int error_number) {
       break;
     case ENOSPC:
     case EDQUOT:
+    case EFBIG:
       message += "; the disk is full: free space or write somewhere else (nothing was kept)";
       break;
     case EISDIR:

@@ -79,3 +79,13 @@ add_test(NAME cli.domain
 set_tests_properties(cli.domain PROPERTIES LABELS cli)
 skon_cli_test(NAME rules_tests_cover_every_outcome EXIT 0 STDOUT_MATCH "of ([0-9]+) outcomes exercised \\(100 %\\)"
   ARGS test --coverage rules/)
+
+# The error model and the command-line conventions (tests/e2e/errors.sh).
+add_test(NAME cli.errors
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/errors.sh $<TARGET_FILE:skon> ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli.errors PROPERTIES LABELS cli)
+
+# Every sh block in README.md and docs/*.md runs as written (tests/e2e/docs_sh.sh).
+add_test(NAME cli.docs_sh_blocks
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/docs_sh.sh $<TARGET_FILE:skon> ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli.docs_sh_blocks PROPERTIES LABELS cli)

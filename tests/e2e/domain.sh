@@ -55,6 +55,11 @@ grep -Eq "row [0-9]+.*column" "$work/err.txt" || { cat "$work/err.txt"; fail "er
 grep -Eq "[1-9][0-9]* rejected" "$work/summary.txt" || { cat "$work/summary.txt"; fail "no row rejected"; }
 [[ -s "$work/d.jsonl.rejects.csv" ]] || fail "no rejects file"
 
+# The demo does not break with the calendar: once the shipped purposes' approval has ended it
+# assesses as of the last approved day.
+[[ $(bash setup.sh demo-date 2027-03-01) == 2027-03-01 ]] || fail "demo date inside the period"
+[[ $(bash setup.sh demo-date 2031-01-15) == 2029-07-31 ]] || fail "demo date after the period"
+
 # The README's main job, small.
 SKON_TODAY=2026-11-26 bash setup.sh demo-pipeline "$skon" "$work/demo" 4000 1500 >"$work/demo.txt" 2>&1 ||
   { cat "$work/demo.txt"; fail "demo pipeline"; }

@@ -179,7 +179,7 @@ rule mixed in ew {
   CHECK(got["mixed"]);
 }
 
-TEST_CASE("check: levels may carry labels; a level without one reads as its name") {
+TEST_CASE("check: levels may carry labels, and a level without one reads as its name") {
   std::string text = test::kPrelude;
   text.replace(text.find("levels low, medium, high"),
                std::string("levels low, medium, high").size(),

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <bit>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -218,4 +219,26 @@ TEST_CASE(
   out.clear();
   engine::detail::append_json_string(out, "");
   CHECK(out == "\"\"");
+}
+
+TEST_CASE("assess and evaluate compute a person's probability along one path, to the last bit") {
+  World w(2);
+  const engine::Assessor assessor(*w.rules.program, 0, &w.model);
+  models::LogisticModel::Scratch scratch;
+  std::mt19937_64 rng(17);
+  std::uniform_real_distribution<double> u(0, 1);
+  std::size_t compared = 0;
+  for (int i = 0; i < 2000; ++i) {
+    const double absence = std::round(u(rng) * 400) / 10;
+    const bool exams = u(rng) < 0.8;
+    engine::Assessment a;
+    assessor.assess(row(absence, exams, 1), a);
+    REQUIRE(a.probability);
+    // What `skon evaluate` computes for the same person (models::evaluate_model calls score()).
+    const double raw[2] = {absence, exams ? 1.0 : 0.0};
+    const double evaluated = w.model.score(raw, scratch).probability;
+    CHECK(std::bit_cast<std::uint64_t>(*a.probability) == std::bit_cast<std::uint64_t>(evaluated));
+    ++compared;
+  }
+  CHECK(compared == 2000);
 }

@@ -42,6 +42,12 @@ class AtomicFile {
   bool committed_ = false;
 };
 
+// Installs handlers for SIGINT, SIGTERM, SIGHUP and SIGPIPE that remove every AtomicFile's
+// temporary file before the process ends as the signal says: an interrupted run leaves no
+// half-written result and no temporary file of personal data. (SIGKILL cannot be caught; its
+// temporary file, NAME.tmp-PID, is what remains.)
+void remove_temporary_files_on_signals();
+
 // Convenience: writes `content` to `target` atomically.
 void write_file_atomically(const std::filesystem::path& target, std::string_view content);
 
