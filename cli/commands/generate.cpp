@@ -86,8 +86,9 @@ void setup_generate(CLI::App& app, CommandTable& table) {
   sub->add_flag("--current", opt->cohort.current, "leave out the outcome: a cohort to assess");
   sub->add_flag("--dirty", opt->cohort.dirty,
                 "inject the errors real exports have (about 1 % of rows)");
-  sub->add_option("-o,--output", opt->output,
-                  "CSV file to write, atomically (- for standard output)")
+  sub->add_option(
+         "-o,--output", opt->output,
+         "file to write, atomically: CSV, or JSON Lines for .jsonl (- for standard output)")
       ->required();
   sub->footer(
       "Every rate and its source: docs/synthetic-data.md. No row describes a real person.\n"

@@ -1,13 +1,23 @@
 #include "skon/engine/json_text.hpp"
 
+#include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 
 namespace skon::engine::detail {
 namespace {
 
+// Which bytes a JSON string must escape: '"', '\\' and the control characters.
+constexpr std::array<bool, 256> kEscape = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 0x20; ++c) table[c] = true;
+  table['"'] = table['\\'] = true;
+  return table;
+}();
+
 bool needs_escape(char c) {
-  return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+  return kEscape[static_cast<unsigned char>(c)];
 }
 
 }  // namespace
@@ -63,6 +73,89 @@ void append_json_number(std::string& out, double v) {
   }
   const auto r = std::to_chars(buffer, buffer + sizeof buffer, v);
   out.append(buffer, r.ptr);
+}
+
+void TextWriter::grow(std::size_t n) {
+  const std::size_t used = static_cast<std::size_t>(p_ - storage_.data());
+  storage_.resize(std::max(used + n, 2 * storage_.size()));
+  p_ = storage_.data() + used;
+  end_ = storage_.data() + storage_.size();
+}
+
+void TextWriter::string(std::string_view s) {
+  need(2 + 6 * s.size());  // every byte escaped as \u00XX at worst
+  *p_++ = '"';
+  for (char c : s) {
+    if (!needs_escape(c)) {
+      *p_++ = c;
+      continue;
+    }
+    *p_++ = '\\';
+    switch (c) {
+      case '"':
+        *p_++ = '"';
+        break;
+      case '\\':
+        *p_++ = '\\';
+        break;
+      case '\n':
+        *p_++ = 'n';
+        break;
+      case '\r':
+        *p_++ = 'r';
+        break;
+      case '\t':
+        *p_++ = 't';
+        break;
+      default: {
+        static constexpr char kHex[] = "0123456789abcdef";
+        *p_++ = 'u';
+        *p_++ = '0';
+        *p_++ = '0';
+        *p_++ = kHex[(c >> 4) & 0xF];
+        *p_++ = kHex[c & 0xF];
+      }
+    }
+  }
+  *p_++ = '"';
+}
+
+void TextWriter::number(double v) {
+  need(32);
+  if (!std::isfinite(v)) {
+    put("null");
+    return;
+  }
+  if (v == 0) v = 0;  // no "-0"
+  if (v == std::trunc(v) && std::abs(v) < 1e9) {
+    p_ = std::to_chars(p_, end_, static_cast<long long>(v)).ptr;
+    return;
+  }
+  p_ = std::to_chars(p_, end_, v).ptr;
+}
+
+void TextWriter::micro(long long v) {
+  // Digits from the right: six decimals (trailing zeros dropped), a point, the integer part.
+  char buffer[32];
+  char* end = buffer + sizeof buffer;
+  char* q = end;
+  const bool negative = v < 0;
+  unsigned long long u =
+      negative ? 0ULL - static_cast<unsigned long long>(v) : static_cast<unsigned long long>(v);
+  unsigned long long fraction = u % 1000000;
+  u /= 1000000;
+  if (fraction != 0) {
+    int digits = 6;
+    while (fraction % 10 == 0) fraction /= 10, --digits;
+    for (int i = 0; i < digits; ++i, fraction /= 10) *--q = static_cast<char>('0' + fraction % 10);
+    *--q = '.';
+  }
+  do {
+    *--q = static_cast<char>('0' + u % 10);
+    u /= 10;
+  } while (u != 0);
+  if (negative) *--q = '-';
+  put(std::string_view(q, static_cast<std::size_t>(end - q)));
 }
 
 }  // namespace skon::engine::detail

@@ -1,5 +1,8 @@
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <cmath>
+#include <string_view>
 
 #include "skon/engine/json_text.hpp"
 #include "skon/engine/record_formats.hpp"
@@ -8,6 +11,7 @@ namespace skon::engine {
 
 using detail::append_json_number;
 using detail::append_json_string;
+using namespace std::string_view_literals;
 
 namespace {
 
@@ -15,22 +19,6 @@ namespace {
 // reads, and exact as decimals, so that the numbers in a record add up digit for digit.
 long long micro(double log_odds) {
   return std::llround(log_odds * 1e6);
-}
-
-void append_micro(std::string& out, long long v) {
-  if (v < 0) {
-    out += '-';
-    v = -v;
-  }
-  out += std::to_string(v / 1000000);
-  long long fraction = v % 1000000;
-  if (fraction == 0) return;
-  char digits[7] = "000000";
-  for (int i = 5; i >= 0; --i, fraction /= 10) digits[i] = static_cast<char>('0' + fraction % 10);
-  int end = 6;
-  while (end > 0 && digits[end - 1] == '0') --end;
-  out += '.';
-  out.append(digits, static_cast<std::size_t>(end));
 }
 
 }  // namespace
@@ -49,122 +37,159 @@ JsonRecordFormatter::JsonRecordFormatter(const Assessor& assessor, const std::st
   for (const auto& r : p.rules) rule_json_.push_back(quoted(r.name));
   for (const auto& l : p.levels) level_json_.push_back(quoted(l));
   for (const auto& f : p.fields) field_json_.push_back(quoted(f.name));
+  // The review reasons a rule or trigger can give never change: worded and escaped once.
+  const dsl::PurposeInfo& purpose = p.purposes[assessor.purpose()];
+  engine::PurposeOutcome none;
+  for (const auto& r : p.rules) {
+    rule_reason_json_.push_back(r.review_because ? quoted(*r.review_because) : std::string());
+  }
+  for (std::size_t t = 0; t < purpose.reviews.size(); ++t) {
+    std::array<std::string, 3> texts;
+    const auto trigger = [&](std::optional<Undecided> u) {
+      return quoted(review_reason_text(p, assessor.purpose(), none,
+                                       {ReviewReason::Kind::Trigger, static_cast<Index>(t), u},
+                                       assessor.language()));
+    };
+    texts[0] = trigger(std::nullopt);
+    texts[1] = trigger(Undecided::MissingData);
+    texts[2] = trigger(Undecided::NoValue);
+    trigger_reason_json_.push_back(std::move(texts));
+  }
 }
 
-void JsonRecordFormatter::append(const Assessment& a, std::string& out) {
-  const dsl::Program& p = assessor_.program();
+void JsonRecordFormatter::append_reason(detail::TextWriter& out, const PurposeOutcome& o,
+                                        const ReviewReason& r) {
+  switch (r.kind) {
+    case ReviewReason::Kind::Rule:
+      out.put(rule_reason_json_[r.index]);
+      return;
+    case ReviewReason::Kind::Trigger:
+      out.put(trigger_reason_json_[r.index][!r.undecided                         ? 0
+                                            : *r.undecided == Undecided::NoValue ? 2
+                                                                                 : 1]);
+      return;
+    case ReviewReason::Kind::InsufficientData:
+      break;
+  }
+  out.string(
+      review_reason_text(assessor_.program(), assessor_.purpose(), o, r, assessor_.language()));
+}
+
+void JsonRecordFormatter::append(const Assessment& a, std::string& text) {
+  detail::TextWriter out(scratch_);
   const PurposeOutcome& o = a.outcome;
   const auto level = [&](Index l) {
     if (l == dsl::kNone) {
-      out += "null";
+      out.put("null"sv);
     } else {
-      out += level_json_[l];
+      out.put(level_json_[l]);
     }
   };
-  out += "{\"id\":";
-  append_json_string(out, a.id);
-  out += run_json_;
-  out += o.insufficient_data ? ",\"outcome\":\"insufficient_data\"" : ",\"outcome\":\"assessed\"";
-  out += ",\"level\":";
+  out.put("{\"id\":"sv);
+  out.string(a.id);
+  out.put(run_json_);
+  out.put(o.insufficient_data ? ",\"outcome\":\"insufficient_data\""sv
+                              : ",\"outcome\":\"assessed\""sv);
+  out.put(",\"level\":"sv);
   level(o.insufficient_data ? dsl::kNone : o.level);
-  out += ",\"probability\":";
+  out.put(",\"probability\":"sv);
   if (a.probability) {
-    append_json_number(out, *a.probability);
+    out.number(*a.probability);
   } else {
-    out += "null";
+    out.put("null"sv);
   }
-  out += ",\"model_level\":";
+  out.put(",\"model_level\":"sv);
   level(a.model_level);
-  out += ",\"flags\":[";
+  out.put(",\"flags\":["sv);
   for (std::size_t i = 0; i < o.flags.size(); ++i) {
-    if (i) out += ',';
-    out += "{\"rule\":";
-    out += rule_json_[o.flags[i].rule];
-    out += ",\"text\":";
-    append_json_string(out, o.flags[i].text);
-    out += '}';
+    if (i) out.put(',');
+    out.put("{\"rule\":"sv);
+    out.put(rule_json_[o.flags[i].rule]);
+    out.put(",\"text\":"sv);
+    out.string(o.flags[i].text);
+    out.put('}');
   }
-  out += "],\"points\":";
-  append_json_number(out, o.points);
-  out += ",\"trace\":[";
+  out.put("],\"points\":"sv);
+  out.number(o.points);
+  out.put(",\"trace\":["sv);
   for (std::size_t i = 0; i < o.trace.size(); ++i) {
     const LevelStep& s = o.trace[i];
-    if (i) out += ',';
+    if (i) out.put(',');
     if (s.rule == dsl::kNone) {
-      out += "{\"to\":";
+      out.put("{\"to\":"sv);
       level(s.to);
-      out += ",\"by\":\"model\"}";
+      out.put(",\"by\":\"model\"}"sv);
       continue;
     }
-    out += "{\"from\":";
+    out.put("{\"from\":"sv);
     level(s.from);
-    out += ",\"to\":";
+    out.put(",\"to\":"sv);
     level(s.to);
-    out += ",\"by\":";
-    out += rule_json_[s.rule];
-    out += ",\"because\":";
-    append_json_string(out, s.because);
-    out += '}';
+    out.put(",\"by\":"sv);
+    out.put(rule_json_[s.rule]);
+    out.put(",\"because\":"sv);
+    out.string(s.because);
+    out.put('}');
   }
-  out += "],\"review\":{\"required\":";
-  out += o.review_required ? "true" : "false";
-  out += ",\"reasons\":[";
+  out.put("],\"review\":{\"required\":"sv);
+  out.put(o.review_required ? "true"sv : "false"sv);
+  out.put(",\"reasons\":["sv);
   for (std::size_t i = 0; i < o.review_reasons.size(); ++i) {
-    if (i) out += ',';
-    append_json_string(out, review_reason_text(p, assessor_.purpose(), o, o.review_reasons[i],
-                                               assessor_.language()));
+    if (i) out.put(',');
+    append_reason(out, o, o.review_reasons[i]);
   }
-  out += "]}";
+  out.put("]}"sv);
   // Present only when there is something to say (most records have neither).
   if (!o.undecided.empty()) {
-    out += ",\"undecided\":[";
+    out.put(",\"undecided\":["sv);
     for (std::size_t i = 0; i < o.undecided.size(); ++i) {
-      if (i) out += ',';
-      out += "{\"rule\":";
-      out += rule_json_[o.undecided[i].rule];
-      out += ",\"reason\":\"";
-      out += to_string(o.undecided[i].why);
-      out += "\"}";
+      if (i) out.put(',');
+      out.put("{\"rule\":"sv);
+      out.put(rule_json_[o.undecided[i].rule]);
+      out.put(",\"reason\":\""sv);
+      out.put(to_string(o.undecided[i].why));
+      out.put("\"}"sv);
     }
-    out += ']';
+    out.put(']');
   }
   if (!a.disagreement.empty()) {
-    out += ",\"disagreement\":";
-    append_json_string(out, a.disagreement);
+    out.put(",\"disagreement\":"sv);
+    out.string(a.disagreement);
   }
-  out += ",\"contributions\":";
+  out.put(",\"contributions\":"sv);
   if (assessor_.model() == nullptr || o.insufficient_data) {
-    out += "null";
+    out.put("null"sv);
   } else {
     // The manifest's model baseline + top + others = log_odds, exactly, in the digits written.
     const long long total = micro(a.log_odds);
     long long others = total - micro(a.baseline);
-    out += "{\"log_odds\":";
-    append_micro(out, total);
-    out += ",\"top\":[";
+    out.put("{\"log_odds\":"sv);
+    out.micro(total);
+    out.put(",\"top\":["sv);
     const std::size_t n = std::min(top_, a.contributions.size());
     for (std::size_t i = 0; i < n; ++i) {
-      if (i) out += ',';
-      out += "{\"field\":";
-      out += field_json_[a.contributions[i].field];
-      out += ",\"log_odds\":";
+      if (i) out.put(',');
+      out.put("{\"field\":"sv);
+      out.put(field_json_[a.contributions[i].field]);
+      out.put(",\"log_odds\":"sv);
       const long long part = micro(a.contributions[i].log_odds);
-      append_micro(out, part);
+      out.micro(part);
       others -= part;
-      out += '}';
+      out.put('}');
     }
-    out += "],\"others\":";
-    append_micro(out, others);
-    out += '}';
+    out.put("],\"others\":"sv);
+    out.micro(others);
+    out.put('}');
   }
-  out += ",\"completeness\":";
-  append_json_number(out, o.completeness);
-  out += ",\"gaps\":[";
+  out.put(",\"completeness\":"sv);
+  out.number(o.completeness);
+  out.put(",\"gaps\":["sv);
   for (std::size_t i = 0; i < o.missing_fields.size(); ++i) {
-    if (i) out += ',';
-    out += field_json_[o.missing_fields[i]];
+    if (i) out.put(',');
+    out.put(field_json_[o.missing_fields[i]]);
   }
-  out += "]}\n";
+  out.put("]}\n"sv);
+  text.append(out.view());
 }
 
 }  // namespace skon::engine

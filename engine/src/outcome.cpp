@@ -1,5 +1,6 @@
 #include "skon/engine/outcome.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -80,8 +81,13 @@ std::string show_value(const dsl::Program& program, const Value& v, Index field,
   switch (v.kind) {
     case Value::Kind::Missing:
       break;
-    case Value::Kind::Number:
-      return format_decimal(v.number, language);
+    case Value::Kind::Number: {  // shortest, with the language's decimal mark; no allocation
+      char buffer[64];
+      char* end = v.number == 0 ? (buffer[0] = '0', buffer + 1)
+                                : std::to_chars(buffer, buffer + sizeof buffer, v.number).ptr;
+      if (language == Language::Danish) std::replace(buffer, end, '.', ',');
+      return std::string(buffer, end);
+    }
     case Value::Kind::Bool:
       return std::string(text(language, v.number != 0 ? Msg::ValueYes : Msg::ValueNo));
     case Value::Kind::Date:

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "dates.hpp"
+#include "read_ahead.hpp"
 #include "record_source_detail.hpp"
 
 namespace skon::models {
@@ -273,9 +274,12 @@ std::vector<std::string> read_headers(const std::string& path, const ReadOptions
 std::unique_ptr<RecordSource> open_records(const std::string& path, std::vector<ColumnSpec> columns,
                                            ReadOptions options, std::vector<bool> required) {
   if (is_jsonl(path)) {
-    return open_jsonl_records(path, std::move(columns), std::move(options), std::move(required));
+    // JSON costs several times more to parse than CSV: parsed on a thread of its own.
+    return std::make_unique<detail::ReadAhead>(
+        open_jsonl_records(path, std::move(columns), std::move(options), std::move(required)));
   }
-  return open_csv_records(path, std::move(columns), std::move(options), std::move(required));
+  return std::make_unique<detail::ReadAhead>(
+      open_csv_records(path, std::move(columns), std::move(options), std::move(required)));
 }
 
 }  // namespace skon::models

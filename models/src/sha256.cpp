@@ -4,12 +4,18 @@
 // that copies without allocating, which EVP contexts do not. OpenSSL 3 marks it deprecated but
 // keeps it; the one-shot functions below still use EVP.
 #define OPENSSL_SUPPRESS_DEPRECATED
+#include <fcntl.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <stdexcept>
 
@@ -72,6 +78,32 @@ std::string sha256_hex(std::string_view bytes) {
 }
 
 std::string sha256_file_hex(const std::filesystem::path& path) {
+  // Mapped rather than read: the bytes are hashed where the page cache holds them, without a
+  // copy (a JSON Lines cohort of a million people is 450 MB).
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw InputError("cannot read '" + path.string() + "': " + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    const auto size = static_cast<std::size_t>(st.st_size);
+    void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (map != MAP_FAILED) {
+      ::madvise(map, size, MADV_SEQUENTIAL);
+      // Hashed in windows whose pages are released behind us: the process does not grow with
+      // the file (a million JSON lines are 450 MB).
+      constexpr std::size_t kWindow = 8u << 20;
+      const char* bytes = static_cast<const char*>(map);
+      Sha256 h;
+      for (std::size_t at = 0; at < size; at += kWindow) {
+        const std::size_t n = std::min(kWindow, size - at);
+        h.update(std::string_view(bytes + at, n));
+        ::madvise(const_cast<char*>(bytes) + at, n, MADV_DONTNEED);
+      }
+      ::munmap(map, size);
+      ::close(fd);
+      return h.hex();
+    }
+  }
+  ::close(fd);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError("cannot read '" + path.string() + "'");
   Sha256 h;

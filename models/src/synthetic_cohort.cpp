@@ -456,14 +456,76 @@ void SyntheticCohort::append_csv(const SyntheticPerson& p, std::string& out) {
   if (error == 7) out += out.substr(start);  // the same line exported twice
 }
 
+namespace {
+
+// One CSV line of the cohort as a JSON Lines object: the same keys and values, numbers as numbers,
+// an empty cell as null, anything else (ids, names, an export error such as "NA") as a string.
+void append_jsonl(const std::vector<std::string>& keys, std::string_view line, std::string& out) {
+  out += '{';
+  std::size_t k = 0, i = 0;
+  while (i <= line.size() && k < keys.size()) {
+    std::string_view cell;
+    if (i < line.size() && line[i] == '"') {  // a quoted cell (a decimal comma): up to its quote
+      const std::size_t close = line.find('"', i + 1);
+      cell = line.substr(i + 1, close - i - 1);
+      i = close + 2;
+    } else {
+      const std::size_t comma = std::min(line.find(',', i), line.size());
+      cell = line.substr(i, comma - i);
+      i = comma + 1;
+    }
+    if (k) out += ',';
+    out += '"';
+    out += keys[k++];
+    out += "\":";
+    double v = 0;
+    const auto r = std::from_chars(cell.data(), cell.data() + cell.size(), v);
+    if (cell.empty()) {
+      out += "null";
+    } else if (r.ec == std::errc() && r.ptr == cell.data() + cell.size() && k > 1) {
+      out += cell;
+    } else {
+      out += '"';
+      out += cell;  // the cohort's texts hold no quotes or backslashes
+      out += '"';
+    }
+  }
+  out += "}\n";
+}
+
+}  // namespace
+
 void write_synthetic_cohort(const SyntheticOptions& options, const std::string& path) {
   SyntheticCohort cohort(options);
   AtomicFile file(path);
-  std::string chunk = cohort.header();
+  const bool jsonl = path.ends_with(".jsonl") || path.ends_with(".ndjson");
+  std::vector<std::string> keys;
+  {
+    const std::string header = cohort.header();
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= header.size() - 1; ++i) {
+      if (header[i] == ',' || header[i] == '\n') {
+        keys.push_back(header.substr(start, i - start));
+        start = i + 1;
+      }
+    }
+  }
+  std::string chunk = jsonl ? "" : cohort.header();
+  std::string line;
   SyntheticPerson person;
   for (std::size_t i = 0; i < options.rows; ++i) {
     cohort.next(person);
-    cohort.append_csv(person, chunk);
+    if (!jsonl) {
+      cohort.append_csv(person, chunk);
+    } else {
+      line.clear();
+      cohort.append_csv(person, line);
+      for (std::size_t at = 0; at < line.size();) {  // a dirty row may be two lines
+        const std::size_t nl = line.find('\n', at);
+        append_jsonl(keys, std::string_view(line).substr(at, nl - at), chunk);
+        at = nl + 1;
+      }
+    }
     if (chunk.size() > (1u << 20)) {
       file.write(chunk);
       chunk.clear();

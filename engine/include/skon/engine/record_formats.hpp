@@ -5,6 +5,7 @@
 // field descriptions, guidance per level, hashes) is in its manifest, named by "run".
 // A formatter belongs to one thread (it caches formatted numbers).
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "skon/engine/assessor.hpp"
+#include "skon/engine/json_text.hpp"
 
 namespace skon::engine {
 
@@ -22,12 +24,18 @@ class JsonRecordFormatter {
   void append(const Assessment& a, std::string& out);
 
  private:
+  void append_reason(detail::TextWriter& out, const PurposeOutcome& o, const ReviewReason& r);
+
   const Assessor& assessor_;
   std::size_t top_;
-  std::string run_json_;                 // ,"run":"..."
-  std::vector<std::string> rule_json_;   // quoted rule names
-  std::vector<std::string> level_json_;  // quoted level names
-  std::vector<std::string> field_json_;  // quoted field names
+  std::string run_json_;                       // ,"run":"..."
+  std::vector<std::string> rule_json_;         // quoted rule names
+  std::vector<std::string> level_json_;        // quoted level names
+  std::vector<std::string> field_json_;        // quoted field names
+  std::vector<std::string> rule_reason_json_;  // per rule: its `require review` reason, quoted
+  std::vector<std::array<std::string, 3>> trigger_reason_json_;
+  std::string scratch_;  // one record's text, written in place before it is appended  // per
+                         // trigger: decided, missing data, no value; quoted
 };
 
 class CsvRecordFormatter {

@@ -65,7 +65,9 @@ class SyntheticCohort {
   double intercept_ = 0;
 };
 
-// Writes `options.rows` people to `path` atomically. Throws std::runtime_error when it cannot.
+// Writes `options.rows` people to `path` atomically: CSV, or JSON Lines when the name ends in
+// .jsonl or .ndjson (the same values, for tests and benchmarks of that reader). Throws
+// OutputError when it cannot.
 void write_synthetic_cohort(const SyntheticOptions& options, const std::string& path);
 
 }  // namespace skon::models
