@@ -26,24 +26,19 @@ std::string where(const dsl::SourceMap& sources, const dsl::Span& span) {
 
 void print_coverage(const dsl::Program& program, const engine::TestReport& report) {
   std::printf("\ncoverage of rule outcomes (true / false / unknown):\n");
+  const engine::CoverageSummary summary = engine::summarize_coverage(program, report);
   std::size_t width = 4;
   for (const auto& r : program.rules) width = std::max(width, r.name.size());
-  std::size_t seen = 0, total = 0;
   for (std::size_t i = 0; i < program.rules.size(); ++i) {
     const auto& c = report.coverage[i];
     const auto mark = [](bool b) { return b ? "yes" : "NO "; };
-    // A condition that reads no field (only level, count(flags), sum(points), missing/known)
-    // cannot be unknown: there is nothing to test.
-    const bool can_be_unknown = program.rules[i].condition != nullptr &&
-                                dsl::ast::may_be_unknown(*program.rules[i].condition);
+    const bool can_be_unknown = summary.can_be_unknown[i];
     std::printf("  %-*s  true %s  false %s  unknown %s%s\n", static_cast<int>(width),
                 program.rules[i].name.c_str(), mark(c[1]), mark(c[0]),
                 can_be_unknown ? mark(c[2]) : "n/a",
                 c[2] || !can_be_unknown ? "" : "   <- untested with missing data");
-    seen += static_cast<std::size_t>(c[0]) + static_cast<std::size_t>(c[1]) +
-            static_cast<std::size_t>(c[2] && can_be_unknown);
-    total += can_be_unknown ? 3 : 2;
   }
+  const std::size_t seen = summary.seen, total = summary.possible;
   std::printf("  %zu of %zu outcomes exercised (%.0f %%)\n", seen, total,
               total == 0 ? 100.0 : 100.0 * static_cast<double>(seen) / static_cast<double>(total));
 }

@@ -179,4 +179,18 @@ TestReport run_tests(const dsl::Program& program) {
   return report;
 }
 
+CoverageSummary summarize_coverage(const dsl::Program& program, const TestReport& report) {
+  CoverageSummary summary;
+  for (std::size_t i = 0; i < program.rules.size(); ++i) {
+    const auto& c = report.coverage[i];
+    const bool unknown_possible = program.rules[i].condition != nullptr &&
+                                  dsl::ast::may_be_unknown(*program.rules[i].condition);
+    summary.can_be_unknown.push_back(unknown_possible);
+    summary.seen += static_cast<std::size_t>(c[0]) + static_cast<std::size_t>(c[1]) +
+                    static_cast<std::size_t>(c[2] && unknown_possible);
+    summary.possible += unknown_possible ? 3 : 2;
+  }
+  return summary;
+}
+
 }  // namespace skon::engine

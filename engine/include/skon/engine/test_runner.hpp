@@ -38,4 +38,13 @@ struct TestReport {
 // Runs every test of `program`, which must have passed check_program without errors.
 TestReport run_tests(const dsl::Program& program);
 
+// How much of the rules' outcomes the tests exercised: per rule, whether its condition can be
+// unknown at all (one that reads no field, outside missing()/known(), cannot), and the outcomes
+// seen out of those possible.
+struct CoverageSummary {
+  std::vector<bool> can_be_unknown;  // per rule
+  std::size_t seen = 0, possible = 0;
+};
+CoverageSummary summarize_coverage(const dsl::Program& program, const TestReport& report);
+
 }  // namespace skon::engine

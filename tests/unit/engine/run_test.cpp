@@ -1,0 +1,165 @@
+// The run as an engine API: constraints before any record, records and manifest as the schemas
+// say, counts, and nothing left behind when a record is bad.
+
+#include "skon/engine/run.hpp"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "skon/engine/columns.hpp"
+#include "skon/engine/sink.hpp"
+#include "skon/models/sha256.hpp"
+#include "skon/models/train.hpp"
+#include "support/json_schema.hpp"
+#include "support/rules.hpp"
+#include "support/temp_path.hpp"
+
+using namespace skon;
+namespace fs = std::filesystem;
+
+namespace {
+
+// The prelude's purpose with one rule, a model trained for it, and a cohort file of `rows` people
+// (one without an id when `bad` says which).
+struct Setup {
+  test::Loaded rules;
+  models::LogisticModel model;
+  std::string model_sha;
+  fs::path cohort;
+
+  explicit Setup(std::size_t rows = 3000, std::size_t bad = 0) {
+    rules = test::load(std::string(test::kPrelude) +
+                       "rule high_absence \"Højt fravær\" in ew {\n  when absence_pct > 10\n"
+                       "  flag \"Fravær på {absence_pct} %\"\n}\n");
+    REQUIRE_FALSE(rules.bag.has_errors());
+    const fs::path train = test::temp_path("run_train.csv");
+    {
+      std::ofstream out(train);
+      out << "absence_pct,outcome\n";
+      std::mt19937_64 rng(3);
+      std::uniform_real_distribution<double> u(0, 1);
+      for (int i = 0; i < 3000; ++i) {
+        const double a = std::floor(u(rng) * 40);
+        out << a << "," << (u(rng) < 1 / (1 + std::exp(-(-2 + 0.1 * a))) ? 1 : 0) << "\n";
+      }
+    }
+    models::TrainSpec spec;
+    spec.purpose = "ew";
+    spec.data_path = train.string();
+    spec.features = {engine::column_spec(*rules.program, 0)};
+    spec.directions = {0};
+    spec.target = "outcome";
+    spec.created = "2026-11-26T00:00:00Z";
+    spec.tool_version = "test";
+    model = models::train_model(spec).model;
+    model_sha = models::sha256_hex(models::to_json_text(model));
+    cohort = test::temp_path("run_cohort.csv");
+    std::ofstream out(cohort);
+    out << "id,absence_pct,exams_taken,sex\n";
+    for (std::size_t i = 1; i <= rows; ++i) {
+      out << (i == bad ? "" : "P" + std::to_string(i)) << ","
+          << (i % 7 == 0 ? "" : std::to_string(i % 30)) << "," << (i % 3 ? "true" : "false") << ","
+          << (i % 2 ? "male" : "female") << "\n";
+    }
+  }
+
+  std::unique_ptr<engine::Run> prepare(std::int32_t day, dsl::DiagnosticBag& bag) {
+    engine::RunInputs in;
+    in.program = rules.program.get();
+    in.purpose = 0;
+    in.model = &model;
+    in.model_sha256 = model_sha;
+    engine::RunOptions options;
+    options.assessment_date = day;
+    options.id_key = "a key of at least sixteen bytes";
+    return engine::Run::prepare(in, options, bag);
+  }
+};
+
+nlohmann::json schema(const char* name) {
+  std::ifstream in(fs::path(SKON_SOURCE_DIR) / "docs" / name);
+  return nlohmann::json::parse(in);
+}
+
+}  // namespace
+
+TEST_CASE("run: records and manifest follow their schemas, counts add up, ids are pseudonyms") {
+  Setup s;
+  dsl::DiagnosticBag bag;
+  auto run = s.prepare(20600, bag);
+  REQUIRE(run);
+  models::CohortReader source(s.cohort.string(), run->columns("id"), {});
+  const fs::path out = test::temp_path("run_out.jsonl");
+  auto sink = engine::jsonl_file_sink(out.string(), engine::default_manifest_path(out.string()), 5);
+  std::size_t progress_calls = 0;
+  const engine::RunManifest m =
+      run->execute(source, models::sha256_file_hex(s.cohort), *sink,
+                   [&](const engine::RunProgress& p) { progress_calls += p.records > 0; });
+  CHECK(progress_calls > 0);
+  CHECK(m.counts.records == 3000);
+  CHECK(m.counts.assessed + m.counts.insufficient_data == 3000);
+  std::size_t by_level = 0;
+  for (const auto& [level, n] : m.counts.levels) by_level += n;
+  CHECK(by_level == m.counts.assessed);
+
+  const test::SchemaChecker record_schema(schema("assessment.schema.json"));
+  std::ifstream in(out);
+  std::size_t lines = 0;
+  for (std::string line; std::getline(in, line); ++lines) {
+    const auto j = nlohmann::json::parse(line);
+    INFO(line);
+    REQUIRE(record_schema.check(j) == "");
+    CHECK(j["run"] == m.run_id);
+    CHECK(line.find("\"P") == std::string::npos);  // no raw id
+  }
+  CHECK(lines == 3000);
+  std::ifstream manifest_in(engine::default_manifest_path(out.string()));
+  const auto manifest = nlohmann::json::parse(manifest_in);
+  CHECK(test::SchemaChecker(schema("run.schema.json")).check(manifest) == "");
+  CHECK(manifest["input"]["sha256"] == models::sha256_file_hex(s.cohort));
+  CHECK(manifest["counts"]["records"] == 3000);
+}
+
+TEST_CASE("run: a purpose that may not be assessed is refused before anything is opened") {
+  Setup s;
+  dsl::DiagnosticBag bag;
+  // A model trained for another purpose: E0308, and no run.
+  s.model.purpose = "other";
+  CHECK_FALSE(s.prepare(20600, bag));
+  CHECK(bag.has_errors());
+}
+
+TEST_CASE("run: a record without an id stops the run and leaves no output, manifest or temp") {
+  Setup s(5000, 4321);
+  dsl::DiagnosticBag bag;
+  auto run = s.prepare(20600, bag);
+  REQUIRE(run);
+  models::CohortReader source(s.cohort.string(), run->columns("id"), {});
+  const fs::path dir = test::temp_path("run_fail_dir");
+  fs::create_directories(dir);
+  const fs::path out = dir / "a.jsonl";
+  auto sink = engine::jsonl_file_sink(out.string(), engine::default_manifest_path(out.string()), 5);
+  CHECK_THROWS_AS(run->execute(source, "0", *sink), models::InputError);
+  sink.reset();
+  CHECK(fs::is_empty(dir));
+}
+
+TEST_CASE("run: the run id follows what determines the results, and only that") {
+  Setup s(200);
+  dsl::DiagnosticBag bag;
+  const auto id_of = [&](std::int32_t day, const std::string& input_sha) {
+    auto run = s.prepare(day, bag);
+    models::CohortReader source(s.cohort.string(), run->columns("id"), {});
+    const fs::path out = test::temp_path("run_id.jsonl");
+    auto sink = engine::jsonl_file_sink(out.string(), "", 5);
+    return run->execute(source, input_sha, *sink).run_id;
+  };
+  const std::string a = id_of(20600, std::string(64, 'a'));
+  CHECK(a.size() == 32);
+  CHECK(id_of(20600, std::string(64, 'a')) == a);  // the same run again: the same id
+  CHECK(id_of(20601, std::string(64, 'a')) != a);  // another day
+  CHECK(id_of(20600, std::string(64, 'b')) != a);  // another input
+}
