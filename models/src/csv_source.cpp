@@ -15,7 +15,7 @@ class CsvRecordSource final : public RecordSource {
         columns_(std::move(columns)),
         options_(std::move(options)),
         csv_(path, options_.delimiter, options_.encoding),
-        rejects_(options_) {
+        tally_(path, options_) {
     std::error_code ec;
     total_ = path == "-" ? 0 : static_cast<std::size_t>(std::filesystem::file_size(path, ec));
     if (ec) total_ = 0;
@@ -30,7 +30,7 @@ class CsvRecordSource final : public RecordSource {
     row.texts.resize(columns_.size());
     while (csv_.next(fields_)) {
       row.line = csv_.line();
-      row.row = rows_ + rejected_ + 1;
+      row.row = tally_.next_row();
       std::string error;
       for (std::size_t c = 0; c < columns_.size(); ++c) {
         const int pos = position_[c];
@@ -55,24 +55,15 @@ class CsvRecordSource final : public RecordSource {
           error = detail::bad_cell(spec, options_, expected);
         }
       }
-      if (error.empty()) {
-        ++rows_;
-        return true;
-      }
-      if (!options_.skip_bad_rows) {
-        throw InputError(detail::row_error(path_, row.row, row.line, error) +
-                         " (--on-bad-row=skip skips such rows)");
-      }
-      ++rejected_;
-      rejects_.add(row.line, error, csv_.raw_record());
+      if (tally_.settle(error, row, csv_.raw_record())) return true;
     }
-    rejects_.finish();
+    tally_.finish();
     return false;
   }
 
   const std::vector<ColumnSpec>& columns() const override { return columns_; }
-  std::size_t rows_read() const override { return rows_; }
-  std::size_t rows_rejected() const override { return rejected_; }
+  std::size_t rows_read() const override { return tally_.rows(); }
+  std::size_t rows_rejected() const override { return tally_.rejected(); }
   std::size_t bytes_read() const override { return csv_.bytes_read(); }
   std::size_t bytes_total() const override { return total_; }
   std::string_view format() const override { return "csv"; }
@@ -82,10 +73,10 @@ class CsvRecordSource final : public RecordSource {
   std::vector<ColumnSpec> columns_;
   ReadOptions options_;
   CsvTokenizer csv_;
-  detail::Rejects rejects_;
+  detail::RowTally tally_;
   std::vector<std::string_view> fields_;
   std::vector<int> position_;  // column -> field in the file's records, -1 absent
-  std::size_t rows_ = 0, rejected_ = 0, total_ = 0;
+  std::size_t total_ = 0;
 };
 
 }  // namespace

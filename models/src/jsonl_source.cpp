@@ -161,7 +161,7 @@ class JsonlRecordSource final : public RecordSource {
         columns_(std::move(columns)),
         options_(std::move(options)),
         lines_(path),
-        rejects_(options_) {
+        tally_(path, options_) {
     std::error_code ec;
     total_ = path == "-" ? 0 : static_cast<std::size_t>(std::filesystem::file_size(path, ec));
     if (ec) total_ = 0;
@@ -177,26 +177,17 @@ class JsonlRecordSource final : public RecordSource {
     while (lines_.next(line)) {
       if (blank(line)) continue;
       row.line = lines_.line_number();
-      row.row = rows_ + rejected_ + 1;
+      row.row = tally_.next_row();
       const std::string error = parse(line, row);
-      if (error.empty()) {
-        ++rows_;
-        return true;
-      }
-      if (!options_.skip_bad_rows) {
-        throw InputError(detail::row_error(path_, row.row, row.line, error) +
-                         " (--on-bad-row=skip skips such rows)");
-      }
-      ++rejected_;
-      rejects_.add(row.line, error, line);
+      if (tally_.settle(error, row, line)) return true;
     }
-    rejects_.finish();
+    tally_.finish();
     return false;
   }
 
   const std::vector<ColumnSpec>& columns() const override { return columns_; }
-  std::size_t rows_read() const override { return rows_; }
-  std::size_t rows_rejected() const override { return rejected_; }
+  std::size_t rows_read() const override { return tally_.rows(); }
+  std::size_t rows_rejected() const override { return tally_.rejected(); }
   std::size_t bytes_read() const override { return lines_.bytes_read(); }
   std::size_t bytes_total() const override { return total_; }
   std::string_view format() const override { return "jsonl"; }
@@ -308,12 +299,12 @@ class JsonlRecordSource final : public RecordSource {
   std::vector<ColumnSpec> columns_;
   ReadOptions options_;
   LineReader lines_;
-  detail::Rejects rejects_;
+  detail::RowTally tally_;
   od::parser parser_;
   std::vector<std::pair<std::string, std::size_t>> last_keys_;  // per position: key, column
   std::vector<std::string> keys_;                               // per column: its key in the file
   std::vector<bool> seen_;
-  std::size_t rows_ = 0, rejected_ = 0, total_ = 0;
+  std::size_t total_ = 0;
 };
 
 }  // namespace

@@ -130,26 +130,38 @@ std::string bad_cell(const ColumnSpec& column, const ReadOptions& options,
   return "column '" + header_of(column, options) + "': expected " + expected;
 }
 
-Rejects::Rejects(const ReadOptions& options) {
-  if (!options.skip_bad_rows || options.rejects_path.empty()) return;
-  file_ = std::make_unique<AtomicFile>(options.rejects_path);
-  file_->write("line,reason,record\n");
+RowTally::RowTally(std::string path, const ReadOptions& options)
+    : path_(std::move(path)), skip_(options.skip_bad_rows) {
+  if (!skip_ || options.rejects_path.empty()) return;
+  rejects_ = std::make_unique<AtomicFile>(options.rejects_path);
+  rejects_->write("line,reason,record\n");
 }
 
-void Rejects::add(std::size_t line, const std::string& reason, std::string_view raw) {
-  if (!file_) return;
-  const auto quoted = [](std::string_view field) {
-    std::string q = "\"";
-    for (char c : field) q += c == '"' ? std::string_view("\"\"") : std::string_view(&c, 1);
-    return q + '"';
-  };
-  file_->write(std::to_string(line) + "," + quoted(reason) + "," + quoted(raw) + "\n");
+bool RowTally::settle(const std::string& error, const Row& row, std::string_view raw) {
+  if (error.empty()) {
+    ++rows_;
+    return true;
+  }
+  if (!skip_) {
+    throw InputError(row_error(path_, row.row, row.line, error) +
+                     " (--on-bad-row=skip skips such rows)");
+  }
+  ++rejected_;
+  if (rejects_) {
+    const auto quoted = [](std::string_view field) {
+      std::string q = "\"";
+      for (char c : field) q += c == '"' ? std::string_view("\"\"") : std::string_view(&c, 1);
+      return q + '"';
+    };
+    rejects_->write(std::to_string(row.line) + "," + quoted(error) + "," + quoted(raw) + "\n");
+  }
+  return false;
 }
 
-void Rejects::finish() {
-  if (!file_) return;
-  file_->commit();
-  file_.reset();
+void RowTally::finish() {
+  if (!rejects_) return;
+  rejects_->commit();
+  rejects_.reset();
 }
 
 }  // namespace detail

@@ -33,15 +33,25 @@ std::string row_error(const std::string& path, std::size_t row, std::size_t line
 std::string bad_cell(const ColumnSpec& column, const ReadOptions& options,
                      const std::string& expected);
 
-// Skipped rows and why, written atomically beside the data (with --on-bad-row=skip).
-class Rejects {
+// Counts the rows of a source and decides what a bad one does: stop the run (InputError naming
+// row, line and column) or, with --on-bad-row=skip, go to the rejects file with its reason.
+class RowTally {
  public:
-  explicit Rejects(const ReadOptions& options);
-  void add(std::size_t line, const std::string& reason, std::string_view raw);
-  void finish();  // makes the file visible
+  RowTally(std::string path, const ReadOptions& options);
+  // The 1-based number of the row about to be read.
+  std::size_t next_row() const { return rows_ + rejected_ + 1; }
+  // True for a good row (`error` empty); a bad one throws, or is written to the rejects file
+  // (`raw` is its text) and gives false.
+  bool settle(const std::string& error, const Row& row, std::string_view raw);
+  void finish();  // at the end of the input: makes the rejects file visible
+  std::size_t rows() const { return rows_; }
+  std::size_t rejected() const { return rejected_; }
 
  private:
-  std::unique_ptr<AtomicFile> file_;
+  std::string path_;
+  bool skip_ = false;
+  std::unique_ptr<AtomicFile> rejects_;
+  std::size_t rows_ = 0, rejected_ = 0;
 };
 
 }  // namespace skon::models::detail

@@ -15,6 +15,7 @@
 #include "skon/engine/record_formats.hpp"
 #include "skon/models/sha256.hpp"
 #include "skon/models/train.hpp"
+#include "support/absence_model.hpp"
 #include "support/json_schema.hpp"
 #include "support/rules.hpp"
 #include "support/temp_path.hpp"
@@ -48,34 +49,8 @@ rule no_exams "Ingen afgangsprøver" in ew {
 )";
     rules = test::load(text);
     REQUIRE_FALSE(rules.bag.has_errors());
-    const fs::path csv = test::temp_path("assess_train.csv");
-    {
-      std::ofstream out(csv);
-      out << "absence_pct,exams_taken,outcome\n";
-      std::mt19937_64 rng(5);
-      std::uniform_real_distribution<double> u(0, 1);
-      for (int i = 0; i < 4000; ++i) {
-        const double a = std::floor(u(rng) * 40);
-        const int exams = u(rng) < 0.9 ? 1 : 0;
-        out << a << "," << exams << ","
-            << (u(rng) < 1 / (1 + std::exp(-(-2 + 0.1 * a - exams))) ? 1 : 0) << "\n";
-      }
-    }
-    models::TrainSpec spec;
-    spec.purpose = "ew";
-    spec.data_path = csv.string();
-    spec.features = {engine::column_spec(*rules.program, 0)};
-    spec.directions = {0};
-    if (features == 2) {
-      spec.features.push_back(engine::column_spec(*rules.program, 1));
-      spec.directions.push_back(0);
-    }
-    spec.target = "outcome";
-    spec.created = "2026-11-26T00:00:00Z";
-    spec.tool_version = "test";
-    model = models::train_model(spec).model;
+    model = test::train_absence_model(*rules.program, features);
     model_sha = models::sha256_hex(models::to_json_text(model));
-    fs::remove(csv);
   }
 };
 

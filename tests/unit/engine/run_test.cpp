@@ -13,6 +13,7 @@
 #include "skon/engine/sink.hpp"
 #include "skon/models/sha256.hpp"
 #include "skon/models/train.hpp"
+#include "support/absence_model.hpp"
 #include "support/json_schema.hpp"
 #include "support/rules.hpp"
 #include "support/temp_path.hpp"
@@ -35,26 +36,7 @@ struct Setup {
                        "rule high_absence \"Højt fravær\" in ew {\n  when absence_pct > 10\n"
                        "  flag \"Fravær på {absence_pct} %\"\n}\n");
     REQUIRE_FALSE(rules.bag.has_errors());
-    const fs::path train = test::temp_path("run_train.csv");
-    {
-      std::ofstream out(train);
-      out << "absence_pct,outcome\n";
-      std::mt19937_64 rng(3);
-      std::uniform_real_distribution<double> u(0, 1);
-      for (int i = 0; i < 3000; ++i) {
-        const double a = std::floor(u(rng) * 40);
-        out << a << "," << (u(rng) < 1 / (1 + std::exp(-(-2 + 0.1 * a))) ? 1 : 0) << "\n";
-      }
-    }
-    models::TrainSpec spec;
-    spec.purpose = "ew";
-    spec.data_path = train.string();
-    spec.features = {engine::column_spec(*rules.program, 0)};
-    spec.directions = {0};
-    spec.target = "outcome";
-    spec.created = "2026-11-26T00:00:00Z";
-    spec.tool_version = "test";
-    model = models::train_model(spec).model;
+    model = test::train_absence_model(*rules.program);
     model_sha = models::sha256_hex(models::to_json_text(model));
     cohort = test::temp_path("run_cohort.csv");
     std::ofstream out(cohort);
