@@ -10,6 +10,7 @@
 #include <random>
 
 #include "skon/engine/columns.hpp"
+#include "skon/engine/provenance.hpp"
 #include "skon/engine/sink.hpp"
 #include "skon/models/sha256.hpp"
 #include "skon/models/train.hpp"
@@ -144,4 +145,21 @@ TEST_CASE("run: the run id follows what determines the results, and only that") 
   CHECK(id_of(20600, std::string(64, 'a')) == a);  // the same run again: the same id
   CHECK(id_of(20601, std::string(64, 'a')) != a);  // another day
   CHECK(id_of(20600, std::string(64, 'b')) != a);  // another input
+}
+
+TEST_CASE("run: renaming a rule file changes the rule set's hash (file names order evaluation)") {
+  const auto hash_of = [](const std::string& first, const std::string& second) {
+    const fs::path dir = test::temp_path("rename_rules");
+    fs::create_directories(dir);
+    std::ofstream(dir / first) << test::kPrelude;
+    std::ofstream(dir / second) << "rule a in ew {\n  when absence_pct > 10\n  flag \"a\"\n}\n";
+    dsl::DiagnosticBag bag;
+    auto program = dsl::load_program({dir}, bag);
+    dsl::check_program(*program, bag);
+    REQUIRE_FALSE(bag.has_errors());
+    return engine::rules_sha256(*program);
+  };
+  const std::string a = hash_of("a.skon", "b.skon");
+  CHECK(hash_of("a.skon", "b.skon") == a);
+  CHECK(hash_of("a.skon", "c.skon") != a);  // same bytes, another name
 }
