@@ -17,6 +17,7 @@ namespace skon::models {
 namespace {
 
 constexpr std::size_t kBufferBytes = 1 << 20;
+constexpr std::size_t kDirectBytes = 64 << 10;  // written without buffering from this size on
 constexpr std::size_t kWritebackChunk = 16 << 20;  // start writeback every 16 MiB
 
 // The temporary files that exist now, for the signal handler: a fixed table of atomic pointers,
@@ -81,12 +82,14 @@ AtomicFile::~AtomicFile() {
 }
 
 void AtomicFile::write(std::string_view bytes) {
-  if (buffer_.size() + bytes.size() > kBufferBytes) flush();
-  if (bytes.size() >= kBufferBytes) {
-    write_through(bytes);  // a large block goes out at once, without a copy
-  } else {
-    buffer_.append(bytes);
+  if (bytes.size() >= kDirectBytes) {
+    // A large block (a batch of assessments) goes out at once, without a copy into the buffer.
+    if (!buffer_.empty()) flush();
+    write_through(bytes);
+    return;
   }
+  if (buffer_.size() + bytes.size() > kBufferBytes) flush();
+  buffer_.append(bytes);
 }
 
 void AtomicFile::flush() {
