@@ -11,6 +11,7 @@
 
 #include "command.hpp"
 #include "exit_codes.hpp"
+#include "file_checks.hpp"
 #include "run_inputs.hpp"
 #include "skon/engine/sink.hpp"
 #include "skon/models/sha256.hpp"
@@ -29,6 +30,15 @@ struct AssessOptions {
 
 int run_assess(const AssessOptions& opt) {
   refuse_stdin_data(opt.data);
+  const std::string manifest =
+      opt.manifest.empty() ? engine::default_manifest_path(opt.output) : opt.manifest;
+  std::vector<std::string> inputs = rule_file_paths(opt.args.rules);
+  for (const std::string& f :
+       {opt.data, opt.args.model, opt.args.id_key_file, opt.args.data_options.mapping}) {
+    inputs.push_back(f);
+  }
+  refuse_output_over_input({opt.output, manifest}, inputs);
+  warn_about_stale_temporaries(opt.output);
   engine::RunOptions options;
   options.top = opt.top;
   options.read_options = opt.args.data_options.recorded();
@@ -37,8 +47,6 @@ int run_assess(const AssessOptions& opt) {
   const models::ReadOptions read = opt.args.data_options.to_read_options(
       opt.output == "-" ? "rejects.csv" : opt.output + ".rejects.csv");
   models::CohortReader source(opt.data, loaded.run->columns(opt.args.id_column), read);
-  const std::string manifest =
-      opt.manifest.empty() ? engine::default_manifest_path(opt.output) : opt.manifest;
   std::unique_ptr<engine::AssessmentSink> sink =
       opt.format == "csv" ? engine::csv_file_sink(opt.output, manifest)
                           : engine::jsonl_file_sink(opt.output, manifest, opt.top);

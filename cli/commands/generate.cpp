@@ -12,6 +12,7 @@
 
 #include "command.hpp"
 #include "exit_codes.hpp"
+#include "file_checks.hpp"
 #include "skon/models/errors.hpp"
 #include "skon/models/synthetic_cohort.hpp"
 
@@ -56,6 +57,7 @@ int run_generate(GenerateOptions& opt) {
     opt.cohort.year_from = opt.cohort.year_to = static_cast<int>(today.year());
   }
   const auto t0 = std::chrono::steady_clock::now();
+  warn_about_stale_temporaries(opt.output);
   models::write_synthetic_cohort(opt.cohort, opt.output);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

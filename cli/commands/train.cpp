@@ -13,6 +13,7 @@
 #include "data_options.hpp"
 #include "diagnostics_output.hpp"
 #include "exit_codes.hpp"
+#include "file_checks.hpp"
 #include "run_inputs.hpp"
 #include "skon/dsl/suggest.hpp"
 #include "skon/engine/training.hpp"
@@ -49,6 +50,13 @@ std::string card_path(const std::string& model_path) {
 
 int run_train(const TrainOptions& opt) {
   refuse_stdin_data(opt.data);
+  {
+    std::vector<std::string> inputs = rule_file_paths(opt.rules);
+    inputs.push_back(opt.data);
+    inputs.push_back(opt.data_options.mapping);
+    refuse_output_over_input({opt.output, opt.output == "-" ? "" : card_path(opt.output)}, inputs);
+    warn_about_stale_temporaries(opt.output);
+  }
   dsl::DiagnosticBag bag;
   auto program = load_rules(opt.rules, bag);
   if (bag.has_errors()) {
@@ -92,8 +100,9 @@ int run_train(const TrainOptions& opt) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const models::LogisticModel& m = report.model;
 
-  // Both files or neither: the card is written first, the model last. With -o - the model
-  // goes to standard output and the card is not written.
+  // Both files are written in full before either is renamed into place; the model goes first,
+  // so a kill between the two renames never leaves a new card beside an old model (the card
+  // names the model's SHA-256). With -o - the model goes to standard output, without a card.
   const bool to_stdout = opt.output == "-";
   models::AtomicFile model(opt.output);  // opened first: an unwritable -o is named as given
   model.write(models::to_json_text(m));
@@ -102,8 +111,8 @@ int run_train(const TrainOptions& opt) {
     card = std::make_unique<models::AtomicFile>(card_path(opt.output));
     card->write(models::model_card(m));
   }
-  if (card) card->commit();
   model.commit();
+  if (card) card->commit();
   if (to_stdout) return kExitOk;  // stdout carries the model only
 
   for (const auto& note : report.notes) spdlog::warn("{}", note);

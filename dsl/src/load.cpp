@@ -23,7 +23,9 @@ struct Loader {
     std::ostringstream ss;
     ss << in.rdbuf();
     if (in.bad()) return std::nullopt;
-    return std::move(ss).str();
+    std::string text = std::move(ss).str();
+    if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);  // a UTF-8 byte-order mark
+    return text;
   }
 
   // Loads `display` (as the user should see it) and, first, the files it imports.
@@ -109,8 +111,16 @@ std::unique_ptr<Program> load_program(const std::vector<fs::path>& paths, Diagno
       const std::vector<fs::path> files = rule_files_in(given, bag);
       const fs::path root = fs::weakly_canonical(given, ec);
       for (const auto& f : files) {
-        if (!loader.state.contains(fs::weakly_canonical(f, ec)))
-          loader.visit(f, root, std::nullopt);
+        const fs::path canonical = fs::weakly_canonical(f, ec);
+        const fs::path relative = canonical.lexically_relative(root);
+        if (relative.empty() || *relative.begin() == "..") {
+          // A link out of the rule set (to /etc/shadow, say) is never read, let alone quoted.
+          bag.add(DiagCode::E0108, std::nullopt,
+                  "`" + f.generic_string() + "` links to a file outside the rule set's folder")
+              .help = "keep every rule file of a rule set under one folder, not behind links";
+          continue;
+        }
+        if (!loader.state.contains(canonical)) loader.visit(f, root, std::nullopt);
       }
     } else if (fs::is_regular_file(given, ec)) {
       const fs::path root = fs::weakly_canonical(given, ec).parent_path();

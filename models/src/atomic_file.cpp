@@ -1,6 +1,7 @@
 #include "skon/models/atomic_file.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -17,7 +18,7 @@ namespace skon::models {
 namespace {
 
 constexpr std::size_t kBufferBytes = 1 << 20;
-constexpr std::size_t kDirectBytes = 64 << 10;  // written without buffering from this size on
+constexpr std::size_t kDirectBytes = 64 << 10;     // written without buffering from this size on
 constexpr std::size_t kWritebackChunk = 16 << 20;  // start writeback every 16 MiB
 
 // The temporary files that exist now, for the signal handler: a fixed table of atomic pointers,
@@ -60,20 +61,40 @@ void remove_temporary_files_on_signals() {
 
 AtomicFile::AtomicFile(std::filesystem::path target) : target_(std::move(target)) {
   buffer_.reserve(kBufferBytes);
-  if (is_stdout()) {
+  if (target_ == "-") {
     fd_ = STDOUT_FILENO;
     return;
   }
-  temp_ = target_;
-  temp_ += ".tmp-" + std::to_string(::getpid());
-  fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-  if (fd_ < 0) throw output_error(target_, errno);  // the name the user gave, not temp_
+  struct stat st {};
+  const bool exists = ::stat(target_.c_str(), &st) == 0;
+  if (exists && (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode))) {
+    // /dev/stdout, /dev/null, a pipe: written as a stream, never replaced by a regular file.
+    fd_ = ::open(target_.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd_ < 0) throw output_error(target_, errno);
+    owns_fd_ = true;
+    return;
+  }
+  if (exists && S_ISDIR(st.st_mode)) throw output_error(target_, EISDIR);
+  if (exists && !S_ISREG(st.st_mode)) {
+    throw OutputError("cannot write '" + target_.string() +
+                      "': it is neither a regular file nor a stream; give a file name");
+  }
+  // The same target as this process's pid, then six random characters: unique across processes
+  // and PID namespaces, and created exclusively (mkstemp: O_CREAT|O_EXCL, mode 0600).
+  std::string name = target_.string() + ".tmp-" + std::to_string(::getpid()) + "-XXXXXX";
+  fd_ = ::mkostemp(name.data(), O_CLOEXEC);
+  if (fd_ < 0) throw output_error(target_, errno);  // the name the user gave, not the temp's
+  owns_fd_ = true;
+  temp_ = name;
   track(temp_);
+  // Replacing a file keeps its mode (a rule file stays as readable as it was); anything new
+  // stays 0600.
+  if (exists) ::fchmod(fd_, st.st_mode & 07777);
 }
 
 AtomicFile::~AtomicFile() {
-  if (is_stdout()) return;
-  if (fd_ >= 0) ::close(fd_);
+  if (owns_fd_ && fd_ >= 0) ::close(fd_);
+  if (direct()) return;
   if (!committed_) {
     std::error_code ignored;
     std::filesystem::remove(temp_, ignored);
@@ -110,7 +131,7 @@ void AtomicFile::write_through(std::string_view bytes) {
     left -= static_cast<std::size_t>(n);
     written_ += static_cast<std::size_t>(n);
   }
-  if (!is_stdout() && written_ - synced_until_ >= kWritebackChunk) {
+  if (!direct() && written_ - synced_until_ >= kWritebackChunk) {
 #ifdef SYNC_FILE_RANGE_WRITE
     // Start writing this chunk to disk now, without waiting: the closing fsync then has little
     // left.
@@ -123,7 +144,7 @@ void AtomicFile::write_through(std::string_view bytes) {
 
 void AtomicFile::commit() {
   flush();
-  if (is_stdout()) {
+  if (direct()) {
     committed_ = true;
     return;
   }
@@ -138,6 +159,31 @@ void AtomicFile::commit() {
   std::filesystem::rename(temp_, target_, ec);
   if (ec) throw output_error(target_, ec.value());
   committed_ = true;
+}
+
+std::vector<std::filesystem::path> stale_temporary_files(const std::filesystem::path& target) {
+  std::vector<std::filesystem::path> stale;
+  const std::filesystem::path folder =
+      target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+  const std::string prefix = target.filename().string() + ".tmp-";
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    const std::string rest = name.substr(prefix.size());
+    const auto dash = rest.find('-');
+    if (dash == std::string::npos) continue;
+    const pid_t pid = static_cast<pid_t>(std::atol(rest.substr(0, dash).c_str()));
+    // A process that still runs may be writing it (seen from this PID namespace).
+    if (pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM)) continue;
+    stale.push_back(entry.path());
+  }
+  return stale;
+}
+
+bool same_file(const std::filesystem::path& a, const std::filesystem::path& b) {
+  std::error_code ec;
+  return std::filesystem::equivalent(a, b, ec) && !ec;
 }
 
 void write_file_atomically(const std::filesystem::path& target, std::string_view content) {

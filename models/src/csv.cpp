@@ -46,7 +46,7 @@ void append_as_utf8(std::string_view bytes, Encoding from, std::string& out) {
 }
 
 CsvTokenizer::CsvTokenizer(const std::string& path, char delimiter, Encoding encoding)
-    : encoding_(encoding), delimiter_(delimiter) {
+    : path_(path), encoding_(encoding), delimiter_(delimiter) {
   if (path == "-") {
     file_ = stdin;
   } else {
@@ -80,10 +80,13 @@ bool CsvTokenizer::fill() {
     buf_.erase(0, pos_);
     pos_ = 0;
   }
-  block_.resize(kBlock);
-  const std::size_t n = std::fread(block_.data(), 1, kBlock, file_);
+  // At least as much again as is unparsed: a record longer than a block (a 200 MB line) then
+  // costs linear time, not a rescan per block.
+  const std::size_t want = std::max(kBlock, buf_.size());
+  block_.resize(want);
+  const std::size_t n = std::fread(block_.data(), 1, want, file_);
   bytes_read_ += n;
-  if (n < kBlock) eof_ = true;
+  if (n < want) eof_ = true;
   std::string_view data(block_.data(), n);
   if (first_block_) {
     first_block_ = false;
@@ -144,8 +147,8 @@ bool CsvTokenizer::next(std::vector<std::string_view>& fields) {
         }
         if (close == std::string_view::npos) {
           if (eof_) {
-            throw InputError("line " + std::to_string(line_) +
-                             ": a quoted field is never closed (missing \")");
+            throw InputError(path_ + ": line " + std::to_string(line_) +
+                             ": a quoted field is never closed (a \" is missing)");
           }
           need_more = true;
           break;

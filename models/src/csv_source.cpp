@@ -22,6 +22,16 @@ class CsvRecordSource final : public RecordSource {
     if (!csv_.next(fields_)) throw InputError(path + ": the file is empty; expected a header row");
     std::vector<std::string> headers;
     for (auto f : fields_) headers.emplace_back(detail::trim(f));
+    for (std::size_t i = 0; i < headers.size(); ++i) {
+      for (std::size_t j = i + 1; j < headers.size(); ++j) {
+        if (headers[i] != headers[j] || headers[i].empty()) continue;
+        // Which of the two would a field read? Neither: the export is ambiguous.
+        throw InputError(path + ": the header names column '" + detail::printable(headers[i]) +
+                         "' twice (fields " + std::to_string(i + 1) + " and " +
+                         std::to_string(j + 1) + "); rename one in the export");
+      }
+    }
+    header_fields_ = headers.size();
     position_ = detail::bind_columns(path, headers, columns_, options_, required);
   }
 
@@ -32,6 +42,10 @@ class CsvRecordSource final : public RecordSource {
       row.line = csv_.line();
       row.row = tally_.next_row();
       std::string error;
+      if (fields_.size() > header_fields_) {
+        error = "has " + std::to_string(fields_.size()) + " fields, but the header has " +
+                std::to_string(header_fields_) + " (an unquoted delimiter in a value?)";
+      }
       for (std::size_t c = 0; c < columns_.size(); ++c) {
         const int pos = position_[c];
         if (pos < 0 || static_cast<std::size_t>(pos) >= fields_.size()) {
@@ -76,6 +90,7 @@ class CsvRecordSource final : public RecordSource {
   detail::RowTally tally_;
   std::vector<std::string_view> fields_;
   std::vector<int> position_;  // column -> field in the file's records, -1 absent
+  std::size_t header_fields_ = 0;
   std::size_t total_ = 0;
 };
 

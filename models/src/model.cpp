@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <numeric>
@@ -110,9 +111,13 @@ std::vector<std::string> LogisticModel::direction_violations() const {
     if (f >= directions.size() || directions[f] == 0) continue;
     const FeatureTransform& t = preprocessor.features()[f];
     if (t.column.type == ColumnType::Category || names[j].ends_with(":missing")) continue;
-    const double v = coefficients[j].value;
+    // The effect on the probability a professional reads: the coefficient through the
+    // calibration (a negative Platt slope would turn every direction around).
+    const double slope = calibration.method == Calibration::Method::Platt ? calibration.a : 1.0;
+    const double v = coefficients[j].value * slope;
     if ((directions[f] > 0 && v < 0) || (directions[f] < 0 && v > 0)) {
-      out.push_back(names[j] + " has coefficient " + std::to_string(v) + " but may only " +
+      out.push_back(names[j] + " has an effect of " + std::to_string(v) +
+                    " on the calibrated log-odds but may only " +
                     (directions[f] > 0 ? "raise" : "lower") + " the risk");
     }
   }
@@ -335,6 +340,71 @@ std::string to_json_text(const LogisticModel& m) {
   return j.dump(1) + "\n";
 }
 
+namespace {
+
+// What a model file says about itself is checked, not trusted: metrics in their ranges (an AUC
+// of 7.5 would pass any gate), a calibration that keeps the order of the scores, and numbers a
+// fitted model can have.
+void validate_numbers(const LogisticModel& m, const Reader& r) {
+  const auto in = [&](double v, double lo, double hi, const std::string& where) {
+    if (!std::isnan(v) && (v < lo || v > hi)) {
+      r.fail(where, "is " + std::to_string(v) + ", outside " + std::to_string(lo) + ".." +
+                        std::to_string(hi));
+    }
+  };
+  const ModelMetrics& mm = m.metrics;
+  in(mm.auc, 0, 1, "metrics.auc");
+  in(mm.auc_ci_low, 0, 1, "metrics.auc_ci95");
+  in(mm.auc_ci_high, 0, 1, "metrics.auc_ci95");
+  in(mm.pr_auc, 0, 1, "metrics.pr_auc");
+  in(mm.brier, 0, 1, "metrics.brier");
+  in(mm.log_loss, 0, 1e3, "metrics.log_loss");
+  in(mm.calibration_error, 0, 1, "metrics.calibration_error");
+  in(mm.capacity, 0, 1, "metrics.capacity.share");
+  in(mm.capacity_precision, 0, 1, "metrics.capacity.precision");
+  in(mm.capacity_recall, 0, 1, "metrics.capacity.recall");
+  in(mm.capacity_flag_rate, 0, 1, "metrics.capacity.flag_rate");
+  for (const GroupReport& g : mm.groups) {
+    for (double gap : {g.gap_flag_rate, g.gap_tpr, g.gap_fpr, g.gap_auc}) {
+      in(gap, 0, 1, "metrics.groups[" + g.field + "]");
+    }
+    in(g.gap_calibration, -1, 1, "metrics.groups[" + g.field + "].gap_calibration");
+  }
+  if (m.training.positives > m.training.rows) {
+    r.fail("training.positives", "exceeds training.rows");
+  }
+  // Coefficients of a standardized model are a few units; 1e300 is no fitted model.
+  constexpr double kLargest = 1e6;
+  if (std::abs(m.intercept) > kLargest) r.fail("intercept", "is implausibly large");
+  for (std::size_t k = 0; k < m.coefficients.size(); ++k) {
+    const Coefficient& c = m.coefficients[k];
+    if (std::abs(c.value) > kLargest || std::abs(c.reference) > kLargest) {
+      r.fail("coefficients[" + std::to_string(k) + "]", "is implausibly large");
+    }
+  }
+  for (std::size_t f = 0; f < m.preprocessor.features().size(); ++f) {
+    const FeatureTransform& t = m.preprocessor.features()[f];
+    if (t.column.type != ColumnType::Category && !(t.scale > 1e-9 && t.scale < 1e12)) {
+      r.fail("features[" + std::to_string(f) + "].transform.sd", "must lie in 1e-9..1e12");
+    }
+  }
+  const Calibration& cal = m.calibration;
+  if (cal.method == Calibration::Method::Platt && !(cal.a > 0)) {
+    r.fail("calibration.a", "must be positive: a calibration may not reverse the scores' order");
+  }
+  if (cal.method == Calibration::Method::Isotonic) {
+    for (std::size_t i = 0; i < cal.y.size(); ++i) {
+      in(cal.y[i], 0, 1, "calibration.y");
+      if (i > 0 && cal.y[i] < cal.y[i - 1]) {
+        r.fail("calibration.y",
+               "must not decrease: a calibration may not reverse the scores' order");
+      }
+    }
+  }
+}
+
+}  // namespace
+
 LogisticModel model_from_json_text(const std::string& text, const std::string& name) {
   Reader r{name};
   Json j;
@@ -533,6 +603,7 @@ LogisticModel model_from_json_text(const std::string& text, const std::string& n
                                    r.num(row, "probability", "scorecard.table"));
   }
 
+  validate_numbers(m, r);
   // A model must keep the promises its purpose made: verified on every load.
   const auto violations = m.direction_violations();
   if (!violations.empty())
@@ -541,6 +612,14 @@ LogisticModel model_from_json_text(const std::string& text, const std::string& n
 }
 
 LogisticModel load_model(const std::string& path, std::string* sha256) {
+  // A model file is a few hundred kilobytes; a much larger one is no model (and parsing it would
+  // take gigabytes of memory).
+  constexpr std::uintmax_t kLargestModelFile = 64u << 20;
+  std::error_code ec;
+  if (const auto size = std::filesystem::file_size(path, ec); !ec && size > kLargestModelFile) {
+    throw InputError("model file '" + path + "' is " + std::to_string(size >> 20) +
+                     " MiB; a model file is at most 64 MiB");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError("cannot open model file '" + path + "'");
   std::stringstream ss;

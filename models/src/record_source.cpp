@@ -77,6 +77,21 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+std::string printable(std::string_view s) {
+  std::string out;
+  for (const char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) {
+      out += c;
+      continue;
+    }
+    static constexpr char kHex[] = "0123456789abcdef";
+    out += "\\x";
+    out += kHex[(c >> 4) & 0xF];
+    out += kHex[c & 0xF];
+  }
+  return out;
+}
+
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
@@ -113,7 +128,8 @@ std::vector<int> bind_columns(const std::string& path, const std::vector<std::st
       if (d < best) best = d, suggestion = h;
     }
     if (!suggestion.empty()) {
-      message += "; did you mean '" + suggestion + "'? (a mapping file maps fields to headers)";
+      message +=
+          "; did you mean '" + printable(suggestion) + "'? (a mapping file maps fields to headers)";
     }
     throw InputError(message);
   }

@@ -14,6 +14,8 @@
 namespace skon::models::detail {
 
 std::string_view trim(std::string_view s);
+// `s` with control characters (a NUL would end a message early) written as \xNN.
+std::string printable(std::string_view s);
 bool iequals(std::string_view a, std::string_view b);
 
 // The header in the file for `column` (the mapping file's, or the field's own name).

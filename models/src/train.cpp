@@ -375,7 +375,8 @@ std::string model_card(const LogisticModel& m) {
   const ModelMetrics& mm = m.metrics;
   s << "# Model card: " << m.purpose << "\n\n";
   s << "*Logistic regression trained by skon " << m.tool_version << " on " << m.created
-    << ". This card is generated with the model file; the numbers are the model file's.*\n\n";
+    << ". This card is generated with the model file (SHA-256 " << sha256_hex(to_json_text(m))
+    << "); the numbers are the model file's.*\n\n";
   s << "## Intended use\n\n"
     << "Supports — never replaces — a professional's judgement under purpose `" << m.purpose
     << "`: it estimates the probability of the outcome `" << m.training.target

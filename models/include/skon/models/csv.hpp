@@ -43,6 +43,7 @@ class CsvTokenizer {
  private:
   bool fill();  // appends the next block to buf_; false at end of file
 
+  std::string path_;
   std::FILE* file_ = nullptr;
   bool owns_file_ = false;
   Encoding encoding_;
