@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include "checker.hpp"
@@ -73,6 +74,10 @@ bool purpose_assessable(const Program& program, Index purpose, std::int32_t toda
 }
 
 namespace detail {
+
+bool is_blank(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isspace(c); });
+}
 
 std::string backticked(std::string_view name) {
   return "`" + std::string(name) + "`";
@@ -356,6 +361,12 @@ void Checker::check_sources() {
             break;
           }
           case ast::SourceDecl::Key::LegalBasis:
+            if (is_blank(st.text->value)) {  // a blank basis is no basis
+              bag_.add(DiagCode::E0209, st.text->span, "the legal basis is empty").help =
+                  "cite the provision that permits the processing, e.g. "
+                  "\"Folkeskoleloven § 13 a\"";
+              break;
+            }
             info.legal_basis = st.text->value;
             break;
           case ast::SourceDecl::Key::AccessibleTo:
@@ -423,6 +434,11 @@ void Checker::check_fields() {
         unknown(bag_, f->source, "source", keys(p_.source_index));
       }
       info.source = si;
+      // Special-category and criminal data are protected whether or not the author says so.
+      if (si != kNone && (p_.source_infos[si].category == DataCategory::Special ||
+                          p_.source_infos[si].category == DataCategory::Criminal)) {
+        info.is_protected = true;
+      }
     }
   }
 }
@@ -545,6 +561,12 @@ void Checker::check_purposes() {
               auto candidates = keys(p_.field_index);
               for (const auto& s : keys(p_.source_index)) candidates.push_back(s);
               unknown(bag_, target, "field or source", candidates);
+              break;
+            }
+            if (is_blank(st.text->value)) {  // a blank justification justifies nothing
+              bag_.add(DiagCode::E0209, st.text->span,
+                       "the justification for " + backticked(target.name) + " is empty")
+                  .help = "write why the purpose needs it, in words a legal reviewer can weigh";
               break;
             }
             info.justifications[target.name] = Justification{st.text->value, target.span, false};

@@ -49,6 +49,7 @@ class Checker {
   void check_policies();
   // lints.cpp
   void run_lints();
+  void check_safeguards();
 
   Program& p_;
   DiagnosticBag& bag_;
@@ -75,5 +76,7 @@ class Checker {
 };
 
 std::string backticked(std::string_view name);
+// Whether a text is empty or only white space.
+bool is_blank(std::string_view text);
 
 }  // namespace skon::dsl::detail

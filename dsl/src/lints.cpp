@@ -219,7 +219,158 @@ bool implies(const Conjunction& b, const Conjunction& a) {
 
 }  // namespace
 
+namespace {
+
+// The truth of a condition that does not depend on the record: literals, comparisons of
+// literals, and `x and false` / `x or true`. nullopt when it depends on the record.
+std::optional<bool> constant_truth(const ast::Expr& e) {
+  if (const auto* b = std::get_if<ast::BoolLit>(&e.kind)) return b->value;
+  if (const auto* u = std::get_if<ast::Unary>(&e.kind); u && u->op == ast::UnaryOp::Not) {
+    if (auto t = constant_truth(*u->operand)) return !*t;
+    return std::nullopt;
+  }
+  const auto* b = std::get_if<ast::Binary>(&e.kind);
+  if (b == nullptr) return std::nullopt;
+  if (b->op == ast::BinaryOp::And || b->op == ast::BinaryOp::Or) {
+    const bool dominant = b->op == ast::BinaryOp::Or;  // true wins `or`, false wins `and`
+    const auto l = constant_truth(*b->lhs), r = constant_truth(*b->rhs);
+    if ((l && *l == dominant) || (r && *r == dominant)) return dominant;
+    if (l && r) return !dominant;
+    return std::nullopt;
+  }
+  const auto* x = std::get_if<ast::NumberLit>(&b->lhs->kind);
+  const auto* y = std::get_if<ast::NumberLit>(&b->rhs->kind);
+  if (x == nullptr || y == nullptr) return std::nullopt;
+  switch (b->op) {
+    case ast::BinaryOp::Eq:
+      return x->value == y->value;
+    case ast::BinaryOp::Ne:
+      return x->value != y->value;
+    case ast::BinaryOp::Lt:
+      return x->value < y->value;
+    case ast::BinaryOp::Le:
+      return x->value <= y->value;
+    case ast::BinaryOp::Gt:
+      return x->value > y->value;
+    case ast::BinaryOp::Ge:
+      return x->value >= y->value;
+    default:
+      return std::nullopt;
+  }
+}
+
+// The lowest level at which `condition` certainly holds, when it is `level >= L`, `level > L`
+// or `level == L` (either side), or an `or` of such; kNone otherwise.
+Index lowest_level_required(const ast::Expr& condition) {
+  const auto* b = std::get_if<ast::Binary>(&condition.kind);
+  if (b == nullptr) return kNone;
+  if (b->op == ast::BinaryOp::Or) {
+    return std::min(lowest_level_required(*b->lhs), lowest_level_required(*b->rhs));
+  }
+  const auto level_of = [](const ast::Expr& e, ast::Resolution::Kind kind) -> Index {
+    const auto* n = std::get_if<ast::NameRef>(&e.kind);
+    if (n == nullptr || n->resolved.kind != kind) return kNone;
+    return kind == ast::Resolution::Kind::Level ? n->resolved.index : 0;
+  };
+  const bool state_left = level_of(*b->lhs, ast::Resolution::Kind::CurrentLevel) != kNone;
+  const Index bound = level_of(state_left ? *b->rhs : *b->lhs, ast::Resolution::Kind::Level);
+  if (bound == kNone ||
+      (!state_left && level_of(*b->rhs, ast::Resolution::Kind::CurrentLevel) == kNone)) {
+    return kNone;
+  }
+  ast::BinaryOp op = b->op;
+  if (!state_left) {  // `high <= level` reads as `level >= high`
+    if (op == ast::BinaryOp::Le)
+      op = ast::BinaryOp::Ge;
+    else if (op == ast::BinaryOp::Lt)
+      op = ast::BinaryOp::Gt;
+    else if (op == ast::BinaryOp::Ge)
+      op = ast::BinaryOp::Le;
+    else if (op == ast::BinaryOp::Gt)
+      op = ast::BinaryOp::Lt;
+  }
+  switch (op) {
+    case ast::BinaryOp::Ge:
+    case ast::BinaryOp::Eq:
+      return bound;
+    case ast::BinaryOp::Gt:
+      return bound + 1;
+    default:
+      return kNone;
+  }
+}
+
+}  // namespace
+
+// The safeguards one line could silence: conditions that never (or always) hold, a cap on every
+// record, and a cap below the level at which the purpose requires review.
+void Checker::check_safeguards() {
+  for (Index ri = 0; ri < p_.rules.size(); ++ri) {
+    const RuleInfo& rule = p_.rules[ri];
+    if (rule.condition == nullptr) continue;
+    const auto truth = constant_truth(*rule.condition);
+    if (!truth) continue;
+    if (*truth && rule.cap_at != kNone) {
+      bag_.add(DiagCode::E0210, rule.condition->span,
+               "rule " + backticked(rule.name) + " caps the level of every record at " +
+                   backticked(p_.levels[rule.cap_at]) + ": its condition is always true")
+          .help =
+          "a cap on everyone silences the model and every rule above it; give the cap a "
+          "condition about the record";
+      continue;
+    }
+    bag_.add(DiagCode::W0511, rule.condition->span,
+             "the condition of rule " + backticked(rule.name) + " is always " +
+                 (*truth ? "true" : "false") + ", whatever the record")
+        .help = *truth ? "write the condition about the record, or remove the rule"
+                       : "the rule never fires: remove it, or fix the condition";
+  }
+  for (const PurposeInfo& purpose : p_.purposes) {
+    for (const ReviewTrigger& trigger : purpose.reviews) {
+      const auto truth = constant_truth(*trigger.condition);
+      if (!truth) continue;
+      bag_.add(DiagCode::W0511, trigger.condition->span,
+               std::string("the review trigger is always ") + (*truth ? "true" : "false") +
+                   ", whatever the record")
+          .help = *truth ? "every assessment then requires review; say so plainly, or give the "
+                           "trigger a condition"
+                         : "the trigger never requires review: remove it, or fix the condition";
+    }
+    Index review_from = kNone;
+    Span review_span;
+    for (const ReviewTrigger& trigger : purpose.reviews) {
+      const Index l = lowest_level_required(*trigger.condition);
+      if (l < review_from) review_from = l, review_span = trigger.span;
+    }
+    if (review_from == kNone) continue;
+    for (Index ri : purpose.rules) {
+      const RuleInfo& rule = p_.rules[ri];
+      if (rule.cap_at == kNone || rule.cap_at >= review_from || rule.review_because) continue;
+      Diagnostic& d = bag_.add(DiagCode::E0211, rule.decl->name.span,
+                               "rule " + backticked(rule.name) + " caps the level at " +
+                                   backticked(p_.levels[rule.cap_at]) + ", below " +
+                                   backticked(p_.levels[review_from]) + " where purpose " +
+                                   backticked(purpose.name) +
+                                   " requires review, and does not require review itself");
+      d.notes.push_back({review_span, "the review trigger"});
+      d.help =
+          "add `require review because \"...\"` to the rule, so the cap cannot silence the "
+          "review";
+    }
+  }
+}
+
 void Checker::run_lints() {
+  check_safeguards();
+  // A purpose without an effective period is approved for ever.
+  for (const PurposeInfo& purpose : p_.purposes) {
+    if (purpose.effective_from || purpose.effective_to) continue;
+    bag_.add(DiagCode::W0510, purpose.span,
+             "purpose " + backticked(purpose.name) + " has no effective period")
+        .help =
+        "add `effective from YYYY-MM-DD to YYYY-MM-DD`: the period its approval covers, "
+        "after which it must be reviewed again";
+  }
   // Never fires, and shadowed.
   std::vector<std::optional<Conjunction>> conj(p_.rules.size());
   for (Index ri = 0; ri < p_.rules.size(); ++ri) {

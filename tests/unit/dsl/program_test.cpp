@@ -12,7 +12,9 @@ namespace fs = std::filesystem;
 
 TEST_CASE("program: a purpose is assessable only while in effect and not suspended") {
   std::string text = std::string(test::kPrelude);
-  text.insert(text.find("  roles"), "  effective from 2026-08-01 to 2027-07-31\n");
+  text.replace(text.find("  effective from"),
+               std::string("  effective from 2026-01-01 to 2099-12-31").size(),
+               "  effective from 2026-08-01 to 2027-07-31");
   auto l = test::load(text);
   REQUIRE_FALSE(l.bag.has_errors());
   dsl::DiagnosticBag bag;

@@ -131,7 +131,10 @@ TEST_CASE("constraints: model purpose, features, pin, gates, directions, effecti
               "  model \"m.json\" sha256 \"" + std::string(64, '0') +
                   "\"\n  gate auc >= 0.99\n"
                   "  gate group_gap on sex <= 0.1\n  direction absence_pct lowers\n"
-                  "  effective from 2027-01-01\n");
+                  "");
+  text.replace(text.find("  effective from"),
+               std::string("  effective from 2026-01-01 to 2099-12-31").size(),
+               "  effective from 2027-01-01");
   auto strict = test::load(text);
   REQUIRE_FALSE(strict.bag.has_errors());
   dsl::DiagnosticBag found;

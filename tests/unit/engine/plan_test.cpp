@@ -306,6 +306,7 @@ rule c "C" in ew {
 rule d "D" in ew {
   when known(born) and born < 2011-01-01 and -grade <= -2 and weighted != 0
   cap level at medium because "d"
+  require review because "d review"
 }
 
 rule e "E" in ew {

@@ -81,6 +81,7 @@ field sex : category { female, male } from absence protected "Køn"
 purpose ew "Tidlig opsporing" {
   owner "UU"
   approved_by "Jurist"
+  effective from 2026-01-01 to 2099-12-31
   roles uu_counsellor
   sources absence
   features absence_pct
