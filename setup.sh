@@ -108,7 +108,7 @@ demo_pipeline() {
 
   echo
   echo "== summary"
-  awk -F, 'NR > 1 { n++; level[$3 == "insufficient_data" ? "insufficient data" : $4]++; if ($9 == "true") review++ }
+  awk -F, 'NR > 1 { n++; level[$4 == "insufficient_data" ? "insufficient data" : $5]++; if ($10 == "true") review++ }
     END { printf "assessed %d young people: high %d, medium %d, low %d, insufficient data %d; review required %d\n",
                  n, level["high"], level["medium"], level["low"], level["insufficient data"], review }' \
     "$out/assessments.csv"

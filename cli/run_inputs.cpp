@@ -9,6 +9,7 @@
 #include "diagnostics_output.hpp"
 #include "skon/dsl/date.hpp"
 #include "skon/dsl/suggest.hpp"
+#include "skon/engine/columns.hpp"
 
 namespace skon::cli {
 
@@ -35,10 +36,20 @@ void add_run_arguments(CLI::App& sub, RunArguments& args) {
 namespace {
 
 std::int32_t assessment_date(const std::string& given) {
-  if (given.empty()) return static_cast<std::int32_t>(std::time(nullptr) / 86400);
-  if (const auto d = dsl::parse_iso_date(given)) return *d;
-  throw models::UsageError("--today: '" + given +
-                           "' is not a date; give it as YYYY-MM-DD, e.g. 2026-08-15");
+  const auto clock = static_cast<std::int32_t>(std::time(nullptr) / 86400);
+  if (given.empty()) return clock;
+  const auto d = dsl::parse_iso_date(given);
+  if (!d) {
+    throw models::UsageError("--today: '" + given +
+                             "' is not a date; give it as YYYY-MM-DD, e.g. 2026-08-15");
+  }
+  // A replay assesses as of a past day; a future day would run a purpose before its approval.
+  if (*d > clock) {
+    throw models::UsageError("--today " + given + " is later than today (" +
+                             dsl::format_iso_date(clock) +
+                             "): a replay assesses as of a day that has been");
+  }
+  return *d;
 }
 
 std::string read_key(const RunArguments& args) {
@@ -91,6 +102,13 @@ LoadedRun load_run(const RunArguments& args, engine::RunOptions options, bool wi
   if (bag.has_errors()) {
     print_diagnostics(bag, loaded.program->sources, DiagnosticOutput{}, stderr);
     throw models::InputError("the rule files have errors; nothing was assessed");
+  }
+  // Column bindings come from the reviewed rule files; a mapping file may rename headers but
+  // never point a field at another field's column.
+  if (!args.data_options.mapping.empty()) {
+    const auto header_for = models::read_header_map(args.data_options.mapping);
+    engine::check_column_bindings(*loaded.program, header_for);
+    options.column_for = header_for;
   }
   engine::RunInputs inputs;
   inputs.program = loaded.program.get();

@@ -16,6 +16,7 @@
 #include "file_checks.hpp"
 #include "run_inputs.hpp"
 #include "skon/dsl/suggest.hpp"
+#include "skon/engine/columns.hpp"
 #include "skon/engine/training.hpp"
 #include "skon/engine/version.hpp"
 #include "skon/models/atomic_file.hpp"
@@ -74,6 +75,7 @@ int run_train(const TrainOptions& opt) {
   models::TrainSpec spec;
   spec.data_path = opt.data;
   spec.read = opt.data_options.to_read_options(opt.output + ".rejects.csv");
+  engine::check_column_bindings(*program, spec.read.header_for);
   engine::describe_training(*program, pi, opt.by, spec);
   spec.target = opt.target;
   spec.positive = opt.positive;

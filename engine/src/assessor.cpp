@@ -8,13 +8,14 @@
 namespace skon::engine {
 
 Assessor::Assessor(const dsl::Program& program, Index purpose, const models::LogisticModel* model,
-                   Language language)
+                   Language language, std::optional<std::int32_t> as_of)
     : program_(program),
       purpose_(purpose),
       model_(model),
       language_(language),
+      as_of_(as_of),
       input_fields_(program.purposes.at(purpose).fields_read),  // sorted; includes the features
-      plan_(program, purpose, input_fields_, language) {
+      plan_(program, purpose, input_fields_, language, as_of) {
   if (model_ != nullptr) {
     for (const auto& f : model_->preprocessor.features()) {
       const Index fi = program.find_field(f.column.name);

@@ -51,7 +51,7 @@ bool is_no_value(double v) {
 }
 
 BatchPlan::BatchPlan(const dsl::Program& program, Index purpose, std::vector<Index> input_fields,
-                     Language language)
+                     Language language, std::optional<std::int32_t> as_of)
     : program_(program),
       purpose_(purpose),
       language_(language),
@@ -76,10 +76,13 @@ BatchPlan::BatchPlan(const dsl::Program& program, Index purpose, std::vector<Ind
     Code code;
     next = first_temporary;
     const dsl::RuleInfo& rule = program.rules[ri];
-    if (rule.condition != nullptr) {
+    const bool active = !as_of || ((!rule.effective_from || *as_of >= *rule.effective_from) &&
+                                   (!rule.effective_to || *as_of <= *rule.effective_to));
+    in_effect_.push_back(active);
+    if (rule.condition != nullptr && active) {
       code.result = compile(*rule.condition, code, next);
-    } else {
-      code.instrs.push_back({Op::Const, next, 0, 0, 0, 0.0});  // no condition: never fires
+    } else {  // no condition, or not in effect: never fires
+      code.instrs.push_back({Op::Const, next, 0, 0, 0, 0.0});
       code.result = next++;
     }
     most = std::max(most, next);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "skon/dsl/date.hpp"
 #include "skon/engine/provenance.hpp"
 
 namespace skon::engine {
@@ -62,7 +63,8 @@ std::string signed_hundredths(long v, Language language) {
 class Card {
  public:
   Card(const Assessor& assessor, const Assessment& a, Language language)
-      : p_(assessor.program()),
+      : assessor_(assessor),
+        p_(assessor.program()),
         purpose_(p_.purposes[assessor.purpose()]),
         purpose_index_(assessor.purpose()),
         model_(assessor.model()),
@@ -71,10 +73,13 @@ class Card {
         lang_(language),
         files_(rule_file_names(p_)) {}
 
-  std::string render(std::string_view person) {
+  std::string render(std::string_view person, bool replay) {
     line(w(Msg::CardAssessment) + " — " +
          (purpose_.label.empty() ? purpose_.name : purpose_.label) + " (" + purpose_.name + ")");
     line(w(Msg::CardPerson) + ": " + std::string(person));
+    if (replay && assessor_.as_of()) {
+      line(format(lang_, Msg::CardReplay, {dsl::format_iso_date(*assessor_.as_of())}));
+    }
     line("");
     level_and_probability();
     review();
@@ -82,6 +87,7 @@ class Card {
       signs();
       trace();
       undecided();
+      not_in_effect();
       contributions();
     }
     gaps();
@@ -189,6 +195,25 @@ class Card {
     }
   }
 
+  // Rules of the purpose outside their own effective period on the assessment date.
+  void not_in_effect() {
+    std::vector<Index> inactive;
+    for (std::size_t k = 0; k < purpose_.rules.size(); ++k) {
+      if (!assessor_.in_effect(k)) inactive.push_back(purpose_.rules[k]);
+    }
+    if (inactive.empty() || !assessor_.as_of()) return;
+    line("");
+    line(format(lang_, Msg::CardNotInEffect, {dsl::format_iso_date(*assessor_.as_of())}) + ":");
+    for (Index ri : inactive) {
+      const dsl::RuleInfo& r = p_.rules[ri];
+      const auto day = [](const std::optional<std::int32_t>& d) {
+        return d ? dsl::format_iso_date(*d) : std::string("…");
+      };
+      line("  • " + rule_label(ri) + " (" + r.name +
+           "): " + format(lang_, Msg::CardEffective, {day(r.effective_from), day(r.effective_to)}));
+    }
+  }
+
   void contributions() {
     if (model_ == nullptr || a_.contributions.empty()) return;
     line("");
@@ -224,6 +249,7 @@ class Card {
     line(w(Msg::CardGaps) + ": " + s);
   }
 
+  const Assessor& assessor_;
   const dsl::Program& p_;
   const dsl::PurposeInfo& purpose_;
   Index purpose_index_;
@@ -238,8 +264,8 @@ class Card {
 }  // namespace
 
 std::string render_card(const Assessor& assessor, const Assessment& assessment,
-                        std::string_view person, Language language) {
-  return Card(assessor, assessment, language).render(person);
+                        std::string_view person, Language language, bool replay) {
+  return Card(assessor, assessment, language).render(person, replay);
 }
 
 }  // namespace skon::engine

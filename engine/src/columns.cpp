@@ -1,5 +1,7 @@
 #include "skon/engine/columns.hpp"
 
+#include "skon/models/errors.hpp"
+
 namespace skon::engine {
 
 models::ColumnSpec column_spec(const dsl::Program& program, dsl::Index field) {
@@ -29,6 +31,31 @@ models::ColumnSpec column_spec(const dsl::Program& program, dsl::Index field) {
       break;
   }
   return c;
+}
+
+std::map<std::string, std::string> check_column_bindings(
+    const dsl::Program& program, const std::map<std::string, std::string>& header_for) {
+  for (const auto& [field, header] : header_for) {
+    if (program.find_field(field) == dsl::kNone) {
+      throw models::InputError("the column mapping names `" + field +
+                               "`, which is no field of the rule set");
+    }
+  }
+  std::map<std::string, std::string> column_of;  // field -> column
+  std::map<std::string, std::string> reader_of;  // column -> field
+  for (const dsl::FieldInfo& f : program.fields) {
+    const auto it = header_for.find(f.name);
+    const std::string& column = it == header_for.end() ? f.name : it->second;
+    if (const auto other = reader_of.find(column); other != reader_of.end()) {
+      throw models::InputError(
+          "the column mapping lets fields `" + other->second + "` and `" + f.name +
+          "` both read column '" + column +
+          "': a field may not read another field's column; correct the mapping");
+    }
+    reader_of[column] = f.name;
+    column_of[f.name] = column;
+  }
+  return column_of;
 }
 
 }  // namespace skon::engine

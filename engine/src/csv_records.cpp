@@ -19,11 +19,11 @@ void append_csv(std::string& out, std::string_view s) {
 
 }  // namespace
 
-CsvRecordFormatter::CsvRecordFormatter(const Assessor& assessor, const std::string& run_id)
-    : assessor_(assessor), run_id_(run_id) {}
+CsvRecordFormatter::CsvRecordFormatter(const Assessor& assessor, const RunManifest& run)
+    : assessor_(assessor), run_id_(run.run_id), as_of_(run.replay ? run.assessment_date : "") {}
 
 std::string CsvRecordFormatter::header() {
-  return "id,run,outcome,level,probability,model_level,flags,points,review_required,"
+  return "id,run,as_of,outcome,level,probability,model_level,flags,points,review_required,"
          "review_reasons,undecided,disagreement,completeness,gaps\n";
 }
 
@@ -33,6 +33,8 @@ void CsvRecordFormatter::append(const Assessment& a, std::string& out) {
   append_csv(out, a.id);
   out += ',';
   out += run_id_;
+  out += ',';
+  out += as_of_;  // a replay's date; empty for a run as of today
   out += o.insufficient_data ? ",insufficient_data," : ",assessed,";
   if (!o.insufficient_data) out += p.levels[o.level];
   out += ',';

@@ -13,7 +13,7 @@ namespace {
 template <typename Formatter>
 class FileSink final : public AssessmentSink {
  public:
-  using Make = std::function<Formatter(const Assessor&, const std::string&)>;
+  using Make = std::function<Formatter(const Assessor&, const RunManifest&)>;
   FileSink(std::string path, std::string manifest_path, std::string_view name, Make make,
            std::string header)
       : path_(std::move(path)),
@@ -22,8 +22,8 @@ class FileSink final : public AssessmentSink {
         make_(std::move(make)),
         header_(std::move(header)) {}
 
-  void begin(const Assessor& assessor, const std::string& run_id, std::size_t workers) override {
-    for (std::size_t w = 0; w < workers; ++w) formatters_.push_back(make_(assessor, run_id));
+  void begin(const Assessor& assessor, const RunManifest& run, std::size_t workers) override {
+    for (std::size_t w = 0; w < workers; ++w) formatters_.push_back(make_(assessor, run));
     // Opened only now, after the run's checks: a refused run creates no file at all.
     out_ = std::make_unique<models::AtomicFile>(path_);
     out_->write(header_);
@@ -64,14 +64,14 @@ std::unique_ptr<AssessmentSink> jsonl_file_sink(std::string path, std::string ma
                                                 std::size_t top) {
   return std::make_unique<FileSink<JsonRecordFormatter>>(
       std::move(path), std::move(manifest_path), "jsonl",
-      [top](const Assessor& a, const std::string& run) { return JsonRecordFormatter(a, run, top); },
+      [top](const Assessor& a, const RunManifest& run) { return JsonRecordFormatter(a, run, top); },
       "");
 }
 
 std::unique_ptr<AssessmentSink> csv_file_sink(std::string path, std::string manifest_path) {
   return std::make_unique<FileSink<CsvRecordFormatter>>(
       std::move(path), std::move(manifest_path), "csv",
-      [](const Assessor& a, const std::string& run) { return CsvRecordFormatter(a, run); },
+      [](const Assessor& a, const RunManifest& run) { return CsvRecordFormatter(a, run); },
       CsvRecordFormatter::header());
 }
 

@@ -23,12 +23,16 @@ long long micro(double log_odds) {
 
 }  // namespace
 
-JsonRecordFormatter::JsonRecordFormatter(const Assessor& assessor, const std::string& run_id,
+JsonRecordFormatter::JsonRecordFormatter(const Assessor& assessor, const RunManifest& run,
                                          std::size_t top)
     : assessor_(assessor), top_(top) {
   const dsl::Program& p = assessor.program();
   run_json_ = ",\"run\":";
-  append_json_string(run_json_, run_id);
+  append_json_string(run_json_, run.run_id);
+  if (run.replay) {  // every record of a replay says so
+    run_json_ += ",\"as_of\":";
+    append_json_string(run_json_, run.assessment_date);
+  }
   const auto quoted = [](const std::string& s) {
     std::string q;
     append_json_string(q, s);

@@ -201,6 +201,8 @@ std::string manifest_json(const RunManifest& m) {
     j.string(r.file);
     j.key("line");
     j.number(static_cast<double>(r.line));
+    j.key("in_effect");
+    j.boolean(r.in_effect);
     j.end_object();
   }
   j.end_array();
@@ -214,6 +216,8 @@ std::string manifest_json(const RunManifest& m) {
     j.string(f.label);
     j.key("source");
     j.string(f.source);
+    j.key("column");
+    j.string(f.column);
     j.end_object();
   }
   j.end_array();

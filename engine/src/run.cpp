@@ -58,15 +58,18 @@ RunManifest describe(const Run& run) {
     m.levels.push_back(std::move(level));
   }
   const std::vector<std::string> files = rule_file_names(p);
-  for (Index ri : purpose.rules) {
-    const dsl::RuleInfo& r = p.rules[ri];
+  for (std::size_t k = 0; k < purpose.rules.size(); ++k) {
+    const dsl::RuleInfo& r = p.rules[purpose.rules[k]];
     m.rules.push_back({r.name, r.label, files[r.span.file],
-                       p.sources.file(r.span.file).line_col(r.span.begin).line});
+                       p.sources.file(r.span.file).line_col(r.span.begin).line,
+                       run.assessor().in_effect(k)});
   }
   for (Index f : purpose.fields_read) {
     const dsl::FieldInfo& field = p.fields[f];
+    const auto bound = run.options().column_for.find(field.name);
     m.fields.push_back({field.name, field.label,
-                        field.source == dsl::kNone ? "" : p.source_infos[field.source].name});
+                        field.source == dsl::kNone ? "" : p.source_infos[field.source].name,
+                        bound == run.options().column_for.end() ? field.name : bound->second});
   }
   for (const dsl::ReviewTrigger& t : purpose.reviews) m.review_triggers.push_back(t.reason);
   return m;
@@ -85,7 +88,7 @@ std::string run_id(const RunManifest& m) {
 Run::Run(RunInputs inputs, RunOptions options)
     : inputs_(std::move(inputs)), options_(std::move(options)) {
   assessor_ = std::make_unique<Assessor>(*inputs_.program, inputs_.purpose, inputs_.model,
-                                         options_.language);
+                                         options_.language, options_.assessment_date);
   assessor_->set_top(options_.top);
 }
 
@@ -128,7 +131,7 @@ RunManifest Run::execute(models::RecordSource& source, const std::string& input_
         std::make_unique<Assessor>(program, inputs_.purpose, inputs_.model, options_.language));
     assessors.back()->set_top(options_.top);
   }
-  sink.begin(*assessor_, manifest.run_id, workers);
+  sink.begin(*assessor_, manifest, workers);
 
   RunManifest::Counts counts;
   std::vector<std::size_t> by_level(program.levels.size(), 0);

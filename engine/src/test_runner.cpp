@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <ctime>
 #include <map>
 #include <memory>
 
+#include "skon/dsl/date.hpp"
 #include "skon/engine/assessor.hpp"
 
 namespace skon::engine {
@@ -62,6 +64,7 @@ TestReport run_tests(const dsl::Program& program) {
   TestReport report;
   report.coverage.assign(program.rules.size(), {false, false, false});
   std::map<Index, std::unique_ptr<Assessor>> assessors;  // one per purpose, made when first needed
+  const auto today = static_cast<std::int32_t>(std::time(nullptr) / 86400);
 
   for (const dsl::TestInfo& test : program.tests) {
     TestResult result;
@@ -69,7 +72,11 @@ TestReport run_tests(const dsl::Program& program) {
     if (test.purpose == dsl::kNone) continue;  // reported by the checker
     const dsl::PurposeInfo& purpose = program.purposes[test.purpose];
     auto& assessor = assessors[test.purpose];
-    if (!assessor) assessor = std::make_unique<Assessor>(program, test.purpose, nullptr);
+    // A test runs as production would today: rules outside their own period do not fire.
+    if (!assessor) {
+      assessor =
+          std::make_unique<Assessor>(program, test.purpose, nullptr, Language::Danish, today);
+    }
     const std::vector<Index>& inputs = assessor->input_fields();
 
     std::vector<double> values(inputs.size(), std::nan(""));
@@ -116,7 +123,13 @@ TestReport run_tests(const dsl::Program& program) {
           const bool flagged = std::any_of(o.flags.begin(), o.flags.end(),
                                            [&](const FlagRaised& f) { return f.rule == r; });
           if (!fired(r)) {
-            fail("rule " + bt(st.ident->name) + " fires", why_not(o, purpose, r));
+            std::string why = why_not(o, purpose, r);
+            const auto it = std::find(purpose.rules.begin(), purpose.rules.end(), r);
+            if (it != purpose.rules.end() && !assessor->in_effect(it - purpose.rules.begin())) {
+              why = "the rule is not in effect on " + dsl::format_iso_date(today) +
+                    " (its `effective` period)";
+            }
+            fail("rule " + bt(st.ident->name) + " fires", why);
           } else if (!flagged && program.rules[r].flag != nullptr) {
             fail("flag " + bt(st.ident->name), "no flag was raised");
           }

@@ -245,7 +245,9 @@ int main(int argc, char** argv) {
   const double full_rate = static_cast<double>(n * rounds) / since(t0);
 
   // ... and the JSON records written from them, as `skon assess` writes them.
-  engine::JsonRecordFormatter formatter(assessor, std::string(32, '0'), 5);
+  engine::RunManifest run_info;
+  run_info.run_id = std::string(32, '0');
+  engine::JsonRecordFormatter formatter(assessor, run_info, 5);
   std::string text;
   std::size_t bytes = 0;
   t0 = std::chrono::steady_clock::now();

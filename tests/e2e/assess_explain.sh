@@ -29,13 +29,20 @@ export SKON_ID_KEY="tests-only key, never a real one"
 [[ $(wc -l <"$work/a.jsonl") -eq 4424 ]] || fail "expected 4424 assessments"
 grep -q "4424 records: 4424 assessed, 0 insufficient data" "$work/summary.txt" || { cat "$work/summary.txt"; fail "summary"; }
 ! grep -q '"id":"S1"' "$work/a.jsonl" || fail "a raw id leaked"
-head -1 "$work/a.jsonl" | grep -Eq '^\{"id":"[0-9a-f]{32}","run":"[0-9a-f]{32}","outcome":"assessed","level":"(low|medium|high)","probability":0\.[0-9]+,"model_level"' || fail "record shape: $(head -c 300 "$work/a.jsonl")"
+head -1 "$work/a.jsonl" | grep -Eq '^\{"id":"[0-9a-f]{32}","run":"[0-9a-f]{32}","as_of":"2026-11-26","outcome":"assessed","level":"(low|medium|high)","probability":0\.[0-9]+,"model_level"' || fail "record shape: $(head -c 300 "$work/a.jsonl")"
 # The run's manifest beside it names the same run, the purpose and the guidance.
 run=$(head -1 "$work/a.jsonl" | sed -E 's/.*"run":"([0-9a-f]+)".*/\1/')
 grep -q "\"run\": \"$run\"" "$work/a.jsonl.run.json" || fail "manifest names another run"
 grep -q '"purpose": "dropout"' "$work/a.jsonl.run.json" || fail "manifest purpose"
 grep -q '"assessment_date": "2026-11-26"' "$work/a.jsonl.run.json" || fail "manifest date"
 grep -q '"replay": true' "$work/a.jsonl.run.json" || fail "a --today run is not marked a replay"
+# A replay is marked in every record, and a --today later than today is refused.
+[[ $(grep -c '"as_of":"2026-11-26"' "$work/a.jsonl") -eq 4424 ]] || fail "a replay record lacks as_of"
+set +e
+"$skon" assess "${assess[@]/2026-11-26/2999-01-01}" -o "$work/future.jsonl" 2>"$work/err.txt"; rc=$?
+set -e
+[[ $rc -eq 2 ]] || fail "a future --today: exit $rc"
+grep -q "later than today" "$work/err.txt" || fail "future --today message"
 grep -q '"rule":"nothing_passed"' "$work/a.jsonl" || fail "no rule fired anywhere"
 grep -q '"disagreement":"rules_above_model"' "$work/a.jsonl" || fail "no disagreement marked"
 
@@ -46,7 +53,7 @@ cmp -s "$work/a.jsonl.run.json" "$work/b.jsonl.run.json" || fail "two runs' mani
 
 # CSV summary.
 "$skon" -q assess "${assess[@]}" --format csv -o "$work/a.csv"
-head -1 "$work/a.csv" | grep -q "^id,run,outcome,level,probability" || fail "csv header"
+head -1 "$work/a.csv" | grep -q "^id,run,as_of,outcome,level,probability" || fail "csv header"
 [[ $(wc -l <"$work/a.csv") -eq 4425 ]] || fail "csv rows"
 
 # explain: the card for S1 carries the probability of S1's JSON record, rounded.

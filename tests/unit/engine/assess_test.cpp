@@ -93,7 +93,9 @@ TEST_CASE("assess: model, rules, trace, review and exact contributions") {
 TEST_CASE("assess: JSON lines follow docs/assessment.schema.json and are deterministic") {
   World w;
   const engine::Assessor assessor(*w.rules.program, 0, &w.model);
-  engine::JsonRecordFormatter writer(assessor, std::string(32, 'a'), 3);
+  engine::RunManifest run;
+  run.run_id = std::string(32, 'a');
+  engine::JsonRecordFormatter writer(assessor, run, 3);
   std::ifstream in(fs::path(SKON_SOURCE_DIR) / "docs/assessment.schema.json");
   const test::SchemaChecker schema(nlohmann::json::parse(in));
   std::string all, again;
@@ -156,7 +158,9 @@ TEST_CASE("assess: the listed contributions and the others add up to the log-odd
   World w(2);
   engine::Assessor assessor(*w.rules.program, 0, &w.model);
   assessor.set_top(1);
-  engine::JsonRecordFormatter writer(assessor, std::string(32, 'a'), 1);
+  engine::RunManifest run;
+  run.run_id = std::string(32, 'a');
+  engine::JsonRecordFormatter writer(assessor, run, 1);
   for (const auto& r : {row(25, false, 1), row(2, true, 0), row(0, true, 1)}) {
     engine::Assessment a;
     a.id = "x";

@@ -182,6 +182,53 @@ TEST_CASE("model file: loading rejects what it cannot trust") {
   CHECK_THROWS_AS(model_from_json_text(inf, "m.json"), InputError);
 }
 
+TEST_CASE("model file: what a model says about itself is checked, not trusted") {
+  Synthetic data(3000, false);
+  const LogisticModel m = train_model(data.spec()).model;
+  const std::string good = to_json_text(m);
+  const auto broken = [&](auto edit) {
+    auto j = nlohmann::ordered_json::parse(good);
+    edit(j);
+    return j.dump();
+  };
+  // An AUC of 7.5 would pass any gate.
+  CHECK_THROWS_WITH_AS(
+      model_from_json_text(broken([](auto& j) { j["metrics"]["auc"] = 7.5; }), "m.json"),
+      doctest::Contains("metrics.auc"), InputError);
+  CHECK_THROWS_AS(
+      model_from_json_text(broken([](auto& j) { j["metrics"]["brier"] = -0.1; }), "m.json"),
+      InputError);
+  // A negative calibration slope reverses every direction while the raw coefficients pass.
+  CHECK_THROWS_WITH_AS(model_from_json_text(broken([](auto& j) {
+                                              j["calibration"]["method"] = "platt";
+                                              j["calibration"]["a"] = -1.0;
+                                              j["calibration"]["b"] = 0.0;
+                                            }),
+                                            "m.json"),
+                       doctest::Contains("calibration.a"), InputError);
+  // Numbers no fitted model has.
+  CHECK_THROWS_WITH_AS(
+      model_from_json_text(broken([](auto& j) { j["coefficients"][0]["value"] = 1e300; }),
+                           "m.json"),
+      doctest::Contains("implausibly large"), InputError);
+  CHECK_THROWS_WITH_AS(model_from_json_text(broken([](auto& j) {
+                                              for (auto& f : j["features"]) {
+                                                if (f["transform"].contains("sd"))
+                                                  f["transform"]["sd"] = 1e-300;
+                                              }
+                                            }),
+                                            "m.json"),
+                       doctest::Contains("sd"), InputError);
+  // A model file far larger than any model is refused before it is parsed.
+  const auto big = skon::test::temp_path("big.model.json");
+  {
+    std::ofstream out(big);
+    out << good.substr(0, good.size() - 2);
+    out << std::string(65u << 20, ' ') << "}\n";
+  }
+  CHECK_THROWS_WITH_AS(load_model(big.string()), doctest::Contains("at most 64 MiB"), InputError);
+}
+
 TEST_CASE("calibration: isotonic agrees with scikit-learn, Platt is monotone") {
   std::ifstream in(fs::path(SKON_TEST_DATA_DIR) / "reference/uci697_reference.json");
   const auto ref = nlohmann::json::parse(in);

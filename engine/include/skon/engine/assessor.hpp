@@ -39,8 +39,9 @@ class Assessor {
   // `model` may be null when the purpose has no features (or the caller gives probabilities, as a
   // rule-file test does). Program and model must outlive the assessor. Flag texts are written in
   // `language`.
+  // Rules outside their `effective` period on `as_of` (days since 1970-01-01) do not run.
   Assessor(const dsl::Program& program, Index purpose, const models::LogisticModel* model,
-           Language language = Language::Danish);
+           Language language = Language::Danish, std::optional<std::int32_t> as_of = std::nullopt);
 
   // The columns to read: every field the purpose reads, in program field order.
   const std::vector<Index>& input_fields() const { return input_fields_; }
@@ -62,12 +63,16 @@ class Assessor {
   Index purpose() const { return purpose_; }
   const models::LogisticModel* model() const { return model_; }
   Language language() const { return language_; }
+  std::optional<std::int32_t> as_of() const { return as_of_; }
+  // Whether the purpose's `r`-th rule is in effect on as_of().
+  bool in_effect(std::size_t r) const { return plan_.in_effect(r); }
 
  private:
   const dsl::Program& program_;
   Index purpose_;
   const models::LogisticModel* model_;
   Language language_;
+  std::optional<std::int32_t> as_of_;
   std::vector<Index> input_fields_;
   BatchPlan plan_;
   std::vector<std::size_t> model_slot_;  // model feature -> position in input values

@@ -17,6 +17,7 @@
 // PurposeOutcome (outcome.hpp).
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "skon/dsl/program.hpp"
@@ -36,8 +37,10 @@ class BatchPlan {
   // Compiles the purpose's lets, rules and review triggers. `input_fields` lists the program
   // fields whose columns run() receives, in order; it must include every field the purpose
   // reads. Flag texts show values as `language` writes them.
+  // Rules outside their `effective` period on `as_of` (days since 1970-01-01) never fire; without
+  // a date every rule is in effect.
   BatchPlan(const dsl::Program& program, Index purpose, std::vector<Index> input_fields,
-            Language language = Language::Danish);
+            Language language = Language::Danish, std::optional<std::int32_t> as_of = std::nullopt);
 
   struct State {
     std::vector<std::uint8_t> truth;    // rules x n, rule-major: a TruthCode
@@ -59,6 +62,8 @@ class BatchPlan {
 
   const std::vector<Index>& input_fields() const { return input_fields_; }
   std::size_t registers() const { return registers_; }
+  // Whether rule `r` (a position in the purpose's rules) is in effect on the plan's date.
+  bool in_effect(std::size_t r) const { return in_effect_[r]; }
 
  private:
   enum class Op : std::uint8_t {
@@ -111,6 +116,7 @@ class BatchPlan {
   std::vector<Reg> let_register_;   // program let -> its register
   std::vector<Code> lets_;          // in definition order
   std::vector<Code> rules_;         // purpose rules, evaluation order
+  std::vector<bool> in_effect_;     // per purpose rule
   std::vector<Code> triggers_;
   std::vector<std::vector<std::uint64_t>> sets_;  // members of each `in {...}`, as bits
   std::size_t registers_ = 0;

@@ -13,8 +13,9 @@
 
 namespace skon::engine {
 
-// `person` names whom the card is about (an id, or the catalogue's CardValuesGiven).
+// `person` names whom the card is about (an id, or the catalogue's CardValuesGiven). A replay's
+// card says the day it was assessed as of (`replay`).
 std::string render_card(const Assessor& assessor, const Assessment& assessment,
-                        std::string_view person, Language language);
+                        std::string_view person, Language language, bool replay = false);
 
 }  // namespace skon::engine

@@ -45,10 +45,12 @@ struct RunManifest {
   struct Rule {
     std::string name, label, file;
     std::size_t line = 0;
+    bool in_effect = true;  // on the assessment date (a rule's own `effective` period)
   };
   std::vector<Rule> rules;  // the purpose's rules, in evaluation order (what flags name)
   struct Field {
     std::string name, label, source;
+    std::string column;  // the input column it was read from
   };
   std::vector<Field> fields;  // the fields the purpose reads (what contributions and gaps name)
   std::vector<std::string> review_triggers;  // the purpose's triggers' reasons, in order

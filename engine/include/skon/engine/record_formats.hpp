@@ -14,12 +14,14 @@
 
 #include "skon/engine/assessor.hpp"
 #include "skon/engine/json_text.hpp"
+#include "skon/engine/manifest.hpp"
 
 namespace skon::engine {
 
 class JsonRecordFormatter {
  public:
-  JsonRecordFormatter(const Assessor& assessor, const std::string& run_id, std::size_t top);
+  // Records name `run`'s id; a replay's records also say the day they were assessed as of.
+  JsonRecordFormatter(const Assessor& assessor, const RunManifest& run, std::size_t top);
   // Appends one JSON object and '\n'.
   void append(const Assessment& a, std::string& out);
 
@@ -40,13 +42,14 @@ class JsonRecordFormatter {
 
 class CsvRecordFormatter {
  public:
-  CsvRecordFormatter(const Assessor& assessor, const std::string& run_id);
+  CsvRecordFormatter(const Assessor& assessor, const RunManifest& run);
   static std::string header();
   void append(const Assessment& a, std::string& out);
 
  private:
   const Assessor& assessor_;
   std::string run_id_;
+  std::string as_of_;  // a replay's date, else empty
 };
 
 }  // namespace skon::engine

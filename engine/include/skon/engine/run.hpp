@@ -48,6 +48,8 @@ struct RunOptions {
   // Options of the reading that change what is assessed (mapping, markers, dialect, bad rows),
   // as the caller words them: recorded in the manifest.
   std::map<std::string, std::string> read_options;
+  // Which column each field is read from, where a mapping file says (check_column_bindings).
+  std::map<std::string, std::string> column_for;
 };
 
 struct RunProgress {

@@ -16,9 +16,9 @@ namespace skon::engine {
 class AssessmentSink {
  public:
   virtual ~AssessmentSink() = default;
-  // Before the first record. `assessor` describes what is assessed; `workers` formatters are
-  // needed, one per worker index.
-  virtual void begin(const Assessor& assessor, const std::string& run_id, std::size_t workers) = 0;
+  // Before the first record. `assessor` describes what is assessed, `run` the run so far (its
+  // id, date, whether it is a replay); `workers` formatters are needed, one per worker index.
+  virtual void begin(const Assessor& assessor, const RunManifest& run, std::size_t workers) = 0;
   // On worker `worker`'s thread: appends `a` in this sink's format.
   virtual void format(std::size_t worker, const Assessment& a, std::string& out) = 0;
   // On one thread, in input order.
