@@ -102,9 +102,9 @@ demo_pipeline() {
   local id
   id=$(awk -F, 'NR > 1 && $6 != "" && $6 + 0 >= 20 { print $1; exit }' "$out/current.csv")
   "$skon" explain --rules rules/ --purpose early_warning --model "$out/early_warning.model.json" \
-    --data "$out/current.csv" --id "$id" ${SKON_TODAY:+--today "$SKON_TODAY"} >"$out/explanation.txt"
+    --data "$out/current.csv" --id "$id" "${key[@]}" >"$out/explanation.txt"
   "$skon" explain --rules rules/ --purpose early_warning --model "$out/early_warning.model.json" \
-    --data "$out/current.csv" --id "$id" ${SKON_TODAY:+--today "$SKON_TODAY"} --lang en >"$out/explanation.en.txt"
+    --data "$out/current.csv" --id "$id" "${key[@]}" --lang en >"$out/explanation.en.txt"
 
   echo
   echo "== summary"

@@ -1,5 +1,10 @@
 #include "run_inputs.hpp"
 
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <array>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -75,6 +80,28 @@ std::string read_key(const RunArguments& args) {
   }
   if (key.size() < 16) {
     throw models::UsageError("the pseudonymization key must be at least 16 bytes");
+  }
+  // A key anyone could guess (all zeros, "aaaa...", "password12345678") makes pseudonyms
+  // reversible by trying every CPR number. Its bytes' empirical entropy must reach 64 bits.
+  std::array<std::size_t, 256> counts{};
+  for (unsigned char c : key) ++counts[c];
+  double bits = 0;
+  for (std::size_t n : counts) {
+    if (n == 0) continue;
+    const double p = static_cast<double>(n) / static_cast<double>(key.size());
+    bits -= static_cast<double>(n) * std::log2(p);
+  }
+  if (bits < 64) {
+    throw models::UsageError(
+        "the pseudonymization key is too easy to guess (about " + std::to_string(int(bits)) +
+        " bits); make a random one: od -An -tx1 -N32 /dev/urandom | tr -d ' \\n' > pseudonym.key");
+  }
+  if (!args.id_key_file.empty()) {
+    struct stat st {};
+    if (::stat(args.id_key_file.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
+      spdlog::warn("the key file '{}' can be read by others than its owner; chmod 600 it",
+                   args.id_key_file);
+    }
   }
   return key;
 }

@@ -44,8 +44,11 @@ int run_assess(const AssessOptions& opt) {
   options.read_options = opt.args.data_options.recorded();
   const LoadedRun loaded = load_run(opt.args, options, /*with_key=*/true);
 
-  const models::ReadOptions read = opt.args.data_options.to_read_options(
+  models::ReadOptions read = opt.args.data_options.to_read_options(
       opt.output == "-" ? "rejects.csv" : opt.output + ".rejects.csv");
+  // Skipped rows are named by their pseudonym, never by their values.
+  read.id_column = 0;
+  read.reject_id = [&run = *loaded.run](std::string_view id) { return run.pseudonym(id); };
   models::CohortReader source(opt.data, loaded.run->columns(opt.args.id_column), read);
   std::unique_ptr<engine::AssessmentSink> sink =
       opt.format == "csv" ? engine::csv_file_sink(opt.output, manifest)

@@ -22,10 +22,11 @@ struct ExplainOptions {
 
 int run_explain(const ExplainOptions& opt) {
   refuse_stdin_data(opt.data);
-  // One person, asked for by a professional who knows who it is: the card names the id given.
+  // The professional asks by id; the card names the person by pseudonym, as the assessments do
+  // (the raw id only with --reveal-ids): a printed card carries no identifier.
   engine::RunOptions options;
   options.top = static_cast<std::size_t>(-1);  // the card lists every feature's contribution
-  const LoadedRun loaded = load_run(opt.args, options, /*with_key=*/false);
+  const LoadedRun loaded = load_run(opt.args, options, /*with_key=*/true);
   const engine::Run& run = *loaded.run;
   const models::ReadOptions read = opt.args.data_options.to_read_options("");
   std::vector<double> values;
@@ -44,7 +45,7 @@ int run_explain(const ExplainOptions& opt) {
                                opt.args.id_column + "'");
     }
     values = std::move(*found);
-    person = opt.id;
+    person = run.pseudonym(opt.id);
   }
   std::fputs(engine::explain_record(run, values, person).c_str(), stdout);
   return kExitOk;

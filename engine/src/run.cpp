@@ -90,6 +90,15 @@ Run::Run(RunInputs inputs, RunOptions options)
   assessor_ = std::make_unique<Assessor>(*inputs_.program, inputs_.purpose, inputs_.model,
                                          options_.language, options_.assessment_date);
   assessor_->set_top(options_.top);
+  if (!options_.reveal_ids) hmac_ = std::make_unique<models::HmacSha256>(options_.id_key);
+}
+
+std::string Run::pseudonym(std::string_view id) const {
+  if (!hmac_) return std::string(id);
+  std::string out;
+  hmac_->hex_into(id, out);
+  out.resize(kPseudonymDigits);
+  return out;
 }
 
 std::unique_ptr<Run> Run::prepare(RunInputs inputs, RunOptions options, dsl::DiagnosticBag& bag) {

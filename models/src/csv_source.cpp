@@ -69,7 +69,7 @@ class CsvRecordSource final : public RecordSource {
           error = detail::bad_cell(spec, options_, expected);
         }
       }
-      if (tally_.settle(error, row, csv_.raw_record())) return true;
+      if (tally_.settle(error, row)) return true;
     }
     tally_.finish();
     return false;

@@ -179,7 +179,7 @@ class JsonlRecordSource final : public RecordSource {
       row.line = lines_.line_number();
       row.row = tally_.next_row();
       const std::string error = parse(line, row);
-      if (tally_.settle(error, row, line)) return true;
+      if (tally_.settle(error, row)) return true;
     }
     tally_.finish();
     return false;

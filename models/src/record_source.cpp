@@ -147,13 +147,16 @@ std::string bad_cell(const ColumnSpec& column, const ReadOptions& options,
 }
 
 RowTally::RowTally(std::string path, const ReadOptions& options)
-    : path_(std::move(path)), skip_(options.skip_bad_rows) {
+    : path_(std::move(path)),
+      skip_(options.skip_bad_rows),
+      id_column_(options.id_column),
+      reject_id_(options.reject_id) {
   if (!skip_ || options.rejects_path.empty()) return;
   rejects_ = std::make_unique<AtomicFile>(options.rejects_path);
-  rejects_->write("line,reason,record\n");
+  rejects_->write("line,row,reason,id\n");
 }
 
-bool RowTally::settle(const std::string& error, const Row& row, std::string_view raw) {
+bool RowTally::settle(const std::string& error, const Row& row) {
   if (error.empty()) {
     ++rows_;
     return true;
@@ -169,7 +172,12 @@ bool RowTally::settle(const std::string& error, const Row& row, std::string_view
       for (char c : field) q += c == '"' ? std::string_view("\"\"") : std::string_view(&c, 1);
       return q + '"';
     };
-    rejects_->write(std::to_string(row.line) + "," + quoted(error) + "," + quoted(raw) + "\n");
+    std::string id;
+    if (reject_id_ && id_column_ < row.texts.size() && !row.texts[id_column_].empty()) {
+      id = reject_id_(row.texts[id_column_]);
+    }
+    rejects_->write(std::to_string(row.line) + "," + std::to_string(row.row) + "," + quoted(error) +
+                    "," + quoted(id) + "\n");
   }
   return false;
 }

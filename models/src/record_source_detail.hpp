@@ -42,9 +42,9 @@ class RowTally {
   RowTally(std::string path, const ReadOptions& options);
   // The 1-based number of the row about to be read.
   std::size_t next_row() const { return rows_ + rejected_ + 1; }
-  // True for a good row (`error` empty); a bad one throws, or is written to the rejects file
-  // (`raw` is its text) and gives false.
-  bool settle(const std::string& error, const Row& row, std::string_view raw);
+  // True for a good row (`error` empty); a bad one throws, or is written to the rejects file by
+  // line, row, reason and (pseudonymous) id — never its values — and gives false.
+  bool settle(const std::string& error, const Row& row);
   void finish();  // at the end of the input: makes the rejects file visible
   std::size_t rows() const { return rows_; }
   std::size_t rejected() const { return rejected_; }
@@ -52,6 +52,8 @@ class RowTally {
  private:
   std::string path_;
   bool skip_ = false;
+  std::size_t id_column_;
+  std::function<std::string(std::string_view)> reject_id_;
   std::unique_ptr<AtomicFile> rejects_;
   std::size_t rows_ = 0, rejected_ = 0;
 };

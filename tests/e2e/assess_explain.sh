@@ -64,6 +64,9 @@ pct=$(awk -v p="$p" 'BEGIN { printf "%.1f %%", 100 * p }' | tr . ,)  # Danish de
   --today 2026-11-26 --id S1 >"$work/card.txt"
 grep -q "Sandsynlighed (model): $pct" "$work/card.txt" || { cat "$work/card.txt"; fail "card probability $pct"; }
 grep -q "Vurderingen er vejledende" "$work/card.txt" || fail "card lacks the advisory note"
+# The card names the person by pseudonym, as the assessments do: a printed card carries no id.
+grep -Eq "^Person: [0-9a-f]{32}$" "$work/card.txt" || fail "the card does not show the pseudonym"
+! grep -q "S1" "$work/card.txt" || fail "the card shows the raw id"
 "$skon" explain "${common[@]}" --model "$work/m.json" --today 2026-11-26 --lang en \
   --set units_1st_approved=0 --set units_2nd_approved=0 --set tuition_up_to_date=1 --set admission_grade=120 \
   --set age_at_enrollment=19 --set units_1st_grade=0 --set units_2nd_grade=0 --set debtor=0 --set scholarship=0 >"$work/card_en.txt"

@@ -54,6 +54,12 @@ grep -Eq "row [0-9]+.*column" "$work/err.txt" || { cat "$work/err.txt"; fail "er
   2>"$work/summary.txt"
 grep -Eq "[1-9][0-9]* rejected" "$work/summary.txt" || { cat "$work/summary.txt"; fail "no row rejected"; }
 [[ -s "$work/d.jsonl.rejects.csv" ]] || fail "no rejects file"
+# Rejected rows are named by line, row, reason and pseudonym: no raw id, no cell value.
+! grep -q "S20[0-9][0-9]-" "$work/d.jsonl.rejects.csv" || fail "the rejects file holds raw ids"
+! tail -n +2 "$work/d.jsonl.rejects.csv" | grep -Ev ',"[0-9a-f]{32}"$' | grep -q . ||
+  fail "a rejected row without its pseudonym: $(sed -n 2p "$work/d.jsonl.rejects.csv")"
+[[ $(stat -c %a "$work/d.jsonl.rejects.csv") == 600 ]] || fail "the rejects file is readable by others"
+[[ $(stat -c %a "$work/d.jsonl") == 600 ]] || fail "the assessments are readable by others"
 
 # The demo does not break with the calendar: once the shipped purposes' approval has ended it
 # assesses as of the last approved day.

@@ -50,6 +50,7 @@ grep -q "row 10 (line 11), column 'Admission grade': expected a number in 0..200
 [[ ! -e "$work/y.json" ]] || fail "a model was written after an error"
 "$skon" train "${args[@]/$data\/uci697_dropout_academic_success.csv/$work/bad.csv}" --on-bad-row skip -o "$work/y.json" >"$work/out.txt"
 grep -q "1 rows skipped; reasons in $work/y.json.rejects.csv" "$work/out.txt" || { cat "$work/out.txt"; fail "skip summary"; }
-grep -q "999.5" "$work/y.json.rejects.csv" || fail "rejects file"
+grep -q "expected a number in 0..200" "$work/y.json.rejects.csv" || fail "rejects file"
+! grep -q "999.5" "$work/y.json.rejects.csv" || fail "the rejects file holds the row's values"
 [[ -z "$(ls "$work" | grep tmp)" ]] || fail "temporary files left behind"
 echo "train/evaluate ok"

@@ -137,6 +137,8 @@ TEST_CASE("jsonl: --on-bad-row=skip skips bad lines into the rejects file") {
   ReadOptions skip;
   skip.skip_bad_rows = true;
   skip.rejects_path = skon::test::temp_path("skip_rejects.csv").string();
+  skip.id_column = 0;
+  skip.reject_id = [](std::string_view id) { return "pseudonym-of-" + std::string(id); };
   CohortReader reader(p.string(), kColumns, skip);
   Row row;
   std::vector<std::string> ids;
@@ -145,6 +147,9 @@ TEST_CASE("jsonl: --on-bad-row=skip skips bad lines into the rejects file") {
   CHECK(reader.rows_rejected() == 2);
   std::ifstream in(skip.rejects_path);
   const std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  CHECK(all.find("2,\"not a JSON object\",\"not json\"") != std::string::npos);
-  CHECK(all.find("3,\"column 'exams': expected true/false") != std::string::npos);
+  CHECK(all.find("2,2,\"not a JSON object\",\"\"") != std::string::npos);
+  CHECK(
+      all.find("3,3,\"column 'exams': expected true/false (or 1/0, ja/nej)\",\"pseudonym-of-c\"") !=
+      std::string::npos);
+  CHECK(all.find("not json\"") == std::string::npos);  // never the line itself
 }

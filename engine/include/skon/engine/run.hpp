@@ -25,6 +25,7 @@
 #include "skon/engine/messages.hpp"
 #include "skon/models/model.hpp"
 #include "skon/models/record_source.hpp"
+#include "skon/models/sha256.hpp"
 
 namespace skon::engine {
 
@@ -78,6 +79,10 @@ class Run {
                       AssessmentSink& sink,
                       const std::function<void(const RunProgress&)>& progress = {});
 
+  // The id as outputs show it: its pseudonym (the first 128 bits of HMAC-SHA-256 under the
+  // run's key, in hex), or the id itself when ids are revealed. Thread-safe.
+  std::string pseudonym(std::string_view id) const;
+
   // For one record at a time (`skon explain`): the same assessor the workers use.
   const Assessor& assessor() const { return *assessor_; }
   const RunInputs& inputs() const { return inputs_; }
@@ -88,6 +93,7 @@ class Run {
   RunInputs inputs_;
   RunOptions options_;
   std::unique_ptr<Assessor> assessor_;
+  std::unique_ptr<models::HmacSha256> hmac_;  // null when ids are revealed
 };
 
 // The run's id: the first 128 bits (hex) of a SHA-256 over everything that determines its

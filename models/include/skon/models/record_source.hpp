@@ -8,6 +8,7 @@
 // Errors name the file, row, line and column and what was expected — never a cell's value, which
 // may be a personal identifier.
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -26,6 +27,11 @@ struct ReadOptions {
   std::map<std::string, std::string> header_for;  // field -> column header in the file
   bool skip_bad_rows = false;                     // else the first bad value is an InputError
   std::string rejects_path;                       // with skip: where rejected rows and reasons go
+  // The rejects file names each row by line, row and reason, never by its values. When a column
+  // holds the person's id (its index among the requested columns), `reject_id` turns it into
+  // what the file may show: a pseudonym (or the raw id when the user reveals ids).
+  std::size_t id_column = static_cast<std::size_t>(-1);
+  std::function<std::string(std::string_view)> reject_id;
 };
 
 // Reads a mapping file for exports whose headers differ from the field names: a JSON object
