@@ -5,7 +5,8 @@
 #   bash setup.sh            install dependencies only
 #   bash setup.sh build      ... and build the optimised binaries (build/release)
 #   bash setup.sh demo       ... and run the main job on the shipped demo (into out/demo/)
-#   bash setup.sh test       ... and build + run every test, normal and ASan+UBSan builds
+#   bash setup.sh test       ... and build + run every test: normal and ASan+UBSan builds, and the
+#                            libFuzzer targets for a few seconds each
 #
 # Idempotent; runs as root on a fresh Debian machine (uses sudo when not root).
 set -euo pipefail
@@ -17,6 +18,7 @@ readonly BUILD_PACKAGES=(
   libssl-dev libfast-float-dev libbenchmark-dev
   libsimdjson-dev  # JSON Lines input (skon assess/explain/train/evaluate --data X.jsonl)
   clang-format  # the formatting check in the test command
+  clang libclang-rt-14-dev  # libFuzzer targets (tests/fuzz), run briefly by the test command
 )
 # Reference peers used by the scripts that regenerate committed reference outputs and by the
 # benchmarks; the tests themselves need no python.
@@ -144,6 +146,7 @@ main() {
       install_missing "${BUILD_PACKAGES[@]}"
       cmake --workflow --preset release
       cmake --workflow --preset asan
+      cmake --workflow --preset fuzz
       ;;
     *) echo "usage: bash setup.sh [deps|peers|build|demo|test|demo-pipeline SKON OUT [ROWS ROWS]|demo-date YYYY-MM-DD]" >&2; exit 2 ;;
   esac

@@ -157,6 +157,10 @@ std::string describe_found(std::string_view text, std::size_t offset) {
   if (offset >= text.size()) return "the end of the file";
   const char c = text[offset];
   if (c == '\n' || c == '\r') return "the end of the line";
+  if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {  // a NUL or other control character
+    static constexpr char kHex[] = "0123456789abcdef";
+    return std::string("the control character \\x") + kHex[(c >> 4) & 0xF] + kHex[c & 0xF];
+  }
   std::size_t end = offset;
   const auto is_word = [](char ch) {
     return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' ||

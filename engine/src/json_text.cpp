@@ -125,7 +125,18 @@ void TextWriter::grow(std::size_t n) {
 void TextWriter::string(std::string_view s) {
   need(2 + 6 * s.size());  // every byte escaped as \u00XX at worst
   *p_++ = '"';
-  for (char c : s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      const std::size_t n = utf8_length(s, i);
+      if (n == 0) {  // not UTF-8: U+FFFD, as JSON readers expect
+        for (char r : kReplacement) *p_++ = r;
+        continue;
+      }
+      for (std::size_t k = 0; k < n; ++k) *p_++ = s[i + k];
+      i += n - 1;
+      continue;
+    }
     if (!needs_escape(c)) {
       *p_++ = c;
       continue;

@@ -87,9 +87,12 @@ AtomicFile::AtomicFile(std::filesystem::path target) : target_(std::move(target)
   owns_fd_ = true;
   temp_ = name;
   track(temp_);
-  // Replacing a file keeps its mode (a rule file stays as readable as it was); anything new
-  // stays 0600.
-  if (exists) ::fchmod(fd_, st.st_mode & 07777);
+  // Replacing a file keeps its mode (a rule file stays as readable as it was); anything new —
+  // and a link, which is replaced, not followed — stays 0600.
+  struct stat own {};
+  if (exists && ::lstat(target_.c_str(), &own) == 0 && S_ISREG(own.st_mode)) {
+    ::fchmod(fd_, own.st_mode & 07777);
+  }
 }
 
 AtomicFile::~AtomicFile() {

@@ -1,0 +1,7 @@
+// libFuzzer target: JSON Lines cohorts through simdjson, first byte = options.
+#include "reader_fuzz.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  skon::fuzz::read_all(data, size, ".jsonl");
+  return 0;
+}
