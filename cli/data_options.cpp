@@ -10,6 +10,10 @@
 namespace skon::cli {
 
 void DataOptions::add_to(CLI::App& sub) {
+  sub.add_option("--data-format", format,
+                 "csv or jsonl; auto: by the file name (.jsonl, .ndjson), CSV for standard input")
+      ->check(CLI::IsMember({"auto", "csv", "jsonl"}))
+      ->capture_default_str();
   sub.add_option("--delimiter", delimiter, "CSV delimiter: ; , tab | (default: detect)")
       ->check(CLI::IsMember({";", ",", "tab", "|"}));
   sub.add_option("--decimal", decimal, "decimal mark in numbers: . or , (Danish exports)")
@@ -31,6 +35,9 @@ void DataOptions::add_to(CLI::App& sub) {
 
 models::ReadOptions DataOptions::to_read_options(const std::string& default_rejects) const {
   models::ReadOptions r;
+  r.format = format == "csv"     ? models::ReadOptions::Format::Csv
+             : format == "jsonl" ? models::ReadOptions::Format::JsonLines
+                                 : models::ReadOptions::Format::ByName;
   r.delimiter = delimiter.empty() ? 0 : delimiter == "tab" ? '\t' : delimiter[0];
   r.decimal = decimal[0];
   r.encoding = encoding == "latin-1"        ? models::Encoding::Latin1

@@ -13,7 +13,8 @@
 namespace skon::cli {
 
 struct DataOptions {
-  std::string delimiter;  // "" detect, ";", ",", "tab", "|"
+  std::string format = "auto";  // auto (by the name), csv, jsonl
+  std::string delimiter;        // "" detect, ";", ",", "tab", "|"
   std::string decimal = ".";
   std::string encoding = "utf-8";
   std::vector<std::string> missing;

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -108,12 +109,14 @@ std::string read_key(const RunArguments& args) {
 
 }  // namespace
 
-void refuse_stdin_data(const std::string& data) {
-  if (data != "-") return;
-  throw models::UsageError(
-      "--data -: reading the cohort from standard input is not supported, because skon reads "
-      "the file twice (its SHA-256 identifies the input first); save it to a file and give its "
-      "name");
+void refuse_stream_data(const std::string& data) {
+  std::error_code ec;
+  const bool stream = data == "-" || (std::filesystem::exists(data, ec) &&
+                                      !std::filesystem::is_regular_file(data, ec));
+  if (!stream) return;  // a file, or a name that does not exist (reported when it is opened)
+  throw models::UsageError("--data " + data +
+                           ": training reads the cohort more than once, which standard input or "
+                           "a pipe cannot give; save it to a file and give its name");
 }
 
 LoadedRun load_run(const RunArguments& args, engine::RunOptions options, bool with_key) {

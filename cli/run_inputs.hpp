@@ -41,7 +41,7 @@ struct LoadedRun {
 // assessed; models::UsageError for a bad date or a missing key. `with_key`: pseudonyms are made.
 LoadedRun load_run(const RunArguments& args, engine::RunOptions options, bool with_key);
 
-// "-" as --data: skon reads its input twice (its SHA-256 first), which standard input cannot do.
-void refuse_stdin_data(const std::string& data);
+// "-" or a pipe as --data, where the input must be read more than once (training).
+void refuse_stream_data(const std::string& data);
 
 }  // namespace skon::cli

@@ -29,7 +29,6 @@ struct AssessOptions {
 };
 
 int run_assess(const AssessOptions& opt) {
-  refuse_stdin_data(opt.data);
   const std::string manifest =
       opt.manifest.empty() ? engine::default_manifest_path(opt.output) : opt.manifest;
   std::vector<std::string> inputs = rule_file_paths(opt.args.rules);
@@ -56,12 +55,23 @@ int run_assess(const AssessOptions& opt) {
 
   const bool progress = ::isatty(2) && spdlog::get_level() <= spdlog::level::info;
   const auto t0 = std::chrono::steady_clock::now();
+  const auto reopen = [&] {  // the second pass of the duplicate-id check: no rejects file again
+    models::ReadOptions again = read;
+    again.rejects_path.clear();
+    return std::make_unique<models::CohortReader>(opt.data, loaded.run->columns(opt.args.id_column),
+                                                  again);
+  };
+  // A file is hashed first (the run id depends on it); standard input or a pipe is hashed while
+  // it is read, and cannot be read again for the duplicate-id check's second pass.
+  const bool file = models::readable_twice(opt.data);
   const engine::RunManifest m = loaded.run->execute(
-      source, models::sha256_file_hex(opt.data), *sink, [&](const engine::RunProgress& p) {
+      source, file ? models::sha256_file_hex(opt.data) : "", *sink,
+      [&](const engine::RunProgress& p) {
         if (progress) {
           std::fprintf(stderr, "\rskon assess: %zu records, %3.0f %%", p.records, 100 * p.fraction);
         }
-      });
+      },
+      file ? std::function<std::unique_ptr<models::RecordSource>()>(reopen) : nullptr);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (progress) std::fprintf(stderr, "\r%60s\r", "");

@@ -43,7 +43,6 @@ nlohmann::ordered_json null_or(double v) {
 }
 
 int run_evaluate(const EvaluateOptions& opt) {
-  refuse_stdin_data(opt.data);
   std::string model_sha;
   const models::LogisticModel model = models::load_model(opt.model, &model_sha);
   models::EvaluationSpec spec;

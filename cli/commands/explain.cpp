@@ -21,7 +21,6 @@ struct ExplainOptions {
 };
 
 int run_explain(const ExplainOptions& opt) {
-  refuse_stdin_data(opt.data);
   // The professional asks by id; the card names the person by pseudonym, as the assessments do
   // (the raw id only with --reveal-ids): a printed card carries no identifier.
   engine::RunOptions options;

@@ -50,7 +50,7 @@ std::string card_path(const std::string& model_path) {
 }
 
 int run_train(const TrainOptions& opt) {
-  refuse_stdin_data(opt.data);
+  refuse_stream_data(opt.data);
   {
     std::vector<std::string> inputs = rule_file_paths(opt.rules);
     inputs.push_back(opt.data);

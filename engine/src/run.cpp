@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 
+#include "duplicate_ids.hpp"
 #include "skon/dsl/date.hpp"
 #include "skon/engine/columns.hpp"
 #include "skon/engine/constraints.hpp"
@@ -24,7 +26,8 @@ constexpr std::size_t kPseudonymDigits = 32;
 // A batch of input rows and, once assessed, their output text and counts.
 struct Batch {
   std::vector<std::string> ids;
-  std::vector<double> values;  // row-major: ids.size() x fields
+  std::vector<std::uint64_t> id_hashes;  // of the ids as shown, for the duplicate check
+  std::vector<double> values;            // row-major: ids.size() x fields
   std::string text;
   std::size_t insufficient = 0, review = 0;
   std::vector<std::size_t> by_level;
@@ -119,12 +122,21 @@ std::vector<models::ColumnSpec> Run::columns(const std::string& id_column) const
 
 RunManifest Run::execute(models::RecordSource& source, const std::string& input_sha256,
                          AssessmentSink& sink,
-                         const std::function<void(const RunProgress&)>& progress) {
+                         const std::function<void(const RunProgress&)>& progress,
+                         const std::function<std::unique_ptr<models::RecordSource>()>& reopen) {
   const dsl::Program& program = *inputs_.program;
   RunManifest manifest = describe(*this);
   manifest.input_sha256 = input_sha256;
   manifest.input_format = std::string(source.format());
   manifest.output_format = std::string(sink.format_name());
+  if (input_sha256.empty()) {
+    // An input that can be read only once is hashed while it is read, so its hash is not known
+    // before the first record: the run id then carries a random part (and the run is not
+    // byte-for-byte repeatable).
+    std::random_device random;
+    manifest.input_sha256 = "stream-" + std::to_string(random()) + std::to_string(random()) +
+                            std::to_string(random()) + std::to_string(random());
+  }
   manifest.run_id = run_id(manifest);
   manifest.started = utc_timestamp();
 
@@ -144,12 +156,14 @@ RunManifest Run::execute(models::RecordSource& source, const std::string& input_
 
   RunManifest::Counts counts;
   std::vector<std::size_t> by_level(program.levels.size(), 0);
+  detail::DuplicateIds duplicates;
   const double total = static_cast<double>(source.bytes_total());
   OrderedPool<Batch> pool(
       workers, 2 * workers + 1,
       [&](std::size_t w, Batch& b) {
         std::vector<Assessment>& assessed = scratch[w];
         if (assessed.size() < b.ids.size()) assessed.resize(b.ids.size());
+        b.id_hashes.resize(b.ids.size());
         for (std::size_t i = 0; i < b.ids.size(); ++i) {
           if (hmacs.empty()) {
             assessed[i].id = std::move(b.ids[i]);
@@ -157,6 +171,7 @@ RunManifest Run::execute(models::RecordSource& source, const std::string& input_
             hmacs[w]->hex_into(b.ids[i], assessed[i].id);
             assessed[i].id.resize(kPseudonymDigits);
           }
+          b.id_hashes[i] = detail::DuplicateIds::hash(assessed[i].id);
         }
         assessors[w]->assess_batch(b.values.data(), b.ids.size(), assessed);
         b.by_level.assign(program.levels.size(), 0);
@@ -169,6 +184,7 @@ RunManifest Run::execute(models::RecordSource& source, const std::string& input_
         }
       },
       [&](Batch& b) {
+        for (std::uint64_t h : b.id_hashes) duplicates.add(h);
         sink.write(b.text);
         counts.records += b.ids.size();
         counts.insufficient_data += b.insufficient;
@@ -201,7 +217,19 @@ RunManifest Run::execute(models::RecordSource& source, const std::string& input_
     pool.submit(std::move(batch));
   }
   pool.finish();
+  // An id seen twice (perhaps): settled by a second pass over the input, before anything is
+  // committed. Without a way to read the input again the run cannot be sure, so it refuses.
+  if (duplicates.suspicious()) {
+    if (!reopen) {
+      throw models::InputError(
+          "the input may hold an id twice, and it cannot be read again to "
+          "tell; give it as a file");
+    }
+    const auto again = reopen();
+    duplicates.confirm(*again, [this](std::string_view id) { return pseudonym(id); });
+  }
 
+  if (input_sha256.empty()) manifest.input_sha256 = source.content_sha256();
   counts.assessed = counts.records - counts.insufficient_data;
   counts.rejected = source.rows_rejected();
   for (std::size_t l = 0; l < by_level.size(); ++l) counts.levels[program.levels[l]] = by_level[l];

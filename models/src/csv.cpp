@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cstring>
 
+#include "skon/models/record_source.hpp"
 #include "skon/models/schema.hpp"
+#include "skon/models/sha256.hpp"
 
 namespace skon::models {
 
@@ -54,6 +56,7 @@ CsvTokenizer::CsvTokenizer(const std::string& path, char delimiter, Encoding enc
     owns_file_ = true;
     if (file_ == nullptr) throw InputError("cannot open '" + path + "': " + std::strerror(errno));
   }
+  if (!readable_twice(path)) hash_ = std::make_unique<Sha256>();
   fill();
   if (delimiter_ == 0) {
     // Count candidates on the header line, outside quotes.
@@ -68,6 +71,12 @@ CsvTokenizer::CsvTokenizer(const std::string& path, char delimiter, Encoding enc
     const auto best = std::max_element(counts, counts + 4) - counts;
     delimiter_ = counts[best] > 0 ? candidates[best] : ',';
   }
+}
+
+std::string CsvTokenizer::content_sha256() const {
+  if (!hash_ || !eof_) return "";
+  if (digest_.empty()) digest_ = hash_->hex();
+  return digest_;
 }
 
 CsvTokenizer::~CsvTokenizer() {
@@ -86,6 +95,7 @@ bool CsvTokenizer::fill() {
   block_.resize(want);
   const std::size_t n = std::fread(block_.data(), 1, want, file_);
   bytes_read_ += n;
+  if (hash_) hash_->update(std::string_view(block_.data(), n));
   if (n < want) eof_ = true;
   std::string_view data(block_.data(), n);
   if (first_block_) {

@@ -81,6 +81,7 @@ class CsvRecordSource final : public RecordSource {
   std::size_t bytes_read() const override { return csv_.bytes_read(); }
   std::size_t bytes_total() const override { return total_; }
   std::string_view format() const override { return "csv"; }
+  std::string content_sha256() const override { return csv_.content_sha256(); }
 
  private:
   std::string path_;

@@ -15,6 +15,7 @@
 #include <filesystem>
 
 #include "record_source_detail.hpp"
+#include "skon/models/sha256.hpp"
 
 namespace skon::models {
 namespace {
@@ -62,6 +63,12 @@ class LineReader {
   }
   std::size_t line_number() const { return line_number_; }
   std::size_t bytes_read() const { return consumed_; }
+  // The SHA-256 of a stream's bytes once all are read; "" for a mapped (regular) file.
+  std::string content_sha256() {
+    if (map_ != nullptr || !eof_) return "";
+    if (digest_.empty()) digest_ = hash_.hex();
+    return digest_;
+  }
 
  private:
   bool map(const std::string& path) {
@@ -131,6 +138,7 @@ class LineReader {
       buf_.resize(end_ + kBlock + simdjson::SIMDJSON_PADDING);
     }
     const std::size_t n = std::fread(buf_.data() + end_, 1, kBlock, file_);
+    hash_.update(std::string_view(buf_.data() + end_, n));
     end_ += n;
     if (n < kBlock) eof_ = true;
     std::memset(buf_.data() + end_, 0, simdjson::SIMDJSON_PADDING);
@@ -140,6 +148,8 @@ class LineReader {
   std::size_t map_size_ = 0;
   std::size_t released_ = 0;  // mapped bytes before this are released
   std::string tail_;          // the last lines of a mapped file, with padding
+  Sha256 hash_;               // of a stream's bytes
+  std::string digest_;
   std::FILE* file_ = nullptr;
   bool owns_ = false;
   std::string buf_;
@@ -191,6 +201,7 @@ class JsonlRecordSource final : public RecordSource {
   std::size_t bytes_read() const override { return lines_.bytes_read(); }
   std::size_t bytes_total() const override { return total_; }
   std::string_view format() const override { return "jsonl"; }
+  std::string content_sha256() const override { return lines_.content_sha256(); }
 
  private:
   // Fills `row` from one line; the error in words, or "" when the line is good.
@@ -298,7 +309,7 @@ class JsonlRecordSource final : public RecordSource {
   std::string path_;
   std::vector<ColumnSpec> columns_;
   ReadOptions options_;
-  LineReader lines_;
+  mutable LineReader lines_;
   detail::RowTally tally_;
   od::parser parser_;
   std::vector<std::pair<std::string, std::size_t>> last_keys_;  // per position: key, column

@@ -48,6 +48,7 @@ void ReadAhead::produce() {
     chunk.rows_read = inner_->rows_read();
     chunk.rows_rejected = inner_->rows_rejected();
     chunk.bytes_read = inner_->bytes_read();
+    if (chunk.last) chunk.content_sha256 = inner_->content_sha256();
     const bool last = chunk.last;
     {
       std::lock_guard lock(mutex_);
@@ -76,6 +77,7 @@ bool ReadAhead::next(Row& row) {
     rows_read_ = current_.rows_read;
     rows_rejected_ = current_.rows_rejected;
     bytes_read_ = current_.bytes_read;
+    if (current_.last) content_sha256_ = current_.content_sha256;
   }
   std::swap(row, current_.rows[position_++]);  // the caller's storage goes back into the chunk
   return true;

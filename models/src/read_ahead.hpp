@@ -31,6 +31,7 @@ class ReadAhead final : public RecordSource {
   std::size_t bytes_read() const override { return bytes_read_; }
   std::size_t bytes_total() const override { return inner_->bytes_total(); }
   std::string_view format() const override { return inner_->format(); }
+  std::string content_sha256() const override { return content_sha256_; }
 
  private:
   struct Chunk {
@@ -39,6 +40,7 @@ class ReadAhead final : public RecordSource {
     std::exception_ptr error;  // after the rows
     bool last = false;
     std::size_t rows_read = 0, rows_rejected = 0, bytes_read = 0;  // the source's, after it
+    std::string content_sha256;                                    // with the last chunk
   };
   void produce();
 
@@ -51,6 +53,7 @@ class ReadAhead final : public RecordSource {
   std::size_t position_ = 0;
   bool finished_ = false;
   std::size_t rows_read_ = 0, rows_rejected_ = 0, bytes_read_ = 0;
+  std::string content_sha256_;
   std::thread thread_;
 };
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -307,10 +308,18 @@ std::vector<std::string> read_headers(const std::string& path, const ReadOptions
   return out;
 }
 
+bool readable_twice(const std::string& path) {
+  std::error_code ec;
+  return path != "-" && std::filesystem::is_regular_file(path, ec);
+}
+
 std::unique_ptr<RecordSource> open_records(const std::string& path, std::vector<ColumnSpec> columns,
                                            ReadOptions options, std::vector<bool> required) {
-  if (is_jsonl(path)) {
-    // JSON costs several times more to parse than CSV: parsed on a thread of its own.
+  const bool jsonl = options.format == ReadOptions::Format::ByName
+                         ? is_jsonl(path)
+                         : options.format == ReadOptions::Format::JsonLines;
+  if (jsonl) {
+    // Both formats are parsed on a thread of their own, ahead of their reader.
     return std::make_unique<detail::ReadAhead>(
         open_jsonl_records(path, std::move(columns), std::move(options), std::move(required)));
   }

@@ -50,7 +50,18 @@ set -e
 [[ $rc -eq 3 ]] || fail "dirty export accepted: exit $rc"
 grep -Eq "row [0-9]+.*column" "$work/err.txt" || { cat "$work/err.txt"; fail "error without row and column"; }
 [[ ! -e "$work/d.jsonl" ]] || fail "output written despite a bad row"
+# The export's duplicated lines are the same person twice: refused even when bad rows are
+# skipped, naming both rows; without them, the bad rows are skipped into the rejects file.
+set +e
 "$skon" "${assess[@]}" --data "$work/dirty.csv" --missing NA --on-bad-row=skip -o "$work/d.jsonl" \
+  2>"$work/err.txt"; rc=$?
+set -e
+[[ $rc -eq 3 ]] || fail "a duplicated person was accepted: exit $rc"
+grep -Eq "rows [0-9]+ \(line [0-9]+\) and [0-9]+ \(line [0-9]+\) have the same id" "$work/err.txt" ||
+  { cat "$work/err.txt"; fail "duplicate id message"; }
+[[ ! -e "$work/d.jsonl" ]] || fail "output written despite a duplicated id"
+awk '!seen[$0]++' "$work/dirty.csv" >"$work/dirty_once.csv"
+"$skon" "${assess[@]}" --data "$work/dirty_once.csv" --missing NA --on-bad-row=skip -o "$work/d.jsonl" \
   2>"$work/summary.txt"
 grep -Eq "[1-9][0-9]* rejected" "$work/summary.txt" || { cat "$work/summary.txt"; fail "no row rejected"; }
 [[ -s "$work/d.jsonl.rejects.csv" ]] || fail "no rejects file"

@@ -72,8 +72,8 @@ no_leftovers
 
 # Usage errors: exit 2 with what to do.
 expect 2 "--today: '2026-13-45' is not a date; give it as YYYY-MM-DD" "$skon" "${run[@]/2026-11-26/2026-13-45}" -o a.jsonl
-expect 2 "--data -: reading the cohort from standard input is not supported" \
-  "$skon" assess --rules "$src/rules" --purpose early_warning --model m.json --data - -o a.jsonl
+expect 2 "training reads the cohort more than once" \
+  "$skon" train --rules "$src/rules" --purpose early_warning --data - -o t.json
 expect 2 "no subcommand 'asess'; did you mean 'assess'" "$skon" help asess
 expect 2 "not available yet" "$skon" report whatever
 # Bad input: exit 3.
@@ -98,6 +98,15 @@ grep -q -- "--id-key-file" out.txt || fail "skon help assess lacks its options"
 "$skon" --help >out.txt
 awk '/^Planned/ { planned = 1 } planned && /^  report / { ok = 1 } END { exit !ok }' out.txt || fail "report is not under Planned"
 awk '/^Planned/ { exit } /^  report / { bad = 1 } END { exit bad }' out.txt || fail "report is listed among the working subcommands"
+
+# A cohort from standard input or a pipe is read once and hashed while it is read.
+"$skon" -q "${run[@]/cohort.csv/-}" -o in.jsonl <cohort.csv || fail "--data -"
+grep -q "\"sha256\": \"$(sha256sum cohort.csv | cut -d' ' -f1)\"" in.jsonl.run.json || fail "the manifest lacks the streamed input's hash"
+cmp -s <(sed 's/"run":"[0-9a-f]*"//' in.jsonl) <(sed 's/"run":"[0-9a-f]*"//' a.jsonl) || fail "--data - assessed differently"
+mkfifo data.pipe
+(cat cohort.csv >data.pipe &)
+"$skon" -q "${run[@]/cohort.csv/data.pipe}" -o pipe.jsonl || fail "--data FIFO"
+[[ $(wc -l <pipe.jsonl) -eq $(($(wc -l <cohort.csv) - 1)) ]] || fail "a FIFO cohort was not read whole"
 
 # -o - writes to standard output, and no file named '-'.
 "$skon" -q "${run[@]}" -o - >stdout.jsonl || fail "assess -o -"

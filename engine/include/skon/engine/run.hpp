@@ -73,11 +73,13 @@ class Run {
 
   // Assesses every record of `source` (opened with columns()) into `sink` and commits it with the
   // run's manifest, which it returns. `input_sha256` identifies the input (of the file's bytes).
-  // Throws models::InputError for a record without an id or a bad value (nothing is committed)
-  // and models::OutputError when the sink cannot write.
+  // Ids must be unique: when one may repeat, `reopen` gives the input again to settle it (a second
+  // pass, rarely needed). Throws models::InputError for a record without an id, a bad value or a
+  // repeated id (nothing is committed) and models::OutputError when the sink cannot write.
   RunManifest execute(models::RecordSource& source, const std::string& input_sha256,
                       AssessmentSink& sink,
-                      const std::function<void(const RunProgress&)>& progress = {});
+                      const std::function<void(const RunProgress&)>& progress = {},
+                      const std::function<std::unique_ptr<models::RecordSource>()>& reopen = {});
 
   // The id as outputs show it: its pseudonym (the first 128 bits of HMAC-SHA-256 under the
   // run's key, in hex), or the id itself when ids are revealed. Thread-safe.

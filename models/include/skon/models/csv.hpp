@@ -39,11 +39,16 @@ class CsvTokenizer {
     return std::string_view(buf_).substr(record_begin_, record_end_ - record_begin_);
   }
   std::size_t bytes_read() const { return bytes_read_; }
+  // The SHA-256 of every byte read, when the input is a stream ("" for a regular file); complete
+  // once next() has returned false.
+  std::string content_sha256() const;
 
  private:
   bool fill();  // appends the next block to buf_; false at end of file
 
   std::string path_;
+  std::unique_ptr<class Sha256> hash_;  // for a stream only
+  mutable std::string digest_;
   std::FILE* file_ = nullptr;
   bool owns_file_ = false;
   Encoding encoding_;

@@ -20,8 +20,10 @@
 namespace skon::models {
 
 struct ReadOptions {
-  char delimiter = 0;  // 0: detect (; , tab |)
-  char decimal = '.';  // ',' for Danish exports
+  enum class Format : std::uint8_t { ByName, Csv, JsonLines };
+  Format format = Format::ByName;  // by the file name (.jsonl/.ndjson), or as given (for "-")
+  char delimiter = 0;              // 0: detect (; , tab |)
+  char decimal = '.';              // ',' for Danish exports
   Encoding encoding = Encoding::Utf8;
   std::vector<std::string> missing_markers;       // besides the empty cell, e.g. "NA", "-"
   std::map<std::string, std::string> header_for;  // field -> column header in the file
@@ -64,9 +66,17 @@ class RecordSource {
   virtual std::size_t bytes_total() const = 0;
   // "csv" or "jsonl": what a run's manifest records.
   virtual std::string_view format() const = 0;
+  // For an input that can be read only once (standard input, a pipe): the SHA-256 of its bytes,
+  // computed while reading, once the last row has been read. "" for a regular file (whose hash
+  // the caller takes before reading).
+  virtual std::string content_sha256() const { return ""; }
 };
 
-// Opens `path` (.jsonl/.ndjson: JSON Lines; else CSV) and binds `columns` to it. A column with
+// Whether `path` can be read more than once (a regular file; not "-", a pipe or a device).
+bool readable_twice(const std::string& path);
+
+// Opens `path` (.jsonl/.ndjson: JSON Lines; else CSV; or as options.format says) and binds
+// `columns` to it. A column with
 // `required` false may be absent from the file (then always missing). Throws InputError for an
 // unreadable file or a required column that is absent (naming the closest header).
 std::unique_ptr<RecordSource> open_records(const std::string& path, std::vector<ColumnSpec> columns,
@@ -86,6 +96,7 @@ class CohortReader final : public RecordSource {
   std::size_t bytes_read() const override { return source_->bytes_read(); }
   std::size_t bytes_total() const override { return source_->bytes_total(); }
   std::string_view format() const override { return source_->format(); }
+  std::string content_sha256() const override { return source_->content_sha256(); }
 
  private:
   std::unique_ptr<RecordSource> source_;
