@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <sstream>
@@ -177,6 +178,24 @@ struct Reader {
     const double d = v.get<double>();
     if (!std::isfinite(d)) fail(where + "." + key, "is not finite");
     return d;
+  }
+  // A whole number in lo..hi (a count, an index, points): a double outside the integer's range
+  // would be undefined behaviour to convert (found by fuzz_model).
+  template <typename Int>
+  Int integer(const Json& j, const std::string& key, const std::string& where, double lo = 0,
+              double hi = 1e15) const {
+    const double d = num(j, key, where);
+    if (d != std::floor(d) || d < lo || d > hi ||
+        d < static_cast<double>(std::numeric_limits<Int>::lowest()) ||
+        d > static_cast<double>(std::numeric_limits<Int>::max())) {
+      fail(where + "." + key, "expected a whole number in range");
+    }
+    return static_cast<Int>(d);
+  }
+  bool boolean(const Json& j, const std::string& key, const std::string& where) const {
+    const Json& v = at(j, key, where);
+    if (!v.is_boolean()) fail(where + "." + key, "expected true or false");
+    return v.get<bool>();
   }
   std::string str(const Json& j, const std::string& key, const std::string& where) const {
     const Json& v = at(j, key, where);
@@ -405,7 +424,22 @@ void validate_numbers(const LogisticModel& m, const Reader& r) {
 
 }  // namespace
 
+namespace {
+LogisticModel parse_model(const std::string& text, const std::string& name);
+}  // namespace
+
 LogisticModel model_from_json_text(const std::string& text, const std::string& name) {
+  try {
+    return parse_model(text, name);
+  } catch (const nlohmann::json::exception& e) {
+    // A value of the wrong JSON type anywhere the reader did not look for one.
+    throw InputError(name + ": not a valid model file (" + std::string(e.what()) + ")");
+  }
+}
+
+namespace {
+
+LogisticModel parse_model(const std::string& text, const std::string& name) {
   Reader r{name};
   Json j;
   try {
@@ -431,8 +465,8 @@ LogisticModel model_from_json_text(const std::string& text, const std::string& n
   const Json& t = r.at(j, "training", "(top)");
   m.training.target = r.str(t, "target", "training");
   m.training.data_sha256 = r.str(t, "data_sha256", "training");
-  m.training.rows = static_cast<std::size_t>(r.num(t, "rows", "training"));
-  m.training.positives = static_cast<std::size_t>(r.num(t, "positives", "training"));
+  m.training.rows = r.integer<std::size_t>(t, "rows", "training");
+  m.training.positives = r.integer<std::size_t>(t, "positives", "training");
   const Json& span = r.at(t, "year_span", "training");
   if (span.is_array() && span.size() == 2) {
     m.training.year_min = span[0].get<int>();
@@ -449,8 +483,8 @@ LogisticModel model_from_json_text(const std::string& text, const std::string& n
       r.num(r.at(t, "class_weight", "training"), "negative", "training.class_weight");
   m.training.weight_positive =
       r.num(r.at(t, "class_weight", "training"), "positive", "training.class_weight");
-  m.training.iterations = static_cast<int>(r.num(t, "iterations", "training"));
-  m.training.converged = r.at(t, "converged", "training").get<bool>();
+  m.training.iterations = r.integer<int>(t, "iterations", "training", -1e6, 1e6);
+  m.training.converged = r.boolean(t, "converged", "training");
 
   std::vector<FeatureTransform> features;
   const Json& fa = r.arr(j, "features", "(top)");
@@ -480,7 +514,7 @@ LogisticModel model_from_json_text(const std::string& text, const std::string& n
       if (tr.contains("low")) ft.column.low = r.num(tr, "low", where + ".transform");
       if (tr.contains("high")) ft.column.high = r.num(tr, "high", where + ".transform");
     }
-    ft.missing_indicator = r.at(fj, "missing_indicator", where).get<bool>();
+    ft.missing_indicator = r.boolean(fj, "missing_indicator", where);
     const Json& dir = r.at(fj, "direction", where);
     m.directions.push_back(
         dir.is_null()     ? 0
@@ -532,7 +566,7 @@ LogisticModel model_from_json_text(const std::string& text, const std::string& n
   const Json& mj = r.at(j, "metrics", "(top)");
   ModelMetrics& mm = m.metrics;
   mm.validation = r.str(mj, "validation", "metrics");
-  mm.rows = static_cast<std::size_t>(r.num(mj, "rows", "metrics"));
+  mm.rows = r.integer<std::size_t>(mj, "rows", "metrics");
   mm.auc = r.num(mj, "auc", "metrics", true);
   const Json& ci = r.arr(mj, "auc_ci95", "metrics");
   if (ci.size() == 2) {
@@ -552,7 +586,7 @@ LogisticModel model_from_json_text(const std::string& text, const std::string& n
   for (const auto& b : r.arr(mj, "reliability", "metrics")) {
     mm.reliability.push_back({r.num(b, "low", "metrics.reliability"),
                               r.num(b, "high", "metrics.reliability"),
-                              static_cast<std::size_t>(r.num(b, "count", "metrics.reliability")),
+                              r.integer<std::size_t>(b, "count", "metrics.reliability"),
                               r.num(b, "mean_predicted", "metrics.reliability"),
                               r.num(b, "observed_rate", "metrics.reliability")});
   }
@@ -567,7 +601,7 @@ LogisticModel model_from_json_text(const std::string& text, const std::string& n
     for (const auto& x : r.arr(g, "groups", "metrics.groups")) {
       GroupMetrics gm;
       gm.group = r.str(x, "group", "metrics.groups.groups");
-      gm.count = static_cast<std::size_t>(r.num(x, "count", "metrics.groups.groups"));
+      gm.count = r.integer<std::size_t>(x, "count", "metrics.groups.groups");
       gm.base_rate = r.num(x, "base_rate", "metrics.groups.groups", true);
       gm.mean_predicted = r.num(x, "mean_predicted", "metrics.groups.groups", true);
       gm.auc = r.num(x, "auc", "metrics.groups.groups", true);
@@ -581,7 +615,7 @@ LogisticModel model_from_json_text(const std::string& text, const std::string& n
 
   const Json& sc = r.at(j, "scorecard", "(top)");
   m.scorecard.points_per_log_odds = r.num(sc, "points_per_log_odds", "scorecard");
-  m.scorecard.base_points = static_cast<int>(r.num(sc, "base_points", "scorecard"));
+  m.scorecard.base_points = r.integer<int>(sc, "base_points", "scorecard", -1e6, 1e6);
   for (const auto& f : r.arr(sc, "features", "scorecard")) {
     ScorecardFeature sf;
     sf.field = r.str(f, "field", "scorecard.features");
@@ -590,16 +624,15 @@ LogisticModel model_from_json_text(const std::string& text, const std::string& n
       sb.label = r.str(b, "label", "scorecard.bins");
       if (b.contains("low")) sb.low = r.num(b, "low", "scorecard.bins");
       if (b.contains("high")) sb.high = r.num(b, "high", "scorecard.bins");
-      if (b.contains("level"))
-        sb.level = static_cast<std::size_t>(r.num(b, "level", "scorecard.bins"));
-      sb.missing = b.value("missing", false);
-      sb.points = static_cast<int>(r.num(b, "points", "scorecard.bins"));
+      if (b.contains("level")) sb.level = r.integer<std::size_t>(b, "level", "scorecard.bins");
+      sb.missing = b.contains("missing") && r.boolean(b, "missing", "scorecard.bins");
+      sb.points = r.integer<int>(b, "points", "scorecard.bins", -1e6, 1e6);
       sf.bins.push_back(std::move(sb));
     }
     m.scorecard.features.push_back(std::move(sf));
   }
   for (const auto& row : r.arr(sc, "table", "scorecard")) {
-    m.scorecard.table.emplace_back(static_cast<int>(r.num(row, "points", "scorecard.table")),
+    m.scorecard.table.emplace_back(r.integer<int>(row, "points", "scorecard.table", -1e6, 1e6),
                                    r.num(row, "probability", "scorecard.table"));
   }
 
@@ -610,6 +643,8 @@ LogisticModel model_from_json_text(const std::string& text, const std::string& n
     r.fail("coefficients", "direction constraint violated: " + violations.front());
   return m;
 }
+
+}  // namespace
 
 LogisticModel load_model(const std::string& path, std::string* sha256) {
   // A model file is a few hundred kilobytes; a much larger one is no model (and parsing it would
