@@ -53,8 +53,9 @@ bool may_be_unknown(const Expr& e) {
                           return k.resolved.kind == Resolution::Kind::Field ||
                                  k.resolved.kind == Resolution::Kind::Let;
                         },
-                        // missing(x), known(x), count(flags), sum(points) always have a value
-                        [](const Call&) { return false; },
+                        // missing(x), known(x), count(...), sum(...) always have a value;
+                        // fired(r) is unknown when r's condition is
+                        [](const Call& k) { return k.callee.name == "fired"; },
                         [](const Unary& k) { return may_be_unknown(*k.operand); },
                         [](const Binary& k) {
                           // A division has no value when its divisor is zero: `sum(points) /

@@ -92,19 +92,11 @@ constexpr std::string_view kReservedNames[] = {
     "owner",     "approved_by", "legal_reference", "effective",    "roles",  "sources", "model",
     "features",  "forbid",      "justify",         "completeness", "bands",  "gate",    "direction",
     "suspended", "guidance",    "given",           "probability",  "expect", "level",   "flags",
-    "missing",   "known",       "count",           "sum"};
+    "missing",   "known",       "count",           "sum",          "fired",  "tags"};
 
 bool is_reserved(std::string_view name) {
   return std::find(std::begin(kReservedNames), std::end(kReservedNames), name) !=
          std::end(kReservedNames);
-}
-
-template <typename Map>
-std::vector<std::string> keys(const Map& m) {
-  std::vector<std::string> out;
-  for (const auto& [k, v] : m) out.push_back(k);
-  std::sort(out.begin(), out.end());
-  return out;
 }
 
 Diagnostic& unknown(DiagnosticBag& bag, const ast::Ident& id, const std::string& kind,
@@ -126,8 +118,8 @@ void Checker::duplicate(const std::string& kind, const ast::Ident& name, Span fi
 }
 
 std::vector<std::string> Checker::names_of_fields_and_lets() const {
-  auto out = keys(p_.field_index);
-  for (const auto& l : keys(p_.let_index)) out.push_back(l);
+  auto out = keys_of(p_.field_index);
+  for (const auto& l : keys_of(p_.let_index)) out.push_back(l);
   return out;
 }
 
@@ -160,7 +152,7 @@ Index Checker::resolve_role(const ast::Ident& id) {
 
 Index Checker::resolve_field(const ast::Ident& id, const char* what) {
   const Index i = p_.find_field(id.name);
-  if (i == kNone) unknown(bag_, id, what, keys(p_.field_index));
+  if (i == kNone) unknown(bag_, id, what, keys_of(p_.field_index));
   return i;
 }
 
@@ -169,8 +161,10 @@ void Checker::run() {
   check_sources();
   check_fields();
   check_lets();
+  resolve_rule_scopes();
   check_purposes();
   check_rules();
+  compute_strata();
   check_tests();
   check_size();
   check_policies();
@@ -300,10 +294,33 @@ void Checker::declare() {
         info.label = rd->label ? rd->label->value : "";
         info.decl = rd;
         info.span = rd->name.span;
-        p_.rule_index[info.name] = static_cast<Index>(p_.rules.size());
+        const auto ri = static_cast<Index>(p_.rules.size());
+        for (const ast::RuleStmt& st : rd->body) {
+          if (st.key != ast::RuleStmt::Key::Tags) continue;
+          for (const ast::Ident& tag : st.idents) {
+            std::vector<Index>& tagged = p_.tag_index[tag.name];
+            if (tagged.empty() || tagged.back() != ri) tagged.push_back(ri);
+            info.tags.push_back(tag.name);
+          }
+        }
+        p_.rule_index[info.name] = ri;
         p_.rules.push_back(std::move(info));
       } else if (auto* td = std::get_if<ast::TestDecl>(&d)) {
         p_.tests.push_back(TestInfo{td, kNone});
+      }
+    }
+  }
+  // A tag named like a rule would make `count(flags in {x})` ambiguous.
+  for (const RuleInfo& rule : p_.rules) {
+    for (const ast::RuleStmt& st : rule.decl->body) {
+      if (st.key != ast::RuleStmt::Key::Tags) continue;
+      for (const ast::Ident& tag : st.idents) {
+        const Index other = p_.find_rule(tag.name);
+        if (other == kNone) continue;
+        Diagnostic& d = bag_.add(DiagCode::E0105, tag.span,
+                                 backticked(tag.name) + " names both a rule and a tag");
+        d.notes.push_back({p_.rules[other].span, "the rule is defined here"});
+        d.help = "give the tag a name of its own, e.g. " + backticked(tag.name + "_signs");
       }
     }
   }
@@ -431,7 +448,7 @@ void Checker::check_fields() {
       }
       const Index si = p_.find_source(f->source.name);
       if (si == kNone) {
-        unknown(bag_, f->source, "source", keys(p_.source_index));
+        unknown(bag_, f->source, "source", keys_of(p_.source_index));
       }
       info.source = si;
       // Special-category and criminal data are protected whether or not the author says so.
@@ -451,10 +468,10 @@ void Checker::check_lets() {
     const Ty t = check_expr(*const_cast<ast::Expr*>(let.value), facts, li);
     // Derived values describe the record, computed before any rule: they cannot depend on where
     // in the rules they are first used.
-    if (facts.uses_aggregates) {
+    if (facts.reads_state()) {
       bag_.add(DiagCode::E0114, let.value->span,
                "derived value " + backticked(let.name) +
-                   " reads the assessment's state (level, count(flags) or sum(points))")
+                   " reads the assessment's state (level, count(flags), sum(points) or fired())")
           .help = "use the state in the rule's `when` instead; derived values describe the record";
     }
     let.type = t.type;
@@ -518,7 +535,7 @@ void Checker::check_purposes() {
             for (const auto& s : st.idents) {
               const Index si = p_.find_source(s.name);
               if (si == kNone) {
-                unknown(bag_, s, "source", keys(p_.source_index));
+                unknown(bag_, s, "source", keys_of(p_.source_index));
                 continue;
               }
               info.sources.push_back(si);
@@ -558,8 +575,8 @@ void Checker::check_purposes() {
           case Key::Justify: {
             const auto& target = st.idents[0];
             if (p_.find_field(target.name) == kNone && p_.find_source(target.name) == kNone) {
-              auto candidates = keys(p_.field_index);
-              for (const auto& s : keys(p_.source_index)) candidates.push_back(s);
+              auto candidates = keys_of(p_.field_index);
+              for (const auto& s : keys_of(p_.source_index)) candidates.push_back(s);
               unknown(bag_, target, "field or source", candidates);
               break;
             }
@@ -710,6 +727,31 @@ void Checker::check_purposes() {
   }
 }
 
+// Every rule's purposes, before any condition is checked: fired() and subsets refer to rules
+// defined further down.
+void Checker::resolve_rule_scopes() {
+  for (Index ri = 0; ri < p_.rules.size(); ++ri) {
+    RuleInfo& rule = p_.rules[ri];
+    const ast::RuleDecl& decl = *rule.decl;
+    rule.scoped = !decl.purposes.empty();
+    if (rule.scoped) {
+      for (const auto& pid : decl.purposes) {
+        const Index pi = p_.find_purpose(pid.name);
+        if (pi == kNone) {
+          unknown(bag_, pid, "purpose", keys_of(p_.purpose_index));
+          continue;
+        }
+        if (std::find(rule.purposes.begin(), rule.purposes.end(), pi) == rule.purposes.end()) {
+          rule.purposes.push_back(pi);
+        }
+      }
+    } else {
+      for (Index pi = 0; pi < p_.purposes.size(); ++pi) rule.purposes.push_back(pi);
+    }
+    for (Index pi : rule.purposes) p_.purposes[pi].rules.push_back(ri);
+  }
+}
+
 void Checker::check_rules() {
   using Key = ast::RuleStmt::Key;
   rule_facts_.resize(p_.rules.size());
@@ -717,20 +759,6 @@ void Checker::check_rules() {
     RuleInfo& rule = p_.rules[ri];
     ExprFacts& facts = rule_facts_[ri];
     const ast::RuleDecl& decl = *rule.decl;
-    rule.scoped = !decl.purposes.empty();
-    if (rule.scoped) {
-      for (const auto& pid : decl.purposes) {
-        const Index pi = p_.find_purpose(pid.name);
-        if (pi == kNone) {
-          unknown(bag_, pid, "purpose", keys(p_.purpose_index));
-          continue;
-        }
-        rule.purposes.push_back(pi);
-      }
-    } else {
-      for (Index pi = 0; pi < p_.purposes.size(); ++pi) rule.purposes.push_back(pi);
-    }
-    for (Index pi : rule.purposes) p_.purposes[pi].rules.push_back(ri);
 
     std::map<Key, Span> once;
     bool has_effect = false;
@@ -782,6 +810,8 @@ void Checker::check_rules() {
           rule.review_because = st.text->value;
           has_effect = true;
           break;
+        case Key::Tags:
+          break;
       }
     }
     if (rule.condition == nullptr) {
@@ -805,7 +835,7 @@ void Checker::check_tests() {
     const ast::TestDecl& decl = *test.decl;
     if (decl.purpose) {
       test.purpose = p_.find_purpose(decl.purpose->name);
-      if (test.purpose == kNone) unknown(bag_, *decl.purpose, "purpose", keys(p_.purpose_index));
+      if (test.purpose == kNone) unknown(bag_, *decl.purpose, "purpose", keys_of(p_.purpose_index));
     } else if (p_.purposes.size() == 1) {
       test.purpose = 0;
     } else {
@@ -858,7 +888,7 @@ void Checker::check_tests() {
         case Key::ExpectNoFlag: {
           const Index ri = p_.find_rule(st.ident->name);
           if (ri == kNone) {
-            unknown(bag_, *st.ident, "rule", keys(p_.rule_index));
+            unknown(bag_, *st.ident, "rule", keys_of(p_.rule_index));
           } else if (test.purpose != kNone &&
                      std::find(p_.rules[ri].purposes.begin(), p_.rules[ri].purposes.end(),
                                test.purpose) == p_.rules[ri].purposes.end()) {

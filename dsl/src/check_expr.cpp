@@ -80,6 +80,107 @@ void Checker::check_interpolation(const ast::Text& text, ExprFacts& facts) {
   }
 }
 
+// fired(rule): whether another rule's condition held (unknown when it could not be decided).
+Ty Checker::check_fired(ast::Expr& e, ast::Call& call, ExprFacts& facts) {
+  auto* arg = call.args.size() == 1 ? std::get_if<ast::NameRef>(&call.args[0]->kind) : nullptr;
+  if (arg == nullptr || call.args[0]->parenthesized) {
+    bag_.add(DiagCode::E0201, e.span, "`fired` takes one rule name").help =
+        "e.g. `fired(high_absence)`";
+    return Ty{ValueType::Bool};
+  }
+  const Index ri = p_.find_rule(arg->name);
+  if (ri == kNone) {
+    Diagnostic& d =
+        bag_.add(DiagCode::E0104, call.args[0]->span, "unknown rule " + backticked(arg->name));
+    if (auto s = closest_match(arg->name, keys_of(p_.rule_index))) {
+      d.help = "did you mean " + backticked(*s) + "?";
+      d.fix = FixIt{call.args[0]->span, *s};
+    }
+    return Ty{ValueType::Bool};
+  }
+  arg->resolved = {ast::Resolution::Kind::Rule, ri};
+  facts.reads_rules.push_back({ri, call.args[0]->span, false});
+  return Ty{ValueType::Bool};
+}
+
+// count(flags), sum(points), or the same over a subset of rules named or tagged:
+// count(flags in {high_absence, attendance}).
+Ty Checker::check_aggregate(ast::Expr& e, ast::Call& call, ExprFacts& facts) {
+  const std::string& fn = call.callee.name;
+  const std::string expected = fn == "count" ? "flags" : "points";
+  const auto usage = [&] {
+    bag_.add(DiagCode::E0201, e.span,
+             backticked(fn) + " takes `" + expected + "` or a subset: `" + fn + "(" + expected +
+                 " in {rule_or_tag, ...})`")
+        .help = "`" + fn + "(" + expected + ")` " +
+                (fn == "count" ? "counts the flags" : "adds up the points") +
+                " of every rule of the purpose; the subset form only those named or tagged";
+  };
+  if (call.args.size() != 1) {
+    usage();
+    return Ty{ValueType::Number};
+  }
+  ast::Expr& arg = *call.args[0];
+  if (auto* all = std::get_if<ast::NameRef>(&arg.kind); all != nullptr && all->name == expected) {
+    auto& slot = fn == "count" ? facts.reads_flags : facts.reads_points;
+    if (!slot) slot = e.span;
+    return Ty{ValueType::Number};
+  }
+  auto* subset = std::get_if<ast::InSet>(&arg.kind);
+  auto* subject = subset ? std::get_if<ast::NameRef>(&subset->subject->kind) : nullptr;
+  if (subject == nullptr || subject->name != expected) {
+    usage();
+    return Ty{ValueType::Number};
+  }
+  if (subset->negated) {
+    bag_.add(DiagCode::E0201, arg.span,
+             "`" + fn + "(" + expected + " not in {...})` is not supported")
+        .help =
+        "name the rules or tags to count; a subset that grows by itself with every new "
+        "rule is the unscoped `" +
+        fn + "(" + expected + ")`";
+    return Ty{ValueType::Number};
+  }
+  std::set<Index> members;
+  for (const ast::Ident& m : subset->members) {
+    if (const Index ri = p_.find_rule(m.name); ri != kNone) {
+      const RuleInfo& rule = p_.rules[ri];
+      const bool contributes =
+          fn == "count" ? rule.decl && has_statement(*rule.decl, ast::RuleStmt::Key::Flag)
+                        : rule.decl && has_statement(*rule.decl, ast::RuleStmt::Key::Points);
+      if (!contributes) {
+        bag_.add(DiagCode::E0112, m.span,
+                 "rule " + backticked(m.name) +
+                     (fn == "count" ? " raises no flag" : " gives no points") + ", so " +
+                     backticked(fn) + " would always add nothing for it")
+            .help = fn == "count" ? "to ask whether it fired, use `fired(" + m.name + ")`"
+                                  : "count its flag, or ask `fired(" + m.name + ")`";
+        continue;
+      }
+      members.insert(ri);
+      facts.reads_rules.push_back({ri, m.span, false});
+    } else if (auto it = p_.tag_index.find(m.name); it != p_.tag_index.end()) {
+      for (Index tagged : it->second) {
+        members.insert(tagged);
+        facts.reads_rules.push_back({tagged, m.span, true});
+      }
+    } else {
+      std::vector<std::string> names = keys_of(p_.rule_index);
+      for (const auto& [tag, rules] : p_.tag_index) names.push_back(tag);
+      Diagnostic& d =
+          bag_.add(DiagCode::E0104, m.span, backticked(m.name) + " names no rule and no tag");
+      if (auto s = closest_match(m.name, names)) {
+        d.help = "did you mean " + backticked(*s) + "?";
+        d.fix = FixIt{m.span, *s};
+      } else {
+        d.help = "give rules a tag with `tags " + m.name + "`, or name the rules";
+      }
+    }
+  }
+  subset->resolved.assign(members.begin(), members.end());
+  return Ty{ValueType::Number};
+}
+
 Ty Checker::check_expr(ast::Expr& e, ExprFacts& facts, Index let_limit) {
   const auto error = [&](DiagCode code, Span at, std::string message) -> Diagnostic& {
     return bag_.add(code, at, std::move(message));
@@ -177,11 +278,15 @@ Ty Checker::check_expr(ast::Expr& e, ExprFacts& facts, Index let_limit) {
           }
           if (k.name == "level") {
             k.resolved = {ast::Resolution::Kind::CurrentLevel, 0};
-            facts.uses_aggregates = true;
+            if (!facts.reads_level) facts.reads_level = e.span;
             return Ty{ValueType::Level};
           }
           Diagnostic& d = error(DiagCode::E0104, e.span, "unknown name " + backticked(k.name));
-          if (auto s = closest_match(k.name, names_of_fields_and_lets())) {
+          if (p_.find_rule(k.name) != kNone) {
+            d.message = backticked(k.name) + " is a rule, not a value";
+            d.help = "to ask whether the rule fired, write `fired(" + k.name + ")`";
+            d.fix = FixIt{e.span, "fired(" + k.name + ")"};
+          } else if (auto s = closest_match(k.name, names_of_fields_and_lets())) {
             d.help = "did you mean " + backticked(*s) + "?";
             d.fix = FixIt{e.span, *s};
           }
@@ -217,21 +322,13 @@ Ty Checker::check_expr(ast::Expr& e, ExprFacts& facts, Index let_limit) {
             }
             return Ty{ValueType::Bool};
           }
-          if (fn == "count" || fn == "sum") {
-            const char* expected = fn == "count" ? "flags" : "points";
-            auto* arg = k.args.size() == 1 ? std::get_if<ast::NameRef>(&k.args[0]->kind) : nullptr;
-            if (arg == nullptr || arg->name != expected) {
-              error(DiagCode::E0201, e.span,
-                    backticked(fn) + " aggregates over the rules evaluated so far: write `" + fn +
-                        "(" + expected + ")`");
-            }
-            facts.uses_aggregates = true;
-            return Ty{ValueType::Number};
-          }
+          if (fn == "count" || fn == "sum") return check_aggregate(e, k, facts);
+          if (fn == "fired") return check_fired(e, k, facts);
           Diagnostic& d = error(DiagCode::E0111, k.callee.span,
                                 "there is no built-in function " + backticked(fn));
-          d.help = "the built-ins are missing(x), known(x), count(flags) and sum(points)";
-          if (auto s = closest_match(fn, {"missing", "known", "count", "sum"})) {
+          d.help =
+              "the built-ins are missing(x), known(x), fired(rule), count(flags) and sum(points)";
+          if (auto s = closest_match(fn, {"missing", "known", "fired", "count", "sum"})) {
             d.fix = FixIt{k.callee.span, *s};
           }
           return Ty{};

@@ -3,6 +3,8 @@
 // The checker's internal state, shared by check.cpp (declarations), check_expr.cpp (expressions),
 // check_policy.cpp (data-protection constraints) and lints.cpp (warnings).
 
+#include <algorithm>
+#include <optional>
 #include <set>
 
 #include "skon/dsl/program.hpp"
@@ -17,11 +19,24 @@ struct Reference {
   bool presence_only = false;  // inside missing()/known()
 };
 
+// A read of another rule's result: fired(rule), or a rule counted by name or tag in
+// count(flags in {...}) / sum(points in {...}).
+struct RuleRead {
+  Index rule = kNone;
+  Span span;
+  bool by_tag = false;  // a tag selects only the rules of the purpose at hand
+};
+
 // What checking one expression found out.
 struct ExprFacts {
   std::vector<Reference> references;
   std::set<Index> presence_checked;  // fields tested with missing()/known()
-  bool uses_aggregates = false;      // count(flags) / sum(points) / level: the assessment's state
+  // The assessment's state it reads: every rule's flags, points, the level, or named rules.
+  std::optional<Span> reads_flags, reads_points, reads_level;
+  std::vector<RuleRead> reads_rules;
+  bool reads_state() const {
+    return reads_flags || reads_points || reads_level || !reads_rules.empty();
+  }
 };
 
 struct Ty {
@@ -47,6 +62,8 @@ class Checker {
 
   // check_policy.cpp
   void check_policies();
+  // strata.cpp: each purpose's evaluation order, and E0115 for rules that read each other
+  void compute_strata();
   // lints.cpp
   void run_lints();
   void check_safeguards();
@@ -70,12 +87,29 @@ class Checker {
   void check_size();
   Index resolve_level(const ast::Ident& id);
   Index resolve_role(const ast::Ident& id);
+  Ty check_aggregate(ast::Expr& e, ast::Call& call, ExprFacts& facts);
+  Ty check_fired(ast::Expr& e, ast::Call& call, ExprFacts& facts);
+  void resolve_rule_scopes();
   Index resolve_field(const ast::Ident& id, const char* what);
   void duplicate(const std::string& kind, const ast::Ident& name, Span first);
   std::vector<std::string> names_of_fields_and_lets() const;
 };
 
 std::string backticked(std::string_view name);
+
+// The names of a name -> index table, sorted (candidates for "did you mean").
+template <typename Map>
+std::vector<std::string> keys_of(const Map& m) {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : m) out.push_back(k);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+inline bool has_statement(const ast::RuleDecl& rule, ast::RuleStmt::Key key) {
+  return std::any_of(rule.body.begin(), rule.body.end(),
+                     [&](const ast::RuleStmt& st) { return st.key == key; });
+}
 // Whether a text is empty or only white space.
 bool is_blank(std::string_view text);
 

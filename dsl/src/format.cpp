@@ -374,6 +374,9 @@ class Printer {
         case Key::Review:
           s = "require review because " + quote(*st.text);
           break;
+        case Key::Tags:
+          s = "tags " + join(st.idents);
+          break;
       }
       line(1, s, st.span);
     }

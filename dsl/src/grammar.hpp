@@ -68,7 +68,7 @@ SKON_KEYWORD( flag ) SKON_KEYWORD( points ) SKON_KEYWORD( raise ) SKON_KEYWORD( 
 SKON_KEYWORD( cap ) SKON_KEYWORD( require ) SKON_KEYWORD( given ) SKON_KEYWORD( probability )
 SKON_KEYWORD( expect ) SKON_KEYWORD( no ) SKON_KEYWORD( insufficient ) SKON_KEYWORD( data )
 SKON_KEYWORD( missing ) SKON_KEYWORD( and ) SKON_KEYWORD( or ) SKON_KEYWORD( not )
-SKON_KEYWORD( in ) SKON_KEYWORD( true ) SKON_KEYWORD( false )
+SKON_KEYWORD( in ) SKON_KEYWORD( true ) SKON_KEYWORD( false ) SKON_KEYWORD( tags )
 #undef SKON_KEYWORD
 
 struct reserved : key< sor< str_and, str_or, str_not, str_in, str_true, str_false > > {};
@@ -228,7 +228,8 @@ struct points_stmt : if_must< kw_points, signed_required > {};
 struct raise_stmt : if_must< kw_raise, kw_level, kw_to, level_required, because_required > {};
 struct cap_stmt : if_must< kw_cap, kw_level, kw_at, level_required, because_required > {};
 struct require_stmt : if_must< kw_require, kw_review, because_required > {};
-struct rule_stmt : sor< governance_stmt, when_stmt, flag_stmt, points_stmt, raise_stmt, cap_stmt, require_stmt > {};
+struct tags_stmt : if_must< kw_tags, ident_list > {};
+struct rule_stmt : sor< governance_stmt, when_stmt, flag_stmt, points_stmt, raise_stmt, cap_stmt, require_stmt, tags_stmt > {};
 struct rule_scope : if_must< kw_in, ident_list > {};
 struct rule_open : lbrace {};
 struct rule_close : rbrace {};

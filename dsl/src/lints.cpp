@@ -31,6 +31,24 @@ struct Constraint {
     values = std::move(both);
   }
 
+  // Intersects with `x > v` (open) or `x >= v`: a bound only ever narrows.
+  void at_least(double v, bool open) {
+    if (v > lo) {
+      lo = v;
+      lo_open = open;
+    } else if (v == lo) {
+      lo_open = lo_open || open;
+    }
+  }
+  void at_most(double v, bool open) {
+    if (v < hi) {
+      hi = v;
+      hi_open = open;
+    } else if (v == hi) {
+      hi_open = hi_open || open;
+    }
+  }
+
   bool empty() const {
     if (lo > hi || (lo == hi && (lo_open || hi_open))) return true;
     return values && values->empty();
@@ -108,30 +126,20 @@ void add_atom(const ast::Expr& e, const Program& p, Conjunction& c) {
       if (auto v = constant(*other)) {
         switch (op) {
           case ast::BinaryOp::Eq:
-            k.lo = std::max(k.lo, *v);
-            k.hi = std::min(k.hi, *v);
+            k.at_least(*v, false);
+            k.at_most(*v, false);
             return;
           case ast::BinaryOp::Ge:
-            if (*v > k.lo || (*v == k.lo)) {
-              k.lo = *v;
-            }
+            k.at_least(*v, false);
             return;
           case ast::BinaryOp::Gt:
-            if (*v >= k.lo) {
-              k.lo = *v;
-              k.lo_open = true;
-            }
+            k.at_least(*v, true);
             return;
           case ast::BinaryOp::Le:
-            if (*v < k.hi || (*v == k.hi)) {
-              k.hi = *v;
-            }
+            k.at_most(*v, false);
             return;
           case ast::BinaryOp::Lt:
-            if (*v <= k.hi) {
-              k.hi = *v;
-              k.hi_open = true;
-            }
+            k.at_most(*v, true);
             return;
           default:
             break;
@@ -163,14 +171,8 @@ void add_atom(const ast::Expr& e, const Program& p, Conjunction& c) {
     const auto hi = constant(*r->high);
     if (f != kNone && lo && hi) {
       Constraint& k = c.fields[f];
-      if (*lo > k.lo || (*lo == k.lo && k.lo_open)) {
-        k.lo = *lo;
-        k.lo_open = false;
-      }
-      if (*hi < k.hi || (*hi == k.hi && k.hi_open)) {
-        k.hi = *hi;
-        k.hi_open = false;
-      }
+      k.at_least(*lo, false);
+      k.at_most(*hi, false);
       return;
     }
   }
@@ -395,9 +397,14 @@ void Checker::run_lints() {
     const bool raise_only = b.raise_to != kNone && b.flag == nullptr && !b.points &&
                             b.cap_at == kNone && !b.review_because;
     if (!raise_only || !conj[ri]) continue;
-    for (Index ai = 0; ai < ri; ++ai) {
+    // Raises combine by taking the highest, so where the rules stand in the files does not
+    // matter; of two rules that shadow each other, only the later by name is reported.
+    for (Index ai = 0; ai < p_.rules.size(); ++ai) {
       const RuleInfo& a = p_.rules[ai];
-      if (!conj[ai] || a.raise_to == kNone || a.raise_to < b.raise_to) continue;
+      if (ai == ri || !conj[ai] || a.raise_to == kNone || a.raise_to < b.raise_to) continue;
+      const bool a_raise_only = a.flag == nullptr && !a.points && a.cap_at == kNone &&
+                                !a.review_because && a.raise_to == b.raise_to;
+      if (a_raise_only && a.name > b.name && implies(*conj[ai], *conj[ri])) continue;
       const bool same_scope = std::all_of(b.purposes.begin(), b.purposes.end(), [&](Index pi) {
         return std::find(a.purposes.begin(), a.purposes.end(), pi) != a.purposes.end();
       });

@@ -505,6 +505,9 @@ ast::RuleDecl Lowerer::rule_decl(const PtNode& n) {
       st.key = c.is_type<raise_stmt>() ? RKey::Raise : RKey::Cap;
       st.level = ident(*k[0]);
       st.text = text(*k[1]);
+    } else if (c.is_type<tags_stmt>()) {
+      st.key = RKey::Tags;
+      st.idents = idents(c);
     } else {  // require_stmt
       st.key = RKey::Review;
       st.text = text(*k[0]);

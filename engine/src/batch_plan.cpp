@@ -72,6 +72,12 @@ BatchPlan::BatchPlan(const dsl::Program& program, Index purpose, std::vector<Ind
   const Reg first_temporary = next;
   Reg most = next;
   const dsl::PurposeInfo& p = program.purposes[purpose];
+  position_of_rule_.assign(program.rules.size(), -1);
+  for (std::size_t k = 0; k < p.rules.size(); ++k) {
+    position_of_rule_[p.rules[k]] = static_cast<int>(k);
+    if (k == 0 || p.strata[k] != p.strata[k - 1]) strata_.push_back({k, k});
+    strata_.back().second = k + 1;
+  }
   for (Index ri : p.rules) {
     Code code;
     next = first_temporary;
@@ -172,6 +178,7 @@ BatchPlan::Reg BatchPlan::compile(const ast::Expr& e, Code& code, Reg& next) {
                 return constant(static_cast<double>(k.resolved.index));
               case ast::Resolution::Kind::CurrentLevel:
                 return emit({Op::Level, 0, 0, 0, 0, 0.0});
+              case ast::Resolution::Kind::Rule:  // only as fired()'s argument, compiled there
               case ast::Resolution::Kind::Unresolved:
                 break;
             }
@@ -179,8 +186,29 @@ BatchPlan::Reg BatchPlan::compile(const ast::Expr& e, Code& code, Reg& next) {
           },
           [&](const ast::Call& k) -> Reg {
             const std::string& fn = k.callee.name;
-            if (fn == "count") return emit({Op::Flags, 0, 0, 0, 0, 0.0});
-            if (fn == "sum") return emit({Op::Points, 0, 0, 0, 0, 0.0});
+            if (fn == "count" || fn == "sum") {
+              const auto* subset = std::get_if<ast::InSet>(&k.args[0]->kind);
+              if (subset == nullptr) {
+                return emit({fn == "count" ? Op::Flags : Op::Points, 0, 0, 0, 0, 0.0});
+              }
+              std::vector<Weighted> members;
+              for (Index ri : subset->resolved) {
+                const int at = position_of_rule_[ri];
+                const dsl::RuleInfo& rule = program_.rules[ri];
+                const double weight =
+                    fn == "count" ? (rule.flag != nullptr ? 1.0 : 0.0) : rule.points.value_or(0.0);
+                if (at >= 0 && weight != 0)
+                  members.push_back({static_cast<std::size_t>(at), weight});
+              }
+              subsets_.push_back(std::move(members));
+              return emit({Op::Subset, 0, 0, 0, static_cast<Reg>(subsets_.size() - 1), 0.0});
+            }
+            if (fn == "fired") {
+              const auto& arg = std::get<ast::NameRef>(k.args[0]->kind);
+              const int at = position_of_rule_[arg.resolved.index];
+              if (at < 0) return constant(0.0);  // refused by the checker
+              return emit({Op::Fired, 0, static_cast<Reg>(at), 0, 0, 0.0});
+            }
             const Reg a = compile(*k.args[0], code, next);
             return emit({fn == "missing" ? Op::Missing : Op::Known, 0, a, 0, 0, 0.0});
           },
@@ -291,6 +319,23 @@ void BatchPlan::execute(const Code& code, const double* const* columns, State& s
       case Op::Level:
         std::copy_n(s.level.data(), n, d);
         break;
+      case Op::Fired: {  // the rule's condition: true, false, or unknown with its reason
+        const std::uint8_t* truth = s.truth.data() + static_cast<std::size_t>(in.a) * n;
+        for (std::size_t i = 0; i < n; ++i) {
+          d[i] = truth[i] == kTrue             ? 1.0
+                 : truth[i] == kFalse          ? 0.0
+                 : truth[i] == kUnknownNoValue ? no_value()
+                                               : kMissing;
+        }
+        break;
+      }
+      case Op::Subset:
+        std::fill_n(d, n, 0.0);
+        for (const Weighted& w : subsets_[in.c]) {
+          const std::uint8_t* truth = s.truth.data() + w.position * n;
+          for (std::size_t i = 0; i < n; ++i) d[i] += truth[i] == kTrue ? w.weight : 0.0;
+        }
+        break;
       case Op::Neg:
         for (std::size_t i = 0; i < n; ++i) d[i] = std::isnan(a[i]) ? a[i] : -a[i];
         break;
@@ -383,22 +428,36 @@ void BatchPlan::run(const double* const* columns, const double* probability, std
     }
   }
   for (const Code& let : lets_) execute(let, columns, s);
-  for (std::size_t r = 0; r < rules_.size(); ++r) {
-    execute(rules_[r], columns, s);
-    const double* t = s.registers.data() + static_cast<std::size_t>(rules_[r].result) * kBatch;
-    std::uint8_t* truth = s.truth.data() + r * n;
-    const dsl::RuleInfo& rule = program_.rules[p.rules[r]];
-    const double flag = rule.flag != nullptr ? 1.0 : 0.0;
-    const double points = rule.points.value_or(0.0);
-    const double raise = rule.raise_to == dsl::kNone ? -1.0 : rule.raise_to;
-    const double cap = rule.cap_at == dsl::kNone ? 1e9 : rule.cap_at;
-    for (std::size_t i = 0; i < n; ++i) {
-      truth[i] = truth_code(t[i]);
-      if (truth[i] != kTrue) continue;
-      s.flags[i] += flag;
-      s.points[i] += points;
-      if (s.level[i] < raise) s.level[i] = raise;
-      if (s.level[i] > cap) s.level[i] = cap;
+  for (const auto& [begin, end] : strata_) {
+    // Every condition of the stratum sees the state the earlier strata left ...
+    for (std::size_t r = begin; r < end; ++r) {
+      execute(rules_[r], columns, s);
+      const double* t = s.registers.data() + static_cast<std::size_t>(rules_[r].result) * kBatch;
+      std::uint8_t* truth = s.truth.data() + r * n;
+      for (std::size_t i = 0; i < n; ++i) truth[i] = truth_code(t[i]);
+    }
+    // ... then the effects: flags and points add up, the highest raise wins, then the lowest cap.
+    for (std::size_t r = begin; r < end; ++r) {
+      const dsl::RuleInfo& rule = program_.rules[p.rules[r]];
+      const double flag = rule.flag != nullptr ? 1.0 : 0.0;
+      const double points = rule.points.value_or(0.0);
+      const double raise = rule.raise_to == dsl::kNone ? -1.0 : rule.raise_to;
+      const std::uint8_t* truth = s.truth.data() + r * n;
+      for (std::size_t i = 0; i < n; ++i) {
+        if (truth[i] != kTrue) continue;
+        s.flags[i] += flag;
+        s.points[i] += points;
+        if (s.level[i] < raise) s.level[i] = raise;
+      }
+    }
+    for (std::size_t r = begin; r < end; ++r) {
+      const dsl::RuleInfo& rule = program_.rules[p.rules[r]];
+      if (rule.cap_at == dsl::kNone) continue;
+      const double cap = rule.cap_at;
+      const std::uint8_t* truth = s.truth.data() + r * n;
+      for (std::size_t i = 0; i < n; ++i) {
+        if (truth[i] == kTrue && s.level[i] > cap) s.level[i] = cap;
+      }
     }
   }
   for (std::size_t r = 0; r < triggers_.size(); ++r) {
@@ -441,32 +500,38 @@ void BatchPlan::replay(const State& s, std::size_t i, const double* raw, double 
     }
     out.trace.push_back(LevelStep{dsl::kNone, level, dsl::kNone, "model"});
   }
-  // 3. The rules, in evaluation order.
+  // 3. The rules, stratum by stratum as run() applied them: raises, then caps.
   const std::size_t n = s.n;
   out.rule_truth.reserve(purpose.rules.size());
-  for (std::size_t r = 0; r < purpose.rules.size(); ++r) {
-    const std::uint8_t t = s.truth[r * n + i];
-    out.rule_truth.push_back(to_truth(t));
-    const Index ri = purpose.rules[r];
-    if (t == kUnknownMissing || t == kUnknownNoValue) {
-      out.undecided.push_back(
-          {ri, t == kUnknownNoValue ? Undecided::NoValue : Undecided::MissingData});
+  for (const auto& [begin, end] : strata_) {
+    for (std::size_t r = begin; r < end; ++r) {
+      const std::uint8_t t = s.truth[r * n + i];
+      out.rule_truth.push_back(to_truth(t));
+      const Index ri = purpose.rules[r];
+      if (t == kUnknownMissing || t == kUnknownNoValue) {
+        out.undecided.push_back(
+            {ri, t == kUnknownNoValue ? Undecided::NoValue : Undecided::MissingData});
+      }
+      if (t != kTrue) continue;
+      const dsl::RuleInfo& rule = program_.rules[ri];
+      if (rule.flag != nullptr) out.flags.push_back(FlagRaised{ri, flag_text(r, s, i, raw)});
+      if (rule.points) out.points += *rule.points;
+      if (rule.raise_to != dsl::kNone && rule.raise_to > level) {
+        out.trace.push_back(LevelStep{level, rule.raise_to, ri, rule.raise_because});
+        level = rule.raise_to;
+      }
+      if (rule.review_because) {
+        out.review_required = true;
+        out.review_reasons.push_back({ReviewReason::Kind::Rule, ri, {}});
+      }
     }
-    if (t != kTrue) continue;
-    const dsl::RuleInfo& rule = program_.rules[ri];
-    if (rule.flag != nullptr) out.flags.push_back(FlagRaised{ri, flag_text(r, s, i, raw)});
-    if (rule.points) out.points += *rule.points;
-    if (rule.raise_to != dsl::kNone && rule.raise_to > level) {
-      out.trace.push_back(LevelStep{level, rule.raise_to, ri, rule.raise_because});
-      level = rule.raise_to;
-    }
-    if (rule.cap_at != dsl::kNone && rule.cap_at < level) {
-      out.trace.push_back(LevelStep{level, rule.cap_at, ri, rule.cap_because});
+    for (std::size_t r = begin; r < end; ++r) {
+      const dsl::RuleInfo& rule = program_.rules[purpose.rules[r]];
+      if (s.truth[r * n + i] != kTrue || rule.cap_at == dsl::kNone || rule.cap_at >= level) {
+        continue;
+      }
+      out.trace.push_back(LevelStep{level, rule.cap_at, purpose.rules[r], rule.cap_because});
       level = rule.cap_at;
-    }
-    if (rule.review_because) {
-      out.review_required = true;
-      out.review_reasons.push_back({ReviewReason::Kind::Rule, ri, {}});
     }
   }
   out.level = level;

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "support/rules.hpp"
 
 using namespace skon;
@@ -109,6 +111,32 @@ TEST_CASE("check: lints") {
   const auto shadow = load(two_rules);
   CHECK(shadow.has("W0502"));
   CHECK(shadow.underlined("W0502") == "b");
+  // Where the rules stand does not matter (raises combine by the highest) ...
+  const std::string reversed =
+      std::string(kPrelude) +
+      "rule b in ew {\n  when absence_pct >= 20 and not exams_taken\n  raise level to medium "
+      "because \"b\"\n}\n"
+      "rule a in ew {\n  when absence_pct >= 10\n  raise level to high because \"a\"\n}\n";
+  CHECK(load(reversed).underlined("W0502") == "b");
+  // ... and of two rules that shadow each other, one is reported.
+  const std::string twins =
+      std::string(kPrelude) +
+      "rule a in ew {\n  when absence_pct >= 10\n  raise level to high because \"a\"\n}\n"
+      "rule b in ew {\n  when absence_pct >= 10\n  raise level to high because \"b\"\n}\n";
+  const auto twin_codes = load(twins).codes();
+  CHECK(std::count(twin_codes.begin(), twin_codes.end(), "W0502") == 1);
+
+  // Bounds only narrow: `x > 5 and x in 5..10` keeps 5 out, so it does not imply `x >= 5 and
+  // x <= 5`-style conditions it used to be widened into, and `x > 3 and x == 5` is satisfiable.
+  const std::string open_bound =
+      std::string(kPrelude) +
+      "rule a in ew {\n  when absence_pct > 5 and absence_pct in 5..10\n  raise level to high "
+      "because \"a\"\n}\n"
+      "rule b in ew {\n  when absence_pct >= 5 and absence_pct <= 5\n  raise level to medium "
+      "because \"b\"\n}\n";
+  CHECK_FALSE(load(open_bound).has("W0502"));
+  CHECK_FALSE(load(rule("absence_pct > 3 and absence_pct == 5")).has("W0501"));
+  CHECK(load(rule("absence_pct > 5 and absence_pct in 5..5")).has("W0501"));
 
   // The review trigger in the prelude handles missing(absence_pct); without it, warn.
   std::string text = rule("absence_pct >= 15");

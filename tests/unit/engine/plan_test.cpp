@@ -140,9 +140,13 @@ class ProgramMaker {
     }
     out << "\n";
     const int rules = pick(1, 8);
+    effects_.clear();
+    for (int r = 0; r < rules; ++r) effects_.push_back(pick(0, 5));
     for (int r = 0; r < rules; ++r) {
+      self_ = r;
       out << "rule r" << r << " in p2 {\n  when " << condition(4) << "\n";
-      switch (pick(0, 5)) {
+      if (pick(0, 2) == 0) out << "  tags t" << r % 2 << "\n";
+      switch (effects_[r]) {
         case 0:
           out << "  flag \"r" << r << " {n1} {l_or_n2}\"\n";
           break;
@@ -172,6 +176,7 @@ class ProgramMaker {
           lets_ > 0 ? "{l" + std::to_string(pick(0, lets_ - 1)) + "}" : std::string("{n2}"));
     }
     // A second purpose that reads everything, with triggers over random conditions.
+    self_ = -1;
     text +=
         "purpose p2 \"P2\" {\n  owner \"x\"\n  approved_by \"y\"\n  roles uu_counsellor\n"
         "  sources absence\n  completeness at least " +
@@ -201,7 +206,7 @@ class ProgramMaker {
         if (lets_ > 0) return "l" + std::to_string(pick(0, lets_ - 1));
         return "n1";
       case 3:
-        if (in_rule) return pick(0, 1) ? "count(flags)" : "sum(points)";
+        if (in_rule) return aggregate();
         return "n2";
       case 4:
         return "-" + paren(number(depth - 1, in_rule));
@@ -240,6 +245,10 @@ class ProgramMaker {
       case 5:
         return "level >= " + level();
       case 6:
+        if (pick(0, 1) && !effects_.empty()) {  // another rule's result
+          const int other = pick(0, static_cast<int>(effects_.size()) - 1);
+          if (other != self_) return "fired(r" + std::to_string(other) + ")";
+        }
         return "d1 < 2010-06-01";
       case 7:
         return "not " + paren(condition(depth - 1));
@@ -249,10 +258,30 @@ class ProgramMaker {
     }
   }
 
+  // count(flags) / sum(points), or the same over a subset named by rule or by tag.
+  std::string aggregate() {
+    const bool count = pick(0, 1) == 0;
+    const std::string all = count ? "count(flags)" : "sum(points)";
+    if (pick(0, 1) == 0) return all;
+    std::string members;
+    for (std::size_t r = 0; r < effects_.size(); ++r) {
+      const int e = effects_[r];
+      const bool contributes = count ? (e == 0 || e == 5) : (e == 1 || e == 5);
+      if (!contributes || static_cast<int>(r) == self_ || pick(0, 1)) continue;
+      members += (members.empty() ? "r" : ", r") + std::to_string(r);
+    }
+    if (pick(0, 3) == 0)
+      members += std::string(members.empty() ? "" : ", ") + "t" + std::to_string(pick(0, 1));
+    if (members.empty()) return all;
+    return std::string(count ? "count(flags" : "sum(points") + " in { " + members + " })";
+  }
+
   static std::string paren(const std::string& s) { return "(" + s + ")"; }
 
   std::mt19937_64 rng_;
   int lets_ = 0;
+  std::vector<int> effects_;  // per rule: which effect it has (see make())
+  int self_ = -1;             // the rule being written, or -1 in a trigger
 };
 
 engine::TestReport run_one(const std::string& text) {

@@ -1,6 +1,7 @@
 #include "support/reference_evaluator.hpp"
 
 #include <cmath>
+#include <stdexcept>
 
 namespace skon::test {
 
@@ -40,6 +41,7 @@ struct Scratch {
   std::vector<std::optional<V>> lets;
   double flags = 0, points = 0;
   dsl::Index level = 0;
+  std::vector<std::optional<V>> fired;  // per program rule, once its stratum is decided
 };
 
 class Walker {
@@ -68,6 +70,7 @@ class Walker {
                                 return num(k.resolved.index);
                               case ast::Resolution::Kind::CurrentLevel:
                                 return num(s_.level);
+                              case ast::Resolution::Kind::Rule:
                               case ast::Resolution::Kind::Unresolved:
                                 break;
                             }
@@ -75,8 +78,13 @@ class Walker {
                           },
                           [&](const ast::Call& k) -> V {
                             const std::string& fn = k.callee.name;
-                            if (fn == "count") return num(s_.flags);
-                            if (fn == "sum") return num(s_.points);
+                            if (fn == "count" || fn == "sum") return aggregate(k);
+                            if (fn == "fired") {
+                              const auto& arg = std::get<ast::NameRef>(k.args[0]->kind);
+                              const auto& t = s_.fired.at(arg.resolved.index);
+                              if (!t) throw std::logic_error("fired() read before decided");
+                              return *t;
+                            }
                             const bool has_value = !eval(*k.args[0]).unknown();
                             return truth(fn == "known" ? has_value : !has_value);
                           },
@@ -104,6 +112,22 @@ class Walker {
   }
 
  private:
+  // count(flags) / sum(points) read the running totals; a subset adds up the rules it names
+  // that fired and apply to the purpose.
+  V aggregate(const ast::Call& k) {
+    const bool count = k.callee.name == "count";
+    const auto* subset = std::get_if<ast::InSet>(&k.args[0]->kind);
+    if (subset == nullptr) return num(count ? s_.flags : s_.points);
+    double total = 0;
+    for (std::uint32_t ri : subset->resolved) {
+      const auto& t = s_.fired.at(ri);
+      if (!t || t->unknown() || t->x == 0) continue;
+      const dsl::RuleInfo& rule = p_.rules[ri];
+      total += count ? (rule.flag != nullptr ? 1 : 0) : rule.points.value_or(0);
+    }
+    return num(total);
+  }
+
   V binary(const ast::Binary& k) {
     if (k.op == ast::BinaryOp::And || k.op == ast::BinaryOp::Or) {
       // Kleene: false and unknown = false; true or unknown = true. Both sides are evaluated
@@ -193,7 +217,7 @@ engine::PurposeOutcome ReferenceEvaluator::evaluate(dsl::Index purpose_index,
                                                     std::optional<double> probability) const {
   const dsl::PurposeInfo& purpose = program_.purposes[purpose_index];
   engine::PurposeOutcome out;
-  Scratch s{record, std::vector<std::optional<V>>(program_.lets.size())};
+  Scratch s{record, std::vector<std::optional<V>>(program_.lets.size()), 0, 0, 0, {}};
   Walker walker(program_, s);
 
   const auto& basis = purpose.features.empty() ? purpose.fields_read : purpose.features;
@@ -224,34 +248,53 @@ engine::PurposeOutcome ReferenceEvaluator::evaluate(dsl::Index purpose_index,
     out.trace.push_back(engine::LevelStep{dsl::kNone, s.level, dsl::kNone, "model"});
   }
 
-  for (dsl::Index ri : purpose.rules) {
-    const dsl::RuleInfo& rule = program_.rules[ri];
-    const V t = rule.condition ? walker.eval(*rule.condition) : truth(false);
-    if (t.unknown()) {
-      out.rule_truth.push_back(engine::Truth::Unknown);
-      out.undecided.push_back(
-          {ri, t.kind == V::Kind::NoValue ? Undecided::NoValue : Undecided::MissingData});
-      continue;
+  // Stratum by stratum: decide every condition of the stratum on the state so far, then apply
+  // the effects (raises before caps).
+  s.fired.assign(program_.rules.size(), std::nullopt);
+  for (std::size_t begin = 0; begin < purpose.rules.size();) {
+    std::size_t end = begin;
+    while (end < purpose.rules.size() && purpose.strata[end] == purpose.strata[begin]) ++end;
+    std::vector<V> decided;
+    for (std::size_t k = begin; k < end; ++k) {
+      const dsl::RuleInfo& rule = program_.rules[purpose.rules[k]];
+      decided.push_back(rule.condition ? walker.eval(*rule.condition) : truth(false));
     }
-    out.rule_truth.push_back(t.x != 0 ? engine::Truth::True : engine::Truth::False);
-    if (t.x == 0) continue;
-    if (rule.flag != nullptr) {
-      out.flags.push_back({ri, interpolate(program_, rule.flag->text->value, walker, record)});
-      s.flags += 1;
+    for (std::size_t k = begin; k < end; ++k) {
+      const dsl::Index ri = purpose.rules[k];
+      const dsl::RuleInfo& rule = program_.rules[ri];
+      const V t = decided[k - begin];
+      s.fired[ri] = t;
+      if (t.unknown()) {
+        out.rule_truth.push_back(engine::Truth::Unknown);
+        out.undecided.push_back(
+            {ri, t.kind == V::Kind::NoValue ? Undecided::NoValue : Undecided::MissingData});
+        continue;
+      }
+      out.rule_truth.push_back(t.x != 0 ? engine::Truth::True : engine::Truth::False);
+      if (t.x == 0) continue;
+      if (rule.flag != nullptr) {
+        out.flags.push_back({ri, interpolate(program_, rule.flag->text->value, walker, record)});
+        s.flags += 1;
+      }
+      if (rule.points) s.points += *rule.points;
+      if (rule.raise_to != dsl::kNone && rule.raise_to > s.level) {
+        out.trace.push_back(engine::LevelStep{s.level, rule.raise_to, ri, rule.raise_because});
+        s.level = rule.raise_to;
+      }
+      if (rule.review_because) {
+        out.review_required = true;
+        out.review_reasons.push_back({engine::ReviewReason::Kind::Rule, ri, {}});
+      }
     }
-    if (rule.points) s.points += *rule.points;
-    if (rule.raise_to != dsl::kNone && rule.raise_to > s.level) {
-      out.trace.push_back(engine::LevelStep{s.level, rule.raise_to, ri, rule.raise_because});
-      s.level = rule.raise_to;
-    }
-    if (rule.cap_at != dsl::kNone && rule.cap_at < s.level) {
+    for (std::size_t k = begin; k < end; ++k) {
+      const dsl::Index ri = purpose.rules[k];
+      const dsl::RuleInfo& rule = program_.rules[ri];
+      const V t = decided[k - begin];
+      if (t.unknown() || t.x == 0 || rule.cap_at == dsl::kNone || rule.cap_at >= s.level) continue;
       out.trace.push_back(engine::LevelStep{s.level, rule.cap_at, ri, rule.cap_because});
       s.level = rule.cap_at;
     }
-    if (rule.review_because) {
-      out.review_required = true;
-      out.review_reasons.push_back({engine::ReviewReason::Kind::Rule, ri, {}});
-    }
+    begin = end;
   }
   out.level = s.level;
   out.points = s.points;

@@ -66,9 +66,17 @@ const char* to_string(BinaryOp op);
 
 // What a name in an expression refers to, filled by the checker.
 struct Resolution {
-  enum class Kind : std::uint8_t { Unresolved, Field, Let, CategoryValue, Level, CurrentLevel };
+  enum class Kind : std::uint8_t {
+    Unresolved,
+    Field,
+    Let,
+    CategoryValue,
+    Level,
+    CurrentLevel,
+    Rule,  // the argument of fired(rule)
+  };
   Kind kind = Kind::Unresolved;
-  std::uint32_t index = 0;  // field/let/level index, or the category value's index
+  std::uint32_t index = 0;  // field/let/level/rule index, or the category value's index
 };
 
 struct NumberLit {
@@ -88,7 +96,8 @@ struct NameRef {
   std::string name;
   Resolution resolved;
 };
-// A built-in call: missing(x), known(x), count(flags), sum(points). No user functions.
+// A built-in call: missing(x), known(x), fired(rule), count(flags), sum(points), and the subset
+// forms count(flags in {a, b}) / sum(points in {tag}). No user functions.
 struct Call {
   Ident callee;
   std::vector<ExprPtr> args;
@@ -102,12 +111,13 @@ struct Binary {
   ExprPtr lhs;
   ExprPtr rhs;
 };
-// `x in {a, b}` / `x not in {a, b}` over category values or levels.
+// `x in {a, b}` / `x not in {a, b}` over category values or levels; inside count()/sum(), the
+// rules (by name or tag) whose flags or points are counted.
 struct InSet {
   ExprPtr subject;
   std::vector<Ident> members;
   bool negated = false;
-  std::vector<std::uint32_t> resolved;  // member indices, filled by the checker
+  std::vector<std::uint32_t> resolved;  // member indices (rule indices, sorted, in count/sum)
 };
 // `x in 10..20` (inclusive) / `x not in 10..20`.
 struct InRange {
@@ -261,10 +271,12 @@ struct RuleStmt {
     Raise,
     Cap,
     Review,
+    Tags,
   };
   Key key;
   Span span;
-  std::optional<Text> text;  // governance text, flag text, because
+  std::vector<Ident> idents;  // tags
+  std::optional<Text> text;   // governance text, flag text, because
   std::optional<Date> from;
   std::optional<Date> to;
   ExprPtr condition;                // when

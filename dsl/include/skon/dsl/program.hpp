@@ -125,8 +125,12 @@ struct PurposeInfo {
   std::vector<Direction> directions;
   std::vector<ReviewTrigger> reviews;
   std::map<Index, std::string> guidance;  // by level
-  std::vector<Index> rules;               // in evaluation order
-  std::vector<Index> fields_read;         // by its rules, lets, features and triggers, sorted
+  // The rules that apply, in evaluation order: by stratum, then by name, so the order of the
+  // files never matters. A rule's stratum is one more than the highest stratum of the rules whose
+  // results it reads (flags, points, level or fired()); a rule reads nothing of its own.
+  std::vector<Index> rules;
+  std::vector<Index> strata;       // per position in `rules`: its stratum, ascending
+  std::vector<Index> fields_read;  // by its rules, lets, features and triggers, sorted
 
   bool allows_source(Index source) const;
 };
@@ -147,6 +151,7 @@ struct RuleInfo {
   std::string cap_because;
   std::optional<std::string> review_because;
   std::optional<std::int32_t> effective_from, effective_to;
+  std::vector<std::string> tags;   // `tags attendance, grades`
   std::vector<Index> fields_read;  // by its condition and flag text, transitively through lets
 };
 
@@ -189,6 +194,7 @@ class Program {
 
   std::unordered_map<std::string, Index> field_index, source_index, purpose_index, rule_index,
       level_index, let_index, role_index;
+  std::map<std::string, std::vector<Index>> tag_index;  // tag -> its rules, ascending
 
  private:
   static Index find(const std::unordered_map<std::string, Index>& m, std::string_view name) {

@@ -12,9 +12,11 @@
 // unknown` is true, and missing()/known() are true/false. So NaN, infinity and division by zero
 // mean one thing everywhere: unknown, with the reason kept for the trace.
 //
-// Rules run in evaluation order over the whole batch, each updating the per-record state
-// (flags, points, level) that later conditions may read. replay() then builds each record's
-// PurposeOutcome (outcome.hpp).
+// Rules run stratum by stratum over the whole batch (dsl::PurposeInfo::strata): first every
+// condition of the stratum, then their flags and points, then their raises (the highest wins),
+// then their caps (the lowest wins). A condition reads the state (flags, points, level, fired())
+// that earlier strata left, so the order of the rules within a file never matters. replay() then
+// builds each record's PurposeOutcome (outcome.hpp).
 
 #include <cstdint>
 #include <optional>
@@ -72,6 +74,8 @@ class BatchPlan {
     Flags,
     Points,
     Level,
+    Fired,   // a: the rule's position in the purpose
+    Subset,  // c: a subset; the sum of its rules' weights over those that fired
     Neg,
     Not,
     Add,
@@ -119,6 +123,13 @@ class BatchPlan {
   std::vector<bool> in_effect_;     // per purpose rule
   std::vector<Code> triggers_;
   std::vector<std::vector<std::uint64_t>> sets_;  // members of each `in {...}`, as bits
+  struct Weighted {
+    std::size_t position;  // in the purpose's rules
+    double weight;         // 1 per flag, or the rule's points
+  };
+  std::vector<std::vector<Weighted>> subsets_;  // count(flags in {...}) / sum(points in {...})
+  std::vector<int> position_of_rule_;           // program rule -> position, -1 when not applied
+  std::vector<std::pair<std::size_t, std::size_t>> strata_;  // [begin, end) positions
   std::size_t registers_ = 0;
   // Flag texts split at their {name}s, resolved once: literal text, then a field slot or a let.
   struct TextPart {
