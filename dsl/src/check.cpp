@@ -682,9 +682,29 @@ void Checker::check_purposes() {
             check_condition(*st.condition, facts, static_cast<Index>(p_.lets.size()),
                             "a review trigger");
             trigger_facts_[pi].push_back(std::move(facts));
-            info.reviews.push_back(
-                ReviewTrigger{st.condition.get(),
-                              st.text ? st.text->value : format_expr(*st.condition), st.span});
+            ReviewTrigger trigger{
+                st.condition.get(), st.text ? st.text->value : format_expr(*st.condition),
+                st.name ? st.name->name : "review_" + std::to_string(info.reviews.size() + 1),
+                st.name.has_value(), st.span};
+            if (st.name) {
+              for (const ReviewTrigger& other : info.reviews) {
+                if (other.named && other.id == trigger.id)
+                  duplicate("review reason", *st.name, other.span);
+              }
+              if (const Index ri = p_.find_rule(trigger.id); ri != kNone) {
+                Diagnostic& clash = bag_.add(DiagCode::E0105, st.name->span,
+                                             backticked(trigger.id) +
+                                                 " names both a review trigger and a rule, whose "
+                                                 "review reasons share their ids");
+                clash.notes.push_back({p_.rules[ri].span, "the rule is defined here"});
+              }
+              if (trigger.id == kInsufficientDataReason) {
+                bag_.add(DiagCode::E0105, st.name->span,
+                         "`insufficient_data` is the id of the review the engine requires when "
+                         "data are missing");
+              }
+            }
+            info.reviews.push_back(std::move(trigger));
             break;
           }
           case Key::Guidance: {
@@ -901,6 +921,26 @@ void Checker::check_tests() {
         case Key::ExpectLevel:
           resolve_level(*st.ident);
           break;
+        case Key::ExpectReview:
+        case Key::ExpectNoReview: {
+          if (!st.ident || test.purpose == kNone) break;
+          // A reason is a trigger of the purpose, a rule of the purpose that requires review,
+          // or insufficient data.
+          const PurposeInfo& purpose = p_.purposes[test.purpose];
+          std::vector<std::string> ids = {kInsufficientDataReason};
+          for (const ReviewTrigger& t : purpose.reviews) ids.push_back(t.id);
+          for (Index ri : purpose.rules) {
+            if (p_.rules[ri].review_because) ids.push_back(p_.rules[ri].name);
+          }
+          if (std::find(ids.begin(), ids.end(), st.ident->name) != ids.end()) break;
+          Diagnostic& d = unknown(bag_, *st.ident, "review reason", ids);
+          if (!d.help) {
+            d.help =
+                "a reason is named by its trigger (`review NAME required when ...`) or by "
+                "the rule that requires review";
+          }
+          break;
+        }
         case Key::Probability:
           if (st.number->value > 1) {
             bag_.add(DiagCode::E0402, st.span, "a probability lies between 0 and 1");

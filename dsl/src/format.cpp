@@ -328,7 +328,7 @@ class Printer {
           s = "suspended because " + quote(*st.text);
           break;
         case Key::Review:
-          s = "review required when ";
+          s = st.name ? "review " + st.name->name + " required when " : "review required when ";
           print_expr(s, *st.condition);
           if (st.text) s += " because " + quote(*st.text);
           break;
@@ -413,9 +413,11 @@ class Printer {
           break;
         case Key::ExpectReview:
           s = "expect review";
+          if (st.ident) s += " reason " + st.ident->name;
           break;
         case Key::ExpectNoReview:
           s = "expect no review";
+          if (st.ident) s += " reason " + st.ident->name;
           break;
         case Key::ExpectInsufficient:
           s = "expect insufficient data";

@@ -68,7 +68,7 @@ SKON_KEYWORD( flag ) SKON_KEYWORD( points ) SKON_KEYWORD( raise ) SKON_KEYWORD( 
 SKON_KEYWORD( cap ) SKON_KEYWORD( require ) SKON_KEYWORD( given ) SKON_KEYWORD( probability )
 SKON_KEYWORD( expect ) SKON_KEYWORD( no ) SKON_KEYWORD( insufficient ) SKON_KEYWORD( data )
 SKON_KEYWORD( missing ) SKON_KEYWORD( and ) SKON_KEYWORD( or ) SKON_KEYWORD( not )
-SKON_KEYWORD( in ) SKON_KEYWORD( true ) SKON_KEYWORD( false ) SKON_KEYWORD( tags )
+SKON_KEYWORD( in ) SKON_KEYWORD( true ) SKON_KEYWORD( false ) SKON_KEYWORD( tags ) SKON_KEYWORD( reason )
 #undef SKON_KEYWORD
 
 struct reserved : key< sor< str_and, str_or, str_not, str_in, str_true, str_false > > {};
@@ -213,7 +213,9 @@ struct direction_word : sor< tok< raises_raw >, tok< lowers_raw > > {};
 struct direction_stmt : if_must< kw_direction, name_required, direction_word > {};
 struct suspended_stmt : if_must< kw_suspended, because_required > {};
 struct review_reason : if_must< kw_because, text_required > {};
-struct review_stmt : if_must< kw_review, kw_required, kw_when, expr, opt< review_reason > > {};
+// `review no_absence_data required when ...`: the name is the reason's stable id in outputs
+struct review_name : seq< not_at< kw_required >, ident > {};
+struct review_stmt : if_must< kw_review, opt< review_name >, kw_required, kw_when, expr, opt< review_reason > > {};
 struct guidance_stmt : if_must< kw_guidance, level_required, text_required > {};
 struct purpose_stmt : sor< governance_stmt, roles_stmt, sources_stmt, model_stmt, features_stmt,
                            forbid_stmt, justify_stmt, completeness_stmt, bands_stmt, gate_stmt,
@@ -241,12 +243,13 @@ struct given_item : seq< ident, must< equals, given_value > > {};
 struct given_stmt : if_must< kw_given, list_must< given_item, comma > > {};
 struct probability_stmt : if_must< kw_probability, number_required > {};
 struct expect_no_flag : if_must< kw_flag, name_required > {};
-struct expect_no_review : kw_review {};
+struct expect_reason : if_must< kw_reason, name_required > {};
+struct expect_no_review : seq< kw_review, opt< expect_reason > > {};
 struct expect_no_what : sor< expect_no_flag, expect_no_review > {};
 struct expect_no : if_must< kw_no, expect_no_what > {};
 struct expect_flag : if_must< kw_flag, name_required > {};
 struct expect_level : if_must< kw_level, level_required > {};
-struct expect_review : kw_review {};
+struct expect_review : seq< kw_review, opt< expect_reason > > {};
 struct expect_insufficient : if_must< kw_insufficient, kw_data > {};
 struct expect_points : if_must< kw_points, signed_required > {};
 struct expectation : sor< expect_no, expect_flag, expect_level, expect_review, expect_insufficient, expect_points > {};

@@ -461,8 +461,10 @@ ast::PurposeDecl Lowerer::purpose_decl(const PtNode& n) {
       st.text = text(*k[0]);
     } else if (c.is_type<review_stmt>()) {
       st.key = Key::Review;
-      st.condition = expr(*k[0]);
-      if (k.size() > 1) st.text = text(*k[1]->children[0]);
+      std::size_t at = 0;
+      if (k[0]->is_type<review_name>()) st.name = ident(*k[at++]->children[0]);
+      st.condition = expr(*k[at++]);
+      if (k.size() > at) st.text = text(*k[at]->children[0]);
     } else {  // guidance_stmt
       st.key = Key::Guidance;
       st.level = ident(*k[0]);
@@ -556,6 +558,7 @@ ast::TestDecl Lowerer::test_decl(const PtNode& n) {
       st.ident = ident(*k[0]);
     } else if (c.is_type<expect_no_review>()) {
       st.key = TKey::ExpectNoReview;
+      if (!k.empty()) st.ident = ident(*k[0]->children[0]);
     } else if (c.is_type<expect_flag>()) {
       st.key = TKey::ExpectFlag;
       st.ident = ident(*k[0]);
@@ -564,6 +567,7 @@ ast::TestDecl Lowerer::test_decl(const PtNode& n) {
       st.ident = ident(*k[0]);
     } else if (c.is_type<expect_review>()) {
       st.key = TKey::ExpectReview;
+      if (!k.empty()) st.ident = ident(*k[0]->children[0]);
     } else if (c.is_type<expect_insufficient>()) {
       st.key = TKey::ExpectInsufficient;
     } else {  // expect_points

@@ -81,10 +81,10 @@ using selector = pt::selector<Rule,
         number_type, bool_type, category_type, date_type, range_spec, unit_spec,
         roles_stmt, sources_stmt, model_stmt, model_pin, features_stmt, forbid_stmt, justify_stmt,
         completeness_stmt, bands_stmt, band, gate_stmt, gate_on, direction_stmt, suspended_stmt,
-        review_stmt, review_reason, guidance_stmt,
+        review_stmt, review_name, review_reason, guidance_stmt,
         when_stmt, flag_stmt, points_stmt, raise_stmt, cap_stmt, require_stmt, tags_stmt, rule_scope,
         given_stmt, given_item, probability_stmt, expect_stmt, expect_no_flag, expect_no_review, expect_flag,
-        expect_level, expect_review, expect_insufficient, expect_points, test_scope,
+        expect_level, expect_review, expect_reason, expect_insufficient, expect_points, test_scope,
         paren_expr, call, set_lit, range_lit>,
     fold_one_keep_span::on<expr, and_expr, not_expr, cmp_expr, sum_expr, prod_expr, unary_expr>>;
 // clang-format on

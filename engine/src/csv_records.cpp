@@ -24,7 +24,7 @@ CsvRecordFormatter::CsvRecordFormatter(const Assessor& assessor, const RunManife
 
 std::string CsvRecordFormatter::header() {
   return "id,run,as_of,outcome,level,probability,model_level,flags,points,review_required,"
-         "review_reasons,undecided,disagreement,completeness,gaps\n";
+         "review_reasons,review_ids,undecided,disagreement,completeness,gaps\n";
 }
 
 void CsvRecordFormatter::append(const Assessment& a, std::string& out) {
@@ -52,6 +52,12 @@ void CsvRecordFormatter::append(const Assessment& a, std::string& out) {
   for (const auto& r : o.review_reasons) {
     list += (list.empty() ? "" : "; ") +
             review_reason_text(p, assessor_.purpose(), o, r, assessor_.language());
+  }
+  append_csv(out, list);
+  out += ',';
+  list.clear();
+  for (const auto& r : o.review_reasons) {
+    list += (list.empty() ? "" : ";") + review_reason_id(p, assessor_.purpose(), r);
   }
   append_csv(out, list);
   out += ',';

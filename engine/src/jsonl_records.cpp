@@ -41,18 +41,29 @@ JsonRecordFormatter::JsonRecordFormatter(const Assessor& assessor, const RunMani
   for (const auto& r : p.rules) rule_json_.push_back(quoted(r.name));
   for (const auto& l : p.levels) level_json_.push_back(quoted(l));
   for (const auto& f : p.fields) field_json_.push_back(quoted(f.name));
-  // The review reasons a rule or trigger can give never change: worded and escaped once.
+  // The review reasons a rule or trigger can give never change: worded and escaped once, as
+  // {"id":...,"text":...} (and "undecided" when a trigger could not be decided).
   const dsl::PurposeInfo& purpose = p.purposes[assessor.purpose()];
   engine::PurposeOutcome none;
-  for (const auto& r : p.rules) {
-    rule_reason_json_.push_back(r.review_because ? quoted(*r.review_because) : std::string());
+  const auto reason_json = [&](const ReviewReason& r) {
+    std::string out =
+        "{\"id\":" + quoted(review_reason_id(p, assessor.purpose(), r)) + ",\"text\":" +
+        quoted(review_reason_text(p, assessor.purpose(), none, r, assessor.language()));
+    if (r.undecided) {
+      out += *r.undecided == Undecided::NoValue ? ",\"undecided\":\"no_value\""
+                                                : ",\"undecided\":\"missing_data\"";
+    }
+    return out + "}";
+  };
+  for (Index ri = 0; ri < p.rules.size(); ++ri) {
+    rule_reason_json_.push_back(p.rules[ri].review_because
+                                    ? reason_json({ReviewReason::Kind::Rule, ri, {}})
+                                    : std::string());
   }
   for (std::size_t t = 0; t < purpose.reviews.size(); ++t) {
     std::array<std::string, 3> texts;
     const auto trigger = [&](std::optional<Undecided> u) {
-      return quoted(review_reason_text(p, assessor.purpose(), none,
-                                       {ReviewReason::Kind::Trigger, static_cast<Index>(t), u},
-                                       assessor.language()));
+      return reason_json({ReviewReason::Kind::Trigger, static_cast<Index>(t), u});
     };
     texts[0] = trigger(std::nullopt);
     texts[1] = trigger(Undecided::MissingData);
@@ -75,8 +86,12 @@ void JsonRecordFormatter::append_reason(detail::TextWriter& out, const PurposeOu
     case ReviewReason::Kind::InsufficientData:
       break;
   }
+  out.put("{\"id\":\""sv);
+  out.put(std::string_view(dsl::kInsufficientDataReason));
+  out.put("\",\"text\":"sv);
   out.string(
       review_reason_text(assessor_.program(), assessor_.purpose(), o, r, assessor_.language()));
+  out.put('}');
 }
 
 void JsonRecordFormatter::append(const Assessment& a, std::string& text) {

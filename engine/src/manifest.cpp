@@ -223,7 +223,14 @@ std::string manifest_json(const RunManifest& m) {
   j.end_array();
   j.key("review_triggers");
   j.begin_array();
-  for (const std::string& t : m.review_triggers) j.string(t);
+  for (const RunManifest::Trigger& t : m.review_triggers) {
+    j.begin_object();
+    j.key("id");
+    j.string(t.id);
+    j.key("reason");
+    j.string(t.reason);
+    j.end_object();
+  }
   j.end_array();
   j.end_object();
   return j.take();

@@ -76,6 +76,20 @@ std::string review_reason_text(const dsl::Program& program, Index purpose,
   return "";
 }
 
+const std::string& review_reason_id(const dsl::Program& program, Index purpose,
+                                    const ReviewReason& reason) {
+  static const std::string insufficient = dsl::kInsufficientDataReason;
+  switch (reason.kind) {
+    case ReviewReason::Kind::Rule:
+      return program.rules[reason.index].name;
+    case ReviewReason::Kind::Trigger:
+      return program.purposes[purpose].reviews[reason.index].id;
+    case ReviewReason::Kind::InsufficientData:
+      break;
+  }
+  return insufficient;
+}
+
 std::string show_value(const dsl::Program& program, const Value& v, Index field, Index let,
                        Language language) {
   switch (v.kind) {

@@ -74,7 +74,7 @@ RunManifest describe(const Run& run) {
                         field.source == dsl::kNone ? "" : p.source_infos[field.source].name,
                         bound == run.options().column_for.end() ? field.name : bound->second});
   }
-  for (const dsl::ReviewTrigger& t : purpose.reviews) m.review_triggers.push_back(t.reason);
+  for (const dsl::ReviewTrigger& t : purpose.reviews) m.review_triggers.push_back({t.id, t.reason});
   return m;
 }
 

@@ -110,6 +110,20 @@ TestReport run_tests(const dsl::Program& program) {
     const auto level_name = [&](Index l) {
       return l == dsl::kNone ? std::string("none (insufficient data)") : bt(program.levels[l]);
     };
+    // The reasons given, by id and text: `no_absence_data` ("Fraværsdata mangler").
+    const auto reasons = [&] {
+      std::string out;
+      for (const auto& r : o.review_reasons) {
+        out += (out.empty() ? "" : "; ") + bt(review_reason_id(program, test.purpose, r)) + " (" +
+               review_reason_text(program, test.purpose, o, r, Language::English) + ")";
+      }
+      return out;
+    };
+    const auto has_reason = [&](const std::string& id) {
+      return std::any_of(o.review_reasons.begin(), o.review_reasons.end(), [&](const auto& r) {
+        return review_reason_id(program, test.purpose, r) == id;
+      });
+    };
     for (const auto& st : test.decl->body) {
       const auto fail = [&](std::string expected, std::string actual) {
         result.failures.push_back({st.span, std::move(expected), std::move(actual)});
@@ -156,16 +170,17 @@ TestReport run_tests(const dsl::Program& program) {
           break;
         }
         case Key::ExpectReview:
-          if (!o.review_required) fail("review required", "no review was required");
+          if (!o.review_required) {
+            fail(st.ident ? "review reason " + bt(st.ident->name) : "review required",
+                 "no review was required");
+          } else if (st.ident && !has_reason(st.ident->name)) {
+            fail("review reason " + bt(st.ident->name), "review required: " + reasons());
+          }
           break;
         case Key::ExpectNoReview:
-          if (o.review_required) {
-            std::string reasons;
-            for (const auto& r : o.review_reasons) {
-              reasons += (reasons.empty() ? "" : "; ") +
-                         review_reason_text(program, test.purpose, o, r, Language::English);
-            }
-            fail("no review", "review required: " + reasons);
+          if (st.ident ? has_reason(st.ident->name) : o.review_required) {
+            fail(st.ident ? "no review reason " + bt(st.ident->name) : "no review",
+                 "review required: " + reasons());
           }
           break;
         case Key::ExpectInsufficient:
@@ -176,7 +191,9 @@ TestReport run_tests(const dsl::Program& program) {
           }
           break;
         case Key::ExpectPoints:
-          if (o.points != st.number->value) {
+          // Points are decimals added in binary: 0.1 + 0.2 is 0.30000000000000004.
+          if (std::abs(o.points - st.number->value) >
+              1e-9 * std::max(1.0, std::abs(st.number->value))) {
             fail("points " + st.number->text, "points " + format_number(o.points));
           }
           break;

@@ -249,6 +249,7 @@ struct PurposeStmt {
   std::optional<Gate> gate;
   bool raises = true;          // direction
   std::optional<Ident> level;  // guidance level
+  std::optional<Ident> name;   // review NAME required when ...: the reason's id
   ExprPtr condition;           // review required when ...
 };
 
@@ -314,7 +315,7 @@ struct TestStmt {
   Span span;
   std::vector<Given> givens;
   std::optional<NumberLit> number;  // probability, points
-  std::optional<Ident> ident;       // flag rule, level
+  std::optional<Ident> ident;       // flag rule, level, review reason id
 };
 
 struct TestDecl {

@@ -96,8 +96,15 @@ struct Direction {
 struct ReviewTrigger {
   const ast::Expr* condition = nullptr;
   std::string reason;  // the `because` text, or the condition's source text
+  // The reason's id in outputs and tests: the trigger's name, or `review_N` (its position in the
+  // purpose, from 1) when it has none — stable only while no trigger is added above it.
+  std::string id;
+  bool named = false;
   Span span;
 };
+
+// The id of the review reason given for insufficient data.
+inline constexpr const char* kInsufficientDataReason = "insufficient_data";
 
 struct PurposeInfo {
   std::string name;

@@ -14,7 +14,7 @@
 namespace skon::engine {
 
 // The version of the assessment records' format (docs/assessment.schema.json) and the manifest's.
-inline constexpr const char* kAssessmentSchemaVersion = "2.0";
+inline constexpr const char* kAssessmentSchemaVersion = "3.0";
 
 struct RunManifest {
   std::string run_id;
@@ -53,7 +53,10 @@ struct RunManifest {
     std::string column;  // the input column it was read from
   };
   std::vector<Field> fields;  // the fields the purpose reads (what contributions and gaps name)
-  std::vector<std::string> review_triggers;  // the purpose's triggers' reasons, in order
+  struct Trigger {
+    std::string id, reason;
+  };
+  std::vector<Trigger> review_triggers;  // the purpose's triggers, in order
 };
 
 // The manifest as JSON text (fixed key order, one key per line).

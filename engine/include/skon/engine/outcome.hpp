@@ -86,6 +86,11 @@ std::string review_reason_text(const dsl::Program& program, Index purpose,
                                const PurposeOutcome& outcome, const ReviewReason& reason,
                                Language language);
 
+// A review reason's stable id: the rule's name, the trigger's name (or `review_N`), or
+// `insufficient_data`. Tests assert it (`expect review reason ID`); outputs carry it.
+const std::string& review_reason_id(const dsl::Program& program, Index purpose,
+                                    const ReviewReason& reason);
+
 // How a value reads in a flag text or a card: numbers shortest with the language's decimal mark
 // (22,5 / 22.5), bools ja/nej or yes/no, dates YYYY-MM-DD, categories by name, levels by label in
 // Danish and by name in English, missing as "ukendt"/"unknown". `field` or `let` says whose

@@ -1,6 +1,6 @@
 #pragma once
 
-// Assessment records as text: JSON Lines (docs/assessment.schema.json, schema 2.0) and a flat CSV
+// Assessment records as text: JSON Lines (docs/assessment.schema.json, schema 3.0) and a flat CSV
 // summary. A record carries what is particular to the person; what a whole run shares (rule and
 // field descriptions, guidance per level, hashes) is in its manifest, named by "run".
 // A formatter belongs to one thread (it caches formatted numbers).
