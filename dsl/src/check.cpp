@@ -127,7 +127,11 @@ Index Checker::resolve_level(const ast::Ident& id) {
   const Index i = p_.find_level(id.name);
   if (i == kNone) {
     Diagnostic& d = bag_.add(DiagCode::E0203, id.span, "unknown level " + backticked(id.name));
-    if (auto s = closest_match(id.name, p_.levels)) {
+    if (const Index labelled = level_by_label(id.name); labelled != kNone) {
+      d.help = backticked(id.name) + " is the label of level " + backticked(p_.levels[labelled]) +
+               "; rules use the level's name";
+      d.fix = FixIt{id.span, p_.levels[labelled]};
+    } else if (auto s = closest_match(id.name, p_.levels)) {
       d.help = "did you mean " + backticked(*s) + "?";
       d.fix = FixIt{id.span, *s};
     } else if (p_.levels.empty()) {

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 
 #include "checker.hpp"
@@ -30,7 +31,20 @@ ast::NameRef* bare_name(ast::Expr& e, const Program& p) {
   return n;
 }
 
+// Words for "no value" in other languages: Skøn asks missing(x) instead.
+bool is_null_word(std::string_view name) {
+  return name == "null" || name == "NULL" || name == "nil" || name == "None" ||
+         name == "undefined" || name == "NA" || name == "NaN";
+}
+
 }  // namespace
+
+Index Checker::level_by_label(std::string_view label) const {
+  for (Index i = 0; i < p_.levels.size(); ++i) {
+    if (p_.level_labels[i] == label && p_.levels[i] != label) return i;
+  }
+  return kNone;
+}
 
 void Checker::check_condition(ast::Expr& e, ExprFacts& facts, Index let_limit, const char* where) {
   const Ty t = check_expr(e, facts, let_limit);
@@ -193,7 +207,11 @@ Ty Checker::check_expr(ast::Expr& e, ExprFacts& facts, Index let_limit) {
       if (li == kNone) {
         Diagnostic& d =
             error(DiagCode::E0203, name_expr.span, "unknown level " + backticked(n.name));
-        if (auto s = closest_match(n.name, p_.levels)) {
+        if (const Index labelled = level_by_label(n.name); labelled != kNone) {
+          d.help = backticked(n.name) + " is the label of level " +
+                   backticked(p_.levels[labelled]) + "; conditions use the level's name";
+          d.fix = FixIt{name_expr.span, p_.levels[labelled]};
+        } else if (auto s = closest_match(n.name, p_.levels)) {
           d.help = "did you mean " + backticked(*s) + "?";
           d.fix = FixIt{name_expr.span, *s};
         }
@@ -244,8 +262,19 @@ Ty Checker::check_expr(ast::Expr& e, ExprFacts& facts, Index let_limit) {
         } else if constexpr (std::is_same_v<K, ast::BoolLit>) {
           return Ty{ValueType::Bool};
         } else if constexpr (std::is_same_v<K, ast::StringLit>) {
-          error(DiagCode::E0201, e.span, "texts cannot be used in conditions").help =
-              "compare a category field with one of its values, without quotes";
+          Diagnostic& d = error(DiagCode::E0201, e.span, "texts cannot be used in conditions");
+          double number = 0;
+          const auto* end = k.value.data() + k.value.size();
+          const auto parsed = std::from_chars(k.value.data(), end, number);
+          if (!k.value.empty() && parsed.ec == std::errc() && parsed.ptr == end) {
+            d.help = "write the number without quotes: `" + k.value + "`";
+            d.fix = FixIt{e.span, k.value};
+            return Ty{ValueType::Number, kNone, kNone, number};
+          }
+          d.help = "compare a category field with one of its values, without quotes";
+          if (!k.value.empty() && k.value.find_first_of(" \t\"{}") == std::string::npos) {
+            d.fix = FixIt{e.span, k.value};
+          }
           return Ty{};
         } else if constexpr (std::is_same_v<K, ast::DateLit>) {
           return Ty{ValueType::Date, kNone, kNone, static_cast<double>(k.date.days)};
@@ -361,6 +390,24 @@ Ty Checker::check_expr(ast::Expr& e, ExprFacts& facts, Index let_limit) {
               }
             }
             return Ty{ValueType::Bool};
+          }
+          // `x == null`: missing values are asked about with missing(x), as in no other sense.
+          if (k.op == ast::BinaryOp::Eq || k.op == ast::BinaryOp::Ne) {
+            for (const bool null_on_right : {true, false}) {
+              const ast::Expr& null_side = null_on_right ? *k.rhs : *k.lhs;
+              const ast::Expr& value_side = null_on_right ? *k.lhs : *k.rhs;
+              const auto* n = bare_name(const_cast<ast::Expr&>(null_side), p_);
+              if (n == nullptr || !is_null_word(n->name)) continue;
+              check_expr(const_cast<ast::Expr&>(value_side), facts, let_limit);
+              const std::string fn = k.op == ast::BinaryOp::Eq ? "missing" : "known";
+              const std::string fixed = fn + "(" + format_expr(value_side) + ")";
+              Diagnostic& d = error(DiagCode::E0104, null_side.span,
+                                    backticked(n->name) + " is not a value in Skøn");
+              d.help = "a missing value is asked about with missing(x) and known(x): write `" +
+                       fixed + "`";
+              d.fix = FixIt{e.span, fixed};
+              return Ty{ValueType::Bool};
+            }
           }
           // A bare name on one side takes its meaning from the other side.
           ast::NameRef* lname = bare_name(*k.lhs, p_);

@@ -67,6 +67,7 @@ class Checker {
   // lints.cpp
   void run_lints();
   void check_safeguards();
+  void check_reachable_aggregates();
 
   Program& p_;
   DiagnosticBag& bag_;
@@ -87,6 +88,7 @@ class Checker {
   void check_size();
   Index resolve_level(const ast::Ident& id);
   Index resolve_role(const ast::Ident& id);
+  Index level_by_label(std::string_view label) const;  // kNone unless a level has this label
   Ty check_aggregate(ast::Expr& e, ast::Call& call, ExprFacts& facts);
   Ty check_fired(ast::Expr& e, ast::Call& call, ExprFacts& facts);
   void resolve_rule_scopes();

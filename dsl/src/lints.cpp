@@ -362,6 +362,83 @@ void Checker::check_safeguards() {
   }
 }
 
+// `count(flags) >= N` (or `> N`, `== N`, and the same for sum(points) and subsets) joined by
+// `and` to the rest of a condition, where the purpose cannot produce N: fewer other rules raise
+// a flag (or give points) than the comparison needs.
+void Checker::check_reachable_aggregates() {
+  const auto atoms = [](const ast::Expr& e, auto& self,
+                        std::vector<const ast::Expr*>& out) -> void {
+    if (const auto* b = std::get_if<ast::Binary>(&e.kind); b && b->op == ast::BinaryOp::And) {
+      self(*b->lhs, self, out);
+      self(*b->rhs, self, out);
+      return;
+    }
+    out.push_back(&e);
+  };
+  for (Index ri = 0; ri < p_.rules.size(); ++ri) {
+    const RuleInfo& rule = p_.rules[ri];
+    if (rule.condition == nullptr) continue;
+    std::vector<const ast::Expr*> conjuncts;
+    atoms(*rule.condition, atoms, conjuncts);
+    for (const ast::Expr* atom : conjuncts) {
+      const auto* b = std::get_if<ast::Binary>(&atom->kind);
+      if (b == nullptr) continue;
+      const ast::Call* call = std::get_if<ast::Call>(&b->lhs->kind);
+      std::optional<double> bound = constant(*b->rhs);
+      ast::BinaryOp op = b->op;
+      if (call == nullptr) {
+        call = std::get_if<ast::Call>(&b->rhs->kind);
+        bound = constant(*b->lhs);
+        op = flip(op);
+      }
+      if (call == nullptr || !bound || call->args.size() != 1 ||
+          (call->callee.name != "count" && call->callee.name != "sum")) {
+        continue;
+      }
+      double needed = 0;
+      if (op == ast::BinaryOp::Ge || op == ast::BinaryOp::Eq) needed = *bound;
+      if (op == ast::BinaryOp::Gt) needed = std::nextafter(*bound, INFINITY);
+      if (needed <= 0) continue;
+      const bool count = call->callee.name == "count";
+      const auto* subset = std::get_if<ast::InSet>(&call->args[0]->kind);
+      for (Index pi : rule.purposes) {
+        const PurposeInfo& purpose = p_.purposes[pi];
+        double most = 0;  // the largest count or sum the other rules can produce
+        std::size_t contributors = 0;
+        for (Index other : purpose.rules) {
+          if (other == ri) continue;
+          if (subset &&
+              !std::binary_search(subset->resolved.begin(), subset->resolved.end(), other)) {
+            continue;
+          }
+          const RuleInfo& o = p_.rules[other];
+          const double adds = count ? (o.flag != nullptr ? 1.0 : 0.0) : o.points.value_or(0.0);
+          if (adds > 0) most += adds, ++contributors;
+        }
+        if (most >= needed) continue;
+        const std::string others =
+            (contributors == 0 ? "no" : "only " + std::to_string(contributors)) + " other " +
+            (contributors == 1 ? "rule" : "rules") + (subset ? " it counts" : "");
+        char total[32];
+        std::snprintf(total, sizeof total, "%g", most);
+        const std::string why =
+            count ? "needs " + std::to_string(static_cast<long long>(std::ceil(needed))) +
+                        " flags, but " + others + (contributors == 1 ? " raises one" : " raise one")
+                  : "needs more points than the " + std::string(total) + " that " + others +
+                        (contributors == 1 ? " gives" : " give together");
+        Diagnostic& d =
+            bag_.add(DiagCode::W0501, atom->span,
+                     "rule " + backticked(rule.name) + " can never fire in purpose " +
+                         backticked(purpose.name) + ": `" + format_expr(*atom) + "` " + why);
+        d.help =
+            "a rule never counts its own flag; lower the threshold, or add the rules it "
+            "is meant to count";
+        break;
+      }
+    }
+  }
+}
+
 void Checker::run_lints() {
   check_safeguards();
   // A purpose without an effective period is approved for ever.
@@ -373,6 +450,7 @@ void Checker::run_lints() {
         "add `effective from YYYY-MM-DD to YYYY-MM-DD`: the period its approval covers, "
         "after which it must be reviewed again";
   }
+  check_reachable_aggregates();
   // Never fires, and shadowed.
   std::vector<std::optional<Conjunction>> conj(p_.rules.size());
   for (Index ri = 0; ri < p_.rules.size(); ++ri) {

@@ -9,6 +9,7 @@
 #include "grammar_errors.hpp"
 #include "lower.hpp"
 #include "skon/dsl/date.hpp"
+#include "syntax_hints.hpp"
 
 namespace skon::dsl {
 
@@ -255,7 +256,10 @@ ast::Module parse_module(const SourceMap& sources, FileId file, DiagnosticBag& b
       Diagnostic& d = bag.add(DiagCode::E0101, Span{file, at32, at32 + 1},
                               std::string(e.message()) + ", found " + found);
       if (found == "`=`") d.help = "use `==` to compare two values";
-      offset = next_declaration(text, at);
+      detail::improve_syntax_error(text, file, at, offset, d);
+      // Resume at the declaration the error stopped at, or the next one.
+      offset =
+          at > offset && detail::starts_declaration(text, at) ? at : next_declaration(text, at);
       if (offset >= text.size()) break;
     }
     if (bag.error_count() >= limits.max_errors) break;
