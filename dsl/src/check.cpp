@@ -573,7 +573,8 @@ void Checker::check_purposes() {
           case Key::Forbid:
             for (const auto& f : st.idents) {
               const Index fi = resolve_field(f, "field");
-              if (fi != kNone) info.forbidden.push_back(fi);
+              if (fi != kNone)
+                info.forbidden.push_back(fi), fields_used_.insert(fi);  // a forbid is a use
             }
             break;
           case Key::Justify: {

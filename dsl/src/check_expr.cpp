@@ -57,7 +57,7 @@ void Checker::check_condition(ast::Expr& e, ExprFacts& facts, Index let_limit, c
 }
 
 void Checker::check_interpolation(const ast::Text& text, ExprFacts& facts) {
-  const std::string& s = text.value;
+  const std::string& s = text.pattern;
   for (std::size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '\\') {
       ++i;

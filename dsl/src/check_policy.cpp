@@ -2,6 +2,8 @@
 // a purpose may read, forbidden and protected fields, the roles' access today, and legal bases.
 
 #include <algorithm>
+#include <map>
+#include <tuple>
 
 #include "checker.hpp"
 
@@ -21,6 +23,22 @@ void Checker::check_policies() {
       d.help = "add `legal_basis \"...\"` citing the provision that permits the processing";
     }
   }
+
+  // A read that breaks a purpose's constraint is reported once per cause, naming every purpose
+  // it breaks: an unscoped rule under four purposes is one finding, not four.
+  struct Finding {
+    DiagCode code;
+    Reference ref;
+    std::vector<Index> purposes;
+  };
+  std::vector<Finding> findings;
+  std::map<std::tuple<DiagCode, std::uint32_t, Index>, std::size_t> finding_at;
+  const auto found = [&](DiagCode code, const Reference& ref, Index pi) {
+    const auto key = std::make_tuple(code, ref.span.begin, ref.field);
+    const auto [it, fresh] = finding_at.emplace(key, findings.size());
+    if (fresh) findings.push_back({code, ref, {}});
+    findings[it->second].purposes.push_back(pi);
+  };
 
   for (Index pi = 0; pi < p_.purposes.size(); ++pi) {
     PurposeInfo& purpose = p_.purposes[pi];
@@ -43,40 +61,19 @@ void Checker::check_policies() {
       read.insert(ref.field);
       if (!reported.insert({ref.span.begin, ref.field}).second) continue;
       const FieldInfo& field = p_.fields[ref.field];
-      const auto add_let_note = [&](Diagnostic& d) {
-        if (ref.via_let != kNone) {
-          d.notes.push_back({p_.lets[ref.via_let].span, backticked(p_.lets[ref.via_let].name) +
-                                                            " reads " + backticked(field.name)});
-        }
-      };
-      if (field.source != kNone && !purpose.allows_source(field.source)) {
-        const SourceInfo& src = p_.source_infos[field.source];
-        Diagnostic& d =
-            bag_.add(DiagCode::E0301, ref.span,
-                     backticked(field.name) + " comes from source " + backticked(src.name) +
-                         ", which purpose " + pname + " may not use");
-        add_let_note(d);
-        d.notes.push_back({purpose.span, "purpose " + pname + " is declared here"});
-        d.help = "add " + backticked(src.name) +
-                 " to the purpose's `sources` if that is lawful, "
-                 "or scope the rule with `in` to purposes that may use it";
+      // A forbidden field is refused as forbidden: that its source is not allowed either is
+      // the same finding.
+      const bool forbidden = std::find(purpose.forbidden.begin(), purpose.forbidden.end(),
+                                       ref.field) != purpose.forbidden.end();
+      if (forbidden) {
+        found(DiagCode::E0305, ref, pi);
+      } else if (field.source != kNone && !purpose.allows_source(field.source)) {
+        found(DiagCode::E0301, ref, pi);
       }
-      if (std::find(purpose.forbidden.begin(), purpose.forbidden.end(), ref.field) !=
-          purpose.forbidden.end()) {
-        Diagnostic& d = bag_.add(DiagCode::E0305, ref.span,
-                                 "purpose " + pname + " forbids " + backticked(field.name));
-        add_let_note(d);
-        d.help = "remove the use, or scope the rule to other purposes";
-      }
-      if (field.is_protected && !ref.presence_only) {
+      if (field.is_protected && !ref.presence_only && !forbidden) {
         auto j = purpose.justifications.find(field.name);
         if (j == purpose.justifications.end()) {
-          Diagnostic& d = bag_.add(DiagCode::E0302, ref.span,
-                                   backticked(field.name) + " is protected and purpose " + pname +
-                                       " gives no justification for using it");
-          add_let_note(d);
-          d.help = "add `justify " + field.name +
-                   " \"why this use is necessary and lawful\"` to the purpose, or do not use it";
+          found(DiagCode::E0302, ref, pi);
         } else {
           j->second.used = true;
         }
@@ -116,6 +113,50 @@ void Checker::check_policies() {
                  "justification for " + backticked(name) + " is not needed by purpose " + pname)
             .help = "remove it, so reviewers see only the exceptions that are in force";
       }
+    }
+  }
+
+  for (const Finding& f : findings) {
+    const FieldInfo& field = p_.fields[f.ref.field];
+    std::string names;
+    for (std::size_t i = 0; i < f.purposes.size(); ++i) {
+      if (i > 0) names += i + 1 == f.purposes.size() ? " and " : ", ";
+      names += backticked(p_.purposes[f.purposes[i]].name);
+    }
+    const std::string purposes = (f.purposes.size() == 1 ? "purpose " : "purposes ") + names;
+    Diagnostic* d = nullptr;
+    switch (f.code) {
+      case DiagCode::E0301: {
+        const SourceInfo& src = p_.source_infos[field.source];
+        d = &bag_.add(f.code, f.ref.span,
+                      backticked(field.name) + " comes from source " + backticked(src.name) +
+                          ", which " + purposes + " may not use");
+        d->help = "add " + backticked(src.name) +
+                  " to the purpose's `sources` if that is lawful, "
+                  "or scope the rule with `in` to purposes that may use it";
+        break;
+      }
+      case DiagCode::E0305:
+        d = &bag_.add(f.code, f.ref.span,
+                      purposes + (f.purposes.size() == 1 ? " forbids " : " forbid ") +
+                          backticked(field.name));
+        d->help = "remove the use, or scope the rule with `in` to purposes that allow it";
+        break;
+      default:  // E0302
+        d = &bag_.add(f.code, f.ref.span,
+                      backticked(field.name) + " is protected and " + purposes +
+                          (f.purposes.size() == 1 ? " gives" : " give") +
+                          " no justification for using it");
+        d->help = "add `justify " + field.name +
+                  " \"why this use is necessary and lawful\"` to the purpose, or do not use it";
+        break;
+    }
+    if (f.ref.via_let != kNone) {
+      d->notes.push_back({p_.lets[f.ref.via_let].span, backticked(p_.lets[f.ref.via_let].name) +
+                                                           " reads " + backticked(field.name)});
+    }
+    if (f.code == DiagCode::E0301 && f.purposes.size() == 1) {
+      d->notes.push_back({p_.purposes[f.purposes[0]].span, purposes + " is declared here"});
     }
   }
 }

@@ -524,6 +524,15 @@ void Checker::run_lints() {
       }
       for (Index pi : rule.purposes) {
         if (handled_in[pi].contains(ref.field)) continue;
+        // A read the purpose may not make at all is already an error (E0301, E0305); the usual
+        // advice, a trigger on missing(x), would be a forbidden read too.
+        const PurposeInfo& purpose = p_.purposes[pi];
+        const Index source = p_.fields[ref.field].source;
+        if (std::find(purpose.forbidden.begin(), purpose.forbidden.end(), ref.field) !=
+                purpose.forbidden.end() ||
+            (source != kNone && !purpose.allows_source(source))) {
+          continue;
+        }
         const std::string field = backticked(p_.fields[ref.field].name);
         Diagnostic& d =
             bag_.add(DiagCode::W0503, ref.span,
@@ -544,7 +553,7 @@ void Checker::run_lints() {
     if (!fields_used_.contains(fi)) {
       bag_.add(DiagCode::W0504, p_.fields[fi].span,
                "field " + backticked(p_.fields[fi].name) + " is never used")
-          .help = "remove it, or use it in a rule, a review trigger or a purpose's features";
+          .help = "remove it, or use it in a rule, a review trigger, a purpose's features or its forbid list";
     }
   }
   std::set<Index> sources_with_fields;

@@ -20,8 +20,9 @@ bool is_string(const PtNode& n) {
   return n.is_type<plain_string_raw>() || n.is_type<triple_string_raw>();
 }
 
-// Decodes the escapes of a "..." text (already validated by the grammar).
-std::string unescape(std::string_view raw) {
+// Decodes the escapes of a "..." text (already validated by the grammar). With `for_pattern`,
+// `\\`, `\{` and `\}` stay escaped, so interpolation can tell a literal brace from `{name}`.
+std::string unescape(std::string_view raw, bool for_pattern) {
   std::string out;
   out.reserve(raw.size());
   for (std::size_t i = 0; i < raw.size(); ++i) {
@@ -38,10 +39,10 @@ std::string unescape(std::string_view raw) {
         out += '\t';
         break;
       case '{':
-        out += "\\{";
-        break;  // kept escaped: interpolation sees a literal brace
       case '}':
-        out += "\\}";
+      case '\\':
+        if (for_pattern) out += '\\';
+        out += c;
         break;
       default:
         out += c;
@@ -106,9 +107,11 @@ ast::Text Lowerer::text(const PtNode& n) const {
     t.triple = true;
     t.raw = std::string(raw.substr(3, raw.size() - 6));
     t.value = t.raw;
+    t.pattern = t.raw;
   } else {
     t.raw = std::string(raw.substr(1, raw.size() - 2));
-    t.value = unescape(t.raw);
+    t.value = unescape(t.raw, false);
+    t.pattern = unescape(t.raw, true);
   }
   return t;
 }

@@ -107,7 +107,7 @@ BatchPlan::BatchPlan(const dsl::Program& program, Index purpose, std::vector<Ind
   for (Index ri : p.rules) {
     std::vector<TextPart> parts(1);
     const dsl::RuleInfo& rule = program.rules[ri];
-    const std::string text = rule.flag != nullptr ? rule.flag->text->value : "";
+    const std::string text = rule.flag != nullptr ? rule.flag->text->pattern : "";
     for (std::size_t i = 0; i < text.size(); ++i) {
       if (text[i] == '\\' && i + 1 < text.size()) {
         parts.back().literal += text[++i];

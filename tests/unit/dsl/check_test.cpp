@@ -195,6 +195,22 @@ rule mixed in ew {
   when level >= medium or not exams_taken
   flag "e"
 }
+rule guarded in ew {
+  when known(absence_pct) and absence_pct > 5 and not missing(exams_taken) and exams_taken
+  flag "f"
+}
+rule guarded_or in ew {
+  when missing(absence_pct) or absence_pct > 5
+  flag "g"
+}
+rule wrong_guard in ew {
+  when known(absence_pct) or absence_pct > 5
+  flag "h"
+}
+rule half_guarded in ew {
+  when known(absence_pct) and absence_pct > 5 and exams_taken
+  flag "i"
+}
 )");
   INFO(l.codes().size());
   REQUIRE_FALSE(l.bag.has_errors());
@@ -205,6 +221,11 @@ rule mixed in ew {
   CHECK_FALSE(got["presence_only"]);
   CHECK_FALSE(got["state_only"]);
   CHECK(got["mixed"]);
+  // Guards are understood: after `known(x) and`, x cannot make the condition unknown.
+  CHECK_FALSE(got["guarded"]);
+  CHECK_FALSE(got["guarded_or"]);
+  CHECK(got["wrong_guard"]);
+  CHECK(got["half_guarded"]);
 }
 
 TEST_CASE("check: levels may carry labels, and a level without one reads as its name") {
@@ -231,4 +252,31 @@ TEST_CASE("check: a derived value may not take a level's name (it would hide the
   for (const auto& d : l.bag.items())
     found = found || d.message.find("names both a level") != std::string::npos;
   CHECK(found);
+}
+
+TEST_CASE("check: a read that breaks several purposes is one finding naming them all") {
+  // Two purposes that both forbid `sex`; an unscoped rule runs under both.
+  std::string second = R"(
+purpose ew2 "Anden opsporing" {
+  owner "UU"
+  approved_by "Jurist"
+  effective from 2026-01-01 to 2099-12-31
+  roles uu_counsellor
+  sources absence
+  forbid sex
+  bands low below 0.1, medium below 0.3, high
+  review required when level >= high because "Højt niveau"
+}
+)";
+  std::string text = std::string(kPrelude) + second;
+  text.insert(text.find("  completeness"), "  forbid sex\n");
+  text.replace(text.find(" or missing(sex)"), 16, "");
+  text += "rule r {\n  when sex == male\n  flag \"x\"\n}\n";
+  const auto l = load(text);
+  const auto codes = l.codes();
+  CHECK(std::count(codes.begin(), codes.end(), "E0305") == 1);
+  REQUIRE(l.first("E0305") != nullptr);
+  CHECK(l.first("E0305")->message == "purposes `ew` and `ew2` forbid `sex`");
+  // Forbidden wins over "protected without justification": the same read, one finding.
+  CHECK_FALSE(l.has("E0302"));
 }

@@ -503,3 +503,23 @@ TEST_CASE("plan: NaN payloads tell missing data from a calculation without a val
   CHECK_FALSE(engine::is_no_value(models::kMissing));
   CHECK_FALSE(engine::is_no_value(1.0));
 }
+
+TEST_CASE("regression: escapes in texts mean what docs/language.md says, interpolated or not") {
+  std::string text = test::kPrelude;
+  text +=
+      "rule r in ew {\n  when absence_pct > 1\n"
+      "  flag \"a \\\\ b \\{x\\} {absence_pct} \\\"q\\\"\"\n"
+      "  raise level to medium because \"c:\\\\ \\{y\\}\"\n}\n";
+  text +=
+      "test \"t\" in ew {\n  given absence_pct = 12, exams_taken = true, sex = male\n"
+      "  probability 0.05\n  expect flag r\n}\n";
+  const auto l = test::load(text);
+  REQUIRE_FALSE(l.bag.has_errors());
+  const auto report = engine::run_tests(*l.program);
+  REQUIRE(report.results.size() == 1);
+  const auto& o = report.results[0].outcome;
+  REQUIRE(o.flags.size() == 1);
+  CHECK(o.flags[0].text == "a \\ b {x} 12 \"q\"");
+  REQUIRE(o.trace.size() == 2);
+  CHECK(o.trace[1].because == "c:\\ {y}");
+}

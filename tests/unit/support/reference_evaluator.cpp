@@ -273,7 +273,7 @@ engine::PurposeOutcome ReferenceEvaluator::evaluate(dsl::Index purpose_index,
       out.rule_truth.push_back(t.x != 0 ? engine::Truth::True : engine::Truth::False);
       if (t.x == 0) continue;
       if (rule.flag != nullptr) {
-        out.flags.push_back({ri, interpolate(program_, rule.flag->text->value, walker, record)});
+        out.flags.push_back({ri, interpolate(program_, rule.flag->text->pattern, walker, record)});
         s.flags += 1;
       }
       if (rule.points) s.points += *rule.points;

@@ -33,9 +33,10 @@ struct Ident {
   Span span;
 };
 
-struct Text {  // a string literal, escapes already decoded
-  std::string value;
-  std::string raw;  // between the quotes, as written (the formatter prints this)
+struct Text {           // a string literal
+  std::string value;    // escapes decoded: what a reader sees (`\{` is `{`, `\\` is `\`)
+  std::string pattern;  // for `{name}` interpolation: decoded, but `\\`, `\{`, `\}` kept
+  std::string raw;      // between the quotes, as written (the formatter prints this)
   Span span;
   bool triple = false;  // written as """...""" (kept so the formatter preserves the choice)
 };
@@ -135,7 +136,9 @@ struct Expr {
 };
 
 // Whether a checked expression can evaluate to unknown: only when it reads a field or a derived
-// value outside missing()/known(). Conservative: `known(x) or x > 1` counts as possibly unknown.
+// value outside missing()/known(), or calls fired(). Guards are understood: in `known(x) and
+// x > 1` and `missing(x) or x > 1`, x is known wherever it matters. Otherwise conservative:
+// `known(x) or x > 1` counts as possibly unknown.
 bool may_be_unknown(const Expr& e);
 
 // The number of nodes in `e` (what the evaluator needs registers for).
