@@ -32,10 +32,11 @@ void print_diagnostics(const dsl::DiagnosticBag& bag, const dsl::SourceMap& sour
     shown.push_back(&d);
   }
   dsl::Diagnostic more;
-  if (hidden > 0) {
+  if (hidden > 0 || bag.stopped_early()) {
     more.code = dsl::DiagCode::E0004;
     more.message = std::to_string(hidden) + " more error" + (hidden == 1 ? "" : "s") +
                    " not shown (limit " + std::to_string(options.max_errors) + ")";
+    if (bag.stopped_early()) more.message += "; parsing stopped there, so there may be more";
     more.help = "fix the errors above, or raise the limit with --max-errors";
     shown.push_back(&more);
   }
@@ -60,9 +61,11 @@ void print_diagnostics(const dsl::DiagnosticBag& bag, const dsl::SourceMap& sour
 }
 
 std::unique_ptr<dsl::Program> load_rules(const std::vector<std::string>& paths,
-                                         dsl::DiagnosticBag& bag) {
+                                         dsl::DiagnosticBag& bag, std::size_t max_errors) {
   std::vector<std::filesystem::path> p(paths.begin(), paths.end());
-  auto program = dsl::load_program(p, bag);
+  dsl::LoadOptions options;
+  options.limits.max_errors = max_errors;
+  auto program = dsl::load_program(p, bag, options);
   // Checking a rule set with syntax errors would only repeat them as unknown names.
   if (!bag.has_errors()) dsl::check_program(*program, bag);
   return program;

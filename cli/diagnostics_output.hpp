@@ -24,9 +24,10 @@ struct DiagnosticOutput {
 void print_diagnostics(const dsl::DiagnosticBag& bag, const dsl::SourceMap& sources,
                        const DiagnosticOutput& options, std::FILE* out);
 
-// Loads and checks the rule files at `paths`; diagnostics go to `bag`.
+// Loads and checks the rule files at `paths`; diagnostics go to `bag`. Parsing stops past
+// `max_errors` errors (the limit the diagnostics are shown with).
 std::unique_ptr<dsl::Program> load_rules(const std::vector<std::string>& paths,
-                                         dsl::DiagnosticBag& bag);
+                                         dsl::DiagnosticBag& bag, std::size_t max_errors = 50);
 
 // Registers --color on a subcommand.
 struct ColourOption {

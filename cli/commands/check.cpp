@@ -21,7 +21,7 @@ struct CheckOptions {
 
 int run_check(const CheckOptions& opt) {
   dsl::DiagnosticBag bag;
-  auto program = load_rules(opt.paths, bag);
+  auto program = load_rules(opt.paths, bag, opt.max_errors);
   DiagnosticOutput out{opt.format == "json", opt.colour.mode(), opt.max_errors};
   print_diagnostics(bag, program->sources, out, stdout);
   if (!out.json) {

@@ -48,6 +48,7 @@ void DiagnosticBag::add(Diagnostic diagnostic) {
 
 void DiagnosticBag::append(const DiagnosticBag& other) {
   for (const auto& d : other.items_) add(d);
+  stopped_early_ = stopped_early_ || other.stopped_early_;
 }
 
 std::size_t DiagnosticBag::warning_count() const {

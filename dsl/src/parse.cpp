@@ -262,7 +262,11 @@ ast::Module parse_module(const SourceMap& sources, FileId file, DiagnosticBag& b
           at > offset && detail::starts_declaration(text, at) ? at : next_declaration(text, at);
       if (offset >= text.size()) break;
     }
-    if (bag.error_count() >= limits.max_errors) break;
+    // Past the limit nobody reads more; stopping also bounds the work on hostile input.
+    if (bag.error_count() > limits.max_errors) {
+      if (offset < text.size()) bag.mark_stopped_early();
+      break;
+    }
   }
   return module;
 }

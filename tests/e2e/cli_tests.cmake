@@ -30,6 +30,10 @@ endforeach()
 skon_cli_test(NAME diagnostics_json EXIT 1 STDOUT_MATCH "\"code\": \"E0104\""
   WORKDIR ${CMAKE_CURRENT_SOURCE_DIR}/golden/diagnostics
   ARGS check --format json E0104_unknown_field.skon)
+# --max-errors is the parser's limit too: raised, every broken rule of the file is reported.
+skon_cli_test(NAME check_max_errors_reaches_the_parser EXIT 1
+  STDOUT_MATCH "1 file checked: 60 errors" WORKDIR ${CMAKE_CURRENT_SOURCE_DIR}/golden/diagnostics
+  ARGS check --max-errors 100 E0004_parse_stops_at_limit.skon)
 skon_cli_test(NAME check_strict_fails_on_warnings EXIT 1
   WORKDIR ${CMAKE_CURRENT_SOURCE_DIR}/golden/diagnostics ARGS check --strict W0504_unused_field.skon)
 skon_cli_test(NAME check_missing_path EXIT 1 STDOUT_MATCH "E0001" ARGS check no/such/dir)

@@ -71,12 +71,17 @@ class DiagnosticBag {
   std::size_t size() const { return items_.size(); }
   const std::vector<Diagnostic>& items() const { return items_; }
 
+  // Set when a producer stopped early at its error limit: there may be more errors than shown.
+  void mark_stopped_early() { stopped_early_ = true; }
+  bool stopped_early() const { return stopped_early_; }
+
   // By file, then position, then severity, then code; stable for equal keys.
   std::vector<Diagnostic> sorted() const;
 
  private:
   std::vector<Diagnostic> items_;
   std::size_t error_count_ = 0;
+  bool stopped_early_ = false;
 };
 
 }  // namespace skon::dsl

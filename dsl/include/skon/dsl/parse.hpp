@@ -12,7 +12,7 @@ namespace skon::dsl {
 struct ParseLimits {
   std::size_t max_file_bytes = 16u << 20;  // 16 MiB
   unsigned max_nesting = 64;               // parentheses, and expression depth / 4
-  std::size_t max_errors = 50;             // per run; then E0004 says how many more there were
+  std::size_t max_errors = 50;  // parsing a file stops past this many errors in the run (E0004)
 };
 
 // Parses one file of `sources` into a module. Syntax errors become diagnostics in `bag` and the
