@@ -553,7 +553,9 @@ void Checker::run_lints() {
     if (!fields_used_.contains(fi)) {
       bag_.add(DiagCode::W0504, p_.fields[fi].span,
                "field " + backticked(p_.fields[fi].name) + " is never used")
-          .help = "remove it, or use it in a rule, a review trigger, a purpose's features or its forbid list";
+          .help =
+          "remove it, or use it in a rule, a review trigger, a purpose's features or its forbid "
+          "list";
     }
   }
   std::set<Index> sources_with_fields;

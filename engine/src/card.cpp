@@ -150,7 +150,12 @@ class Card {
 
   void signs() {
     line("");
-    line(w(o_.flags.empty() ? Msg::CardNoSigns : Msg::CardSigns) + ":");
+    // A heading only above a list that has entries: an empty section would read as cut off.
+    if (o_.flags.empty()) {
+      line(w(Msg::CardNoSigns) + ".");
+      return;
+    }
+    line(w(Msg::CardSigns) + ":");
     for (const FlagRaised& f : o_.flags) {
       line("  • " + rule_label(f.rule) + ": " + f.text + "   [" + where(p_.rules[f.rule].span) +
            "]");
@@ -159,6 +164,10 @@ class Card {
 
   void trace() {
     line("");
+    if (o_.trace.empty()) {
+      line(w(Msg::CardNoTrace) + ".");
+      return;
+    }
     line(w(Msg::CardTrace) + ":");
     for (const LevelStep& s : o_.trace) {
       if (s.rule == dsl::kNone) {

@@ -102,3 +102,51 @@ rule ratio "Odd ratio" in ew {
   CHECK(dk.find("Absence 12,5 %, exams ukendt") != std::string::npos);
   CHECK(dk.find("Regler der ikke kunne afgøres") != std::string::npos);
 }
+
+TEST_CASE("card: a section heading only above a section that has entries") {
+  // Nobody is flagged and no rule or model changes the level: the card says so in a sentence
+  // instead of printing a heading with nothing under it.
+  const auto l = test::load(R"(levels low, high
+role counsellor "Counsellor"
+source school "School" {
+  holder school
+  category ordinary
+  legal_basis "Act"
+  accessible_to counsellor
+}
+field absence_pct : number in 0..100 unit "%" from school "Absence"
+purpose ew "Early warning" {
+  owner "UU"
+  approved_by "Lawyer"
+  roles counsellor
+  sources school
+  completeness at least 0 %
+  bands low below 0.5, high
+  review required when level >= high because "High"
+}
+rule absence "High absence" in ew {
+  when absence_pct > 10
+  flag "Absence"
+  raise level to high because "absence"
+}
+)");
+  REQUIRE_FALSE(l.bag.has_errors());
+  for (const auto language : {engine::Language::English, engine::Language::Danish}) {
+    const engine::Assessor assessor(*l.program, 0, nullptr, language);
+    engine::Assessment a;
+    std::vector<double> values(assessor.input_fields().size(), models::kMissing);
+    values[0] = 2;
+    assessor.assess(values, a);
+    const std::string card = engine::render_card(assessor, a, "P1", language);
+    INFO(card);
+    // A line ending in ':' must be followed by an indented entry.
+    std::size_t at = 0;
+    while ((at = card.find(":\n", at)) != std::string::npos) {
+      at += 2;
+      CHECK(card.compare(at, 2, "  ") == 0);
+    }
+    CHECK(card.find(language == engine::Language::English
+                        ? "No rule raised a sign."
+                        : "Ingen regler gav tegn.") != std::string::npos);
+  }
+}
