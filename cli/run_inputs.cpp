@@ -119,6 +119,27 @@ void refuse_stream_data(const std::string& data) {
                            "a pipe cannot give; save it to a file and give its name");
 }
 
+std::unique_ptr<dsl::Program> load_checked_rules(const std::vector<std::string>& paths,
+                                                 std::string_view verb) {
+  dsl::DiagnosticBag bag;
+  auto program = load_rules(paths, bag);
+  if (bag.has_errors()) {
+    print_diagnostics(bag, program->sources, DiagnosticOutput{}, stderr);
+    throw models::InputError("the rule files have errors; nothing was " + std::string(verb));
+  }
+  return program;
+}
+
+dsl::Index find_purpose(const dsl::Program& program, const std::string& name) {
+  const dsl::Index pi = program.find_purpose(name);
+  if (pi != dsl::kNone) return pi;
+  std::vector<std::string> names;
+  for (const auto& p : program.purposes) names.push_back(p.name);
+  const auto s = dsl::closest_match(name, names);
+  throw models::InputError("no purpose '" + name + "' in the rule files" +
+                           (s ? "; did you mean '" + *s + "'?" : std::string()));
+}
+
 LoadedRun load_run(const RunArguments& args, engine::RunOptions options, bool with_key) {
   options.assessment_date = assessment_date(args.today);
   options.date_given = !args.today.empty();
@@ -127,12 +148,7 @@ LoadedRun load_run(const RunArguments& args, engine::RunOptions options, bool wi
   if (!options.reveal_ids) options.id_key = read_key(args);
 
   LoadedRun loaded;
-  dsl::DiagnosticBag bag;
-  loaded.program = load_rules(args.rules, bag);
-  if (bag.has_errors()) {
-    print_diagnostics(bag, loaded.program->sources, DiagnosticOutput{}, stderr);
-    throw models::InputError("the rule files have errors; nothing was assessed");
-  }
+  loaded.program = load_checked_rules(args.rules, "assessed");
   // Column bindings come from the reviewed rule files; a mapping file may rename headers but
   // never point a field at another field's column.
   if (!args.data_options.mapping.empty()) {
@@ -142,14 +158,7 @@ LoadedRun load_run(const RunArguments& args, engine::RunOptions options, bool wi
   }
   engine::RunInputs inputs;
   inputs.program = loaded.program.get();
-  inputs.purpose = loaded.program->find_purpose(args.purpose);
-  if (inputs.purpose == dsl::kNone) {
-    std::vector<std::string> names;
-    for (const auto& p : loaded.program->purposes) names.push_back(p.name);
-    const auto s = dsl::closest_match(args.purpose, names);
-    throw models::InputError("no purpose '" + args.purpose + "' in the rule files" +
-                             (s ? "; did you mean '" + *s + "'?" : std::string()));
-  }
+  inputs.purpose = find_purpose(*loaded.program, args.purpose);
   if (!args.model.empty()) {
     loaded.model = std::make_unique<models::LogisticModel>(
         models::load_model(args.model, &inputs.model_sha256));

@@ -41,6 +41,14 @@ struct LoadedRun {
 // assessed; models::UsageError for a bad date or a missing key. `with_key`: pseudonyms are made.
 LoadedRun load_run(const RunArguments& args, engine::RunOptions options, bool with_key);
 
+// Loads and checks rule files; prints the diagnostics and throws InputError when they have errors
+// ("... nothing was `verb`").
+std::unique_ptr<dsl::Program> load_checked_rules(const std::vector<std::string>& paths,
+                                                 std::string_view verb);
+
+// The purpose named `name`; InputError (with the closest name) when there is none.
+dsl::Index find_purpose(const dsl::Program& program, const std::string& name);
+
 // "-" or a pipe as --data, where the input must be read more than once (training).
 void refuse_stream_data(const std::string& data);
 

@@ -1,4 +1,6 @@
 // skon evaluate --model MODEL --data FILE — metrics, calibration and group gaps on a cohort.
+// skon evaluate --rules R --purpose P --data FILE — the same for a purpose's `score from` field,
+// and whether it meets the purpose's quality gates (exit 1 when not).
 
 #include "skon/models/evaluate.hpp"
 
@@ -12,8 +14,11 @@
 
 #include "command.hpp"
 #include "data_options.hpp"
+#include "diagnostics_output.hpp"
 #include "exit_codes.hpp"
 #include "run_inputs.hpp"
+#include "skon/engine/columns.hpp"
+#include "skon/engine/constraints.hpp"
 #include "skon/models/model.hpp"
 
 namespace skon::cli {
@@ -21,6 +26,8 @@ namespace {
 
 struct EvaluateOptions {
   std::string model;
+  std::vector<std::string> rules;
+  std::string purpose;
   std::string data;
   std::string target = "outcome";
   std::string positive;
@@ -42,9 +49,62 @@ nlohmann::ordered_json null_or(double v) {
   return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr);
 }
 
-int run_evaluate(const EvaluateOptions& opt) {
+// What is measured: a model file, or a purpose's score read from the data.
+struct Subject {
+  std::unique_ptr<models::LogisticModel> model;
   std::string model_sha;
-  const models::LogisticModel model = models::load_model(opt.model, &model_sha);
+  std::unique_ptr<dsl::Program> program;
+  dsl::Index purpose = dsl::kNone;
+  std::string name() const { return model ? model->purpose : program->purposes[purpose].name; }
+};
+
+Subject load_subject(const EvaluateOptions& opt) {
+  Subject s;
+  if (!opt.model.empty()) {
+    if (!opt.rules.empty() || !opt.purpose.empty()) {
+      throw models::UsageError(
+          "give --model, or --rules and --purpose for a purpose's score, "
+          "not both");
+    }
+    s.model = std::make_unique<models::LogisticModel>(models::load_model(opt.model, &s.model_sha));
+    return s;
+  }
+  if (opt.rules.empty() || opt.purpose.empty()) {
+    throw models::UsageError(
+        "give --model MODEL, or --rules RULES --purpose PURPOSE for a "
+        "purpose that takes its score from the data");
+  }
+  s.program = load_checked_rules(opt.rules, "evaluated");
+  s.purpose = find_purpose(*s.program, opt.purpose);
+  const dsl::PurposeInfo& p = s.program->purposes[s.purpose];
+  if (p.score_field == dsl::kNone) {
+    throw models::UsageError("purpose '" + p.name + "' does not take its score from the data" +
+                             (p.features.empty() ? std::string(" (it has no score at all)")
+                                                 : "; evaluate its model with --model"));
+  }
+  return s;
+}
+
+// The gate findings on standard error; exit 1 when a gate is not met. `summary`: one line on
+// standard output too (the text report).
+int report_gates(const Subject& subject, const dsl::DiagnosticBag& gates, bool summary) {
+  if (subject.model) return kExitOk;
+  const std::size_t count = subject.program->purposes[subject.purpose].gates.size();
+  print_diagnostics(gates, subject.program->sources, DiagnosticOutput{}, stderr);
+  if (summary) {
+    std::printf("\n  quality gates: %s\n",
+                count == 0 ? "the purpose sets none"
+                : gates.has_errors()
+                    ? (std::to_string(gates.error_count()) + " of " + std::to_string(count) +
+                       " not met: the score may not be used for this purpose")
+                          .c_str()
+                    : ("all " + std::to_string(count) + " met").c_str());
+  }
+  return gates.has_errors() ? kExitFindings : kExitOk;
+}
+
+int run_evaluate(const EvaluateOptions& opt) {
+  const Subject subject = load_subject(opt);
   models::EvaluationSpec spec;
   spec.data_path = opt.data;
   spec.read = opt.data_options.to_read_options(opt.data + ".rejects.csv");
@@ -53,7 +113,19 @@ int run_evaluate(const EvaluateOptions& opt) {
   spec.by = opt.by;
   spec.capacity = opt.capacity_pct / 100;
   if (opt.threshold >= 0) spec.threshold = opt.threshold;
-  const models::Evaluation e = models::evaluate_model(model, spec);
+  const dsl::Index score_field =
+      subject.model ? dsl::kNone : subject.program->purposes[subject.purpose].score_field;
+  const models::Evaluation e =
+      subject.model
+          ? models::evaluate_model(*subject.model, spec)
+          : models::evaluate_score(engine::column_spec(*subject.program, score_field), spec);
+  // A score purpose's quality gates are checked here, on data with outcomes: a score that does
+  // not meet them may not be used (exit 1, the findings on standard error).
+  dsl::DiagnosticBag gates;
+  if (!subject.model) {
+    engine::check_quality_gates(*subject.program, subject.purpose, e.metrics,
+                                engine::GateSubject::Score, gates);
+  }
   const models::ModelMetrics& m = e.metrics;
   const models::Confusion& c = e.at_capacity;
   const std::optional<models::Confusion>& at_threshold = e.at_threshold;
@@ -61,8 +133,16 @@ int run_evaluate(const EvaluateOptions& opt) {
 
   if (opt.json) {
     nlohmann::ordered_json j;
-    j["model"] = opt.model;
-    j["model_sha256"] = model_sha;
+    if (subject.model) {
+      j["model"] = opt.model;
+      j["model_sha256"] = subject.model_sha;
+    } else {
+      j["purpose"] = subject.name();
+      j["score_from"] = subject.program->fields[score_field].name;
+      j["rows_without_score"] = e.without_score;
+      j["gates"] = {{"count", subject.program->purposes[subject.purpose].gates.size()},
+                    {"failed", gates.error_count()}};
+    }
     j["data"] = opt.data;
     j["rows"] = rows;
     j["rows_without_outcome"] = skipped;
@@ -119,10 +199,20 @@ int run_evaluate(const EvaluateOptions& opt) {
       j["groups"].push_back(std::move(gj));
     }
     std::printf("%s\n", j.dump(2).c_str());
-    return kExitOk;
+    return report_gates(subject, gates, false);
   }
-  std::printf("model  %s (purpose %s, sha256 %.12s…)\n", opt.model.c_str(), model.purpose.c_str(),
-              model_sha.c_str());
+  if (subject.model) {
+    std::printf("model  %s (purpose %s, sha256 %.12s…)\n", opt.model.c_str(),
+                subject.name().c_str(), subject.model_sha.c_str());
+  } else {
+    std::printf("score  field %s of purpose %s%s\n",
+                subject.program->fields[score_field].name.c_str(), subject.name().c_str(),
+                e.without_score ? (", " + std::to_string(e.without_score) +
+                                   (e.without_score == 1 ? " row" : " rows") +
+                                   " with an outcome but no score left out")
+                                      .c_str()
+                                : "");
+  }
   std::printf("data   %s: %zu rows with an outcome (%.1f %% positive)%s\n\n", opt.data.c_str(),
               rows, 100.0 * static_cast<double>(c.tp + c.fn) / static_cast<double>(rows),
               skipped ? (", " + std::to_string(skipped) + " without").c_str() : "");
@@ -163,7 +253,7 @@ int run_evaluate(const EvaluateOptions& opt) {
                 num(g.gap_flag_rate).c_str(), num(g.gap_tpr).c_str(), num(g.gap_fpr).c_str(),
                 num(g.gap_calibration).c_str());
   }
-  return kExitOk;
+  return report_gates(subject, gates, true);
 }
 
 }  // namespace
@@ -172,7 +262,11 @@ void setup_evaluate(CLI::App& app, CommandTable& table) {
   auto opt = std::make_shared<EvaluateOptions>();
   CLI::App* sub =
       app.add_subcommand("evaluate", "metrics, calibration and group gaps of a model on a cohort");
-  sub->add_option("--model", opt->model, "model file")->required();
+  sub->add_option("--model", opt->model, "model file");
+  sub->add_option("--rules", opt->rules,
+                  "rule files, for a purpose that takes its score from the data (with --purpose)");
+  sub->add_option("--purpose", opt->purpose,
+                  "the purpose whose `score from` field is evaluated against its quality gates");
   sub->add_option("--data", opt->data, "cohort with outcomes (CSV or JSON Lines)")->required();
   sub->add_option("--target", opt->target, "column holding the outcome")->capture_default_str();
   sub->add_option("--positive", opt->positive,

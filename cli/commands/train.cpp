@@ -58,20 +58,8 @@ int run_train(const TrainOptions& opt) {
     refuse_output_over_input({opt.output, opt.output == "-" ? "" : card_path(opt.output)}, inputs);
     warn_about_stale_temporaries(opt.output);
   }
-  dsl::DiagnosticBag bag;
-  auto program = load_rules(opt.rules, bag);
-  if (bag.has_errors()) {
-    print_diagnostics(bag, program->sources, DiagnosticOutput{}, stderr);
-    throw models::InputError("the rule files have errors; nothing was trained");
-  }
-  const dsl::Index pi = program->find_purpose(opt.purpose);
-  if (pi == dsl::kNone) {
-    std::vector<std::string> names;
-    for (const auto& p : program->purposes) names.push_back(p.name);
-    const auto s = dsl::closest_match(opt.purpose, names);
-    throw models::InputError("no purpose '" + opt.purpose + "' in the rule files" +
-                             (s ? "; did you mean '" + *s + "'?" : std::string()));
-  }
+  auto program = load_checked_rules(opt.rules, "trained");
+  const dsl::Index pi = find_purpose(*program, opt.purpose);
   models::TrainSpec spec;
   spec.data_path = opt.data;
   spec.read = opt.data_options.to_read_options(opt.output + ".rejects.csv");

@@ -570,6 +570,28 @@ void Checker::check_purposes() {
               fields_used_.insert(fi);
             }
             break;
+          case Key::Score: {
+            const Index fi = resolve_field(st.idents[0], "field");
+            if (fi == kNone) break;
+            fields_used_.insert(fi);
+            const FieldInfo& field = p_.fields[fi];
+            // A score is used as a probability: its declared range is what makes every value
+            // one (a value outside it is a data error, caught before any rule runs).
+            if (field.type != ValueType::Number || !field.low || !field.high || *field.low < 0 ||
+                *field.high > 1) {
+              Diagnostic& bad = bag_.add(DiagCode::E0209, st.idents[0].span,
+                                         "a score is a probability, but " + backticked(field.name) +
+                                             " is not declared as one");
+              bad.notes.push_back({field.span, "declared here"});
+              bad.help =
+                  "declare it `number in 0..1` (rescale a score given in percent or points "
+                  "before it reaches Skøn)";
+              break;
+            }
+            info.score_field = fi;
+            info.score_span = st.idents[0].span;
+            break;
+          }
           case Key::Forbid:
             for (const auto& f : st.idents) {
               const Index fi = resolve_field(f, "field");
@@ -708,6 +730,11 @@ void Checker::check_purposes() {
                          "`insufficient_data` is the id of the review the engine requires when "
                          "data are missing");
               }
+              if (trigger.id == kMissingScoreReason) {
+                bag_.add(DiagCode::E0105, st.name->span,
+                         "`missing_score` is the id of the review the engine requires when a "
+                         "purpose's score is missing");
+              }
             }
             info.reviews.push_back(std::move(trigger));
             break;
@@ -734,7 +761,19 @@ void Checker::check_purposes() {
                  "purpose " + backticked(info.name) + " does not say which sources it may use")
             .help = "add `sources SOURCE, ...`; a purpose may use no data it does not list";
       }
-      if (!once.contains(Key::Bands)) {
+      // A probability comes from a model or from the data, never both.
+      const bool has_model = once.contains(Key::Model) || once.contains(Key::Features);
+      if (once.contains(Key::Score) && has_model) {
+        const Span other = once.contains(Key::Model) ? once[Key::Model] : once[Key::Features];
+        Diagnostic& both =
+            bag_.add(DiagCode::E0209, once[Key::Score],
+                     "purpose " + backticked(info.name) +
+                         " takes its score from a field and from a model; it can have one");
+        both.notes.push_back({other, "the model is declared here"});
+        both.help = "remove `score from` or the model's `model`/`features` statements";
+      }
+      // Bands turn a probability into a level: needed when there is one.
+      if (!once.contains(Key::Bands) && (has_model || once.contains(Key::Score))) {
         bag_.add(DiagCode::E0110, pd->name.span,
                  "purpose " + backticked(info.name) + " has no level bands")
             .help = "add e.g. `bands low below 0.1, medium below 0.25, high`";
@@ -933,6 +972,7 @@ void Checker::check_tests() {
           // or insufficient data.
           const PurposeInfo& purpose = p_.purposes[test.purpose];
           std::vector<std::string> ids = {kInsufficientDataReason};
+          if (purpose.score_field != kNone) ids.push_back(kMissingScoreReason);
           for (const ReviewTrigger& t : purpose.reviews) ids.push_back(t.id);
           for (Index ri : purpose.rules) {
             if (p_.rules[ri].review_because) ids.push_back(p_.rules[ri].name);
@@ -949,6 +989,16 @@ void Checker::check_tests() {
         case Key::Probability:
           if (st.number->value > 1) {
             bag_.add(DiagCode::E0402, st.span, "a probability lies between 0 and 1");
+          }
+          // A score purpose's probability is a field's value: the test gives the field, so
+          // the test also exercises its range check and the missing-score review.
+          if (test.purpose != kNone && p_.purposes[test.purpose].score_field != kNone) {
+            const FieldInfo& f = p_.fields[p_.purposes[test.purpose].score_field];
+            bag_.add(DiagCode::E0402, st.span,
+                     "purpose " + backticked(p_.purposes[test.purpose].name) +
+                         " takes its score from " + backticked(f.name) + ", not from a model")
+                .help =
+                "give the score as a value: `given " + f.name + " = " + st.number->text + "`";
           }
           break;
         default:

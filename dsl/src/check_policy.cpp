@@ -54,6 +54,9 @@ void Checker::check_policies() {
     for (Index f : purpose.features) {
       refs.push_back(Reference{f, purpose.feature_spans[f], kNone, false});
     }
+    if (purpose.score_field != kNone) {
+      refs.push_back(Reference{purpose.score_field, purpose.score_span, kNone, false});
+    }
 
     std::set<Index> read;
     std::set<std::pair<std::uint32_t, Index>> reported;  // (span begin, field): report once

@@ -301,6 +301,9 @@ class Printer {
         case Key::Features:
           s = "features " + join(st.idents);
           break;
+        case Key::Score:
+          s = "score from " + st.idents[0].name;
+          break;
         case Key::Forbid:
           s = "forbid " + join(st.idents);
           break;

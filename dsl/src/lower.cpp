@@ -429,6 +429,9 @@ ast::PurposeDecl Lowerer::purpose_decl(const PtNode& n) {
     } else if (c.is_type<features_stmt>()) {
       st.key = Key::Features;
       st.idents = idents(c);
+    } else if (c.is_type<score_stmt>()) {
+      st.key = Key::Score;
+      st.idents = idents(c);
     } else if (c.is_type<forbid_stmt>()) {
       st.key = Key::Forbid;
       st.idents = idents(c);

@@ -16,6 +16,15 @@ Assessor::Assessor(const dsl::Program& program, Index purpose, const models::Log
       as_of_(as_of),
       input_fields_(program.purposes.at(purpose).fields_read),  // sorted; includes the features
       plan_(program, purpose, input_fields_, language, as_of) {
+  const dsl::PurposeInfo& p = program.purposes.at(purpose);
+  if (p.score_field != dsl::kNone) {
+    if (model_ != nullptr) {
+      throw models::UsageError("purpose '" + p.name + "' takes its score from field '" +
+                               program.fields[p.score_field].name + "'; it has no model");
+    }
+    const auto it = std::find(input_fields_.begin(), input_fields_.end(), p.score_field);
+    score_slot_ = static_cast<std::size_t>(it - input_fields_.begin());
+  }
   if (model_ != nullptr) {
     for (const auto& f : model_->preprocessor.features()) {
       const Index fi = program.find_field(f.column.name);
@@ -65,6 +74,10 @@ void Assessor::assess_batch(const double* values, std::size_t n, std::vector<Ass
       a.baseline = a.log_odds = a.others = 0;
       if (given_probability != nullptr) {
         probability_[i] = given_probability[start + i];
+        continue;
+      }
+      if (score_slot_ != kNoSlot) {  // the data's own score; NaN (missing) stays missing
+        probability_[i] = rows[i * width + score_slot_];
         continue;
       }
       if (model_ == nullptr) continue;

@@ -488,7 +488,12 @@ void BatchPlan::replay(const State& s, std::size_t i, const double* raw, double 
     out.review_reasons.push_back({ReviewReason::Kind::InsufficientData, dsl::kNone, {}});
     return;
   }
-  // 2. The model's band.
+  // A purpose's own score missing is a data gap a professional must see: no band from it.
+  if (purpose.score_field != dsl::kNone && std::isnan(raw[slot_of_field_[purpose.score_field]])) {
+    out.review_required = true;
+    out.review_reasons.push_back({ReviewReason::Kind::MissingScore, dsl::kNone, {}});
+  }
+  // 2. The model's band (or the score's).
   Index level = purpose.bands.empty() ? 0 : purpose.bands.front().level;
   if (!std::isnan(probability)) {
     out.probability = probability;
@@ -498,7 +503,8 @@ void BatchPlan::replay(const State& s, std::size_t i, const double* raw, double 
         break;
       }
     }
-    out.trace.push_back(LevelStep{dsl::kNone, level, dsl::kNone, "model"});
+    out.trace.push_back(LevelStep{dsl::kNone, level, dsl::kNone,
+                                  purpose.score_field != dsl::kNone ? "score" : "model"});
   }
   // 3. The rules, stratum by stratum as run() applied them: raises, then caps.
   const std::size_t n = s.n;

@@ -124,13 +124,18 @@ class Card {
       line(w(Msg::CardInsufficient) + ".");
       return;
     }
+    const bool score = purpose_.score_field != dsl::kNone;  // the data's score, not a model's
     std::string s = w(Msg::CardLevel) + ": " + level_name(o_.level);
     if (a_.model_level != dsl::kNone) {
-      s += "  (" + w(Msg::CardModelBand) + ": " + level_name(a_.model_level) + ")";
+      s += "  (" + w(score ? Msg::CardScoreBand : Msg::CardModelBand) + ": " +
+           level_name(a_.model_level) + ")";
     }
     line(s);
     if (a_.probability) {
-      std::string p = w(Msg::CardProbability) + ": " + format_percent(*a_.probability, lang_);
+      const std::string label =
+          score ? format(lang_, Msg::CardScore, {field_label(purpose_.score_field)})
+                : w(Msg::CardProbability);
+      std::string p = label + ": " + format_percent(*a_.probability, lang_);
       if (model_ != nullptr) {
         p += "  (" + w(Msg::CardBaseRate) + ": " +
              format_percent(model_->training.base_rate(), lang_) + ")";
@@ -171,7 +176,8 @@ class Card {
     line(w(Msg::CardTrace) + ":");
     for (const LevelStep& s : o_.trace) {
       if (s.rule == dsl::kNone) {
-        line("  " + w(Msg::CardModel) + ": " + level_name(s.to));
+        const bool score = purpose_.score_field != dsl::kNone;
+        line("  " + w(score ? Msg::CardScoreBand : Msg::CardModel) + ": " + level_name(s.to));
         continue;
       }
       line("  " + level_name(s.from) + " → " + level_name(s.to) + ": " + rule_label(s.rule) + " (" +

@@ -33,6 +33,40 @@ double metric(const models::ModelMetrics& m, const dsl::Program& p, const dsl::G
 
 }  // namespace
 
+bool check_quality_gates(const dsl::Program& program, dsl::Index pi,
+                         const models::ModelMetrics& metrics, GateSubject subject,
+                         dsl::DiagnosticBag& bag) {
+  const std::size_t errors_before = bag.error_count();
+  const bool model = subject == GateSubject::Model;
+  const std::string whose = model ? "the model's " : "the score's ";
+  for (const dsl::Gate& gate : program.purposes[pi].gates) {
+    const double value = metric(metrics, program, gate);
+    const std::string name =
+        gate.metric + (gate.field != dsl::kNone ? " on " + program.fields[gate.field].name : "");
+    if (std::isnan(value)) {
+      const std::string by =
+          gate.field != dsl::kNone ? "`--by " + program.fields[gate.field].name + "`" : "";
+      bag.add(dsl::DiagCode::E0310, gate.span,
+              (model ? "the model records no " : "the evaluation measured no ") + name +
+                  " to check this gate against")
+          .help =
+          model ? (by.empty() ? "retrain the model with this skon" : "retrain with " + by)
+                : (by.empty() ? "evaluate on data with both outcomes" : "evaluate with " + by);
+      continue;
+    }
+    const bool ok = gate.at_least ? value >= gate.bound : value <= gate.bound;
+    if (!ok) {
+      bag.add(dsl::DiagCode::E0310, gate.span,
+              whose + name + " is " + number(value) + "; the purpose requires " +
+                  (gate.at_least ? ">= " : "<= ") + number(gate.bound))
+          .help = std::string(model ? "the model" : "the score") +
+                  " may not be used for this purpose until it meets the gate (" +
+                  metrics.validation + ")";
+    }
+  }
+  return bag.error_count() == errors_before;
+}
+
 bool enforce_constraints(const dsl::Program& program, dsl::Index pi,
                          const models::LogisticModel* model, const std::string& model_sha256,
                          std::int32_t today, dsl::DiagnosticBag& bag) {
@@ -41,6 +75,13 @@ bool enforce_constraints(const dsl::Program& program, dsl::Index pi,
   const dsl::PurposeInfo& purpose = program.purposes[pi];
   const dsl::Span where = purpose.model_path ? purpose.model_span : purpose.span;
 
+  if (model != nullptr && purpose.score_field != dsl::kNone) {
+    bag.add(dsl::DiagCode::E0308, purpose.score_span,
+            "purpose " + bt(purpose.name) + " takes its score from " +
+                bt(program.fields[purpose.score_field].name) + ", so no model may be given")
+        .help = "drop --model; the score is read from the data";
+    return false;
+  }
   if (model == nullptr) {
     if (!purpose.features.empty()) {
       bag.add(dsl::DiagCode::E0308, where,
@@ -81,27 +122,7 @@ bool enforce_constraints(const dsl::Program& program, dsl::Index pi,
                 "…, but the purpose pins " + purpose.model_sha256->substr(0, 16) + "…")
         .help = "use the approved model file, or have the new one approved and update the pin";
   }
-  for (const dsl::Gate& gate : purpose.gates) {
-    const double value = metric(model->metrics, program, gate);
-    const std::string name =
-        gate.metric + (gate.field != dsl::kNone ? " on " + program.fields[gate.field].name : "");
-    if (std::isnan(value)) {
-      bag.add(dsl::DiagCode::E0310, gate.span,
-              "the model records no " + name + " to check this gate against")
-          .help = gate.field != dsl::kNone
-                      ? "retrain with `--by " + program.fields[gate.field].name + "`"
-                      : "retrain the model with this skon";
-      continue;
-    }
-    const bool ok = gate.at_least ? value >= gate.bound : value <= gate.bound;
-    if (!ok) {
-      bag.add(dsl::DiagCode::E0310, gate.span,
-              "the model's " + name + " is " + number(value) + "; the purpose requires " +
-                  (gate.at_least ? ">= " : "<= ") + number(gate.bound))
-          .help = "the model may not be used for this purpose until it meets the gate (" +
-                  model->metrics.validation + ")";
-    }
-  }
+  check_quality_gates(program, pi, model->metrics, GateSubject::Model, bag);
   // Direction constraints as the purpose states them now (the model may predate them).
   for (const dsl::Direction& dir : purpose.directions) {
     const std::string& field = program.fields[dir.field].name;

@@ -84,10 +84,13 @@ void JsonRecordFormatter::append_reason(detail::TextWriter& out, const PurposeOu
                                                                                  : 1]);
       return;
     case ReviewReason::Kind::InsufficientData:
+    case ReviewReason::Kind::MissingScore:
       break;
   }
   out.put("{\"id\":\""sv);
-  out.put(std::string_view(dsl::kInsufficientDataReason));
+  out.put(std::string_view(r.kind == ReviewReason::Kind::MissingScore
+                               ? dsl::kMissingScoreReason
+                               : dsl::kInsufficientDataReason));
   out.put("\",\"text\":"sv);
   out.string(
       review_reason_text(assessor_.program(), assessor_.purpose(), o, r, assessor_.language()));
@@ -137,7 +140,7 @@ void JsonRecordFormatter::append(const Assessment& a, std::string& text) {
     if (s.rule == dsl::kNone) {
       out.put("{\"to\":"sv);
       level(s.to);
-      out.put(",\"by\":\"model\"}"sv);
+      out.put(s.because == "score" ? ",\"by\":\"score\"}"sv : ",\"by\":\"model\"}"sv);
       continue;
     }
     out.put("{\"from\":"sv);

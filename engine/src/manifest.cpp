@@ -135,6 +135,10 @@ std::string manifest_json(const RunManifest& m) {
   } else {
     j.null();
   }
+  if (m.score_field) {  // the probability came from the data, not a model
+    j.key("score_from");
+    j.string(*m.score_field);
+  }
   j.key("input");
   j.begin_object();
   j.key("sha256");

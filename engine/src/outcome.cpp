@@ -62,6 +62,10 @@ std::string review_reason_text(const dsl::Program& program, Index purpose,
       return format(language, Msg::ReasonInsufficientData,
                     {format_share(outcome.completeness, language),
                      format_share(outcome.completeness_required, language)});
+    case ReviewReason::Kind::MissingScore: {
+      const dsl::FieldInfo& f = program.fields[program.purposes[purpose].score_field];
+      return format(language, Msg::ReasonMissingScore, {f.label.empty() ? f.name : f.label});
+    }
     case ReviewReason::Kind::Rule:
       return program.rules[reason.index].review_because.value_or("");
     case ReviewReason::Kind::Trigger: {
@@ -79,7 +83,10 @@ std::string review_reason_text(const dsl::Program& program, Index purpose,
 const std::string& review_reason_id(const dsl::Program& program, Index purpose,
                                     const ReviewReason& reason) {
   static const std::string insufficient = dsl::kInsufficientDataReason;
+  static const std::string missing_score = dsl::kMissingScoreReason;
   switch (reason.kind) {
+    case ReviewReason::Kind::MissingScore:
+      return missing_score;
     case ReviewReason::Kind::Rule:
       return program.rules[reason.index].name;
     case ReviewReason::Kind::Trigger:

@@ -50,6 +50,7 @@ RunManifest describe(const Run& run) {
     m.base_rate = run.inputs().model->training.base_rate();
     m.baseline = run.inputs().model->baseline();
   }
+  if (purpose.score_field != dsl::kNone) m.score_field = p.fields[purpose.score_field].name;
   m.options = run.options().read_options;
   m.options["top"] = std::to_string(run.options().top);
   m.options["language"] = std::string(language_code(run.options().language));

@@ -94,7 +94,7 @@ TestReport run_tests(const dsl::Program& program) {
       }
     }
     Assessment assessment;
-    assessor->assess(values, assessment, probability.value_or(std::nan("")));
+    assessor->assess(values, assessment, probability);
     result.outcome = std::move(assessment.outcome);
     const PurposeOutcome& o = result.outcome;
 

@@ -9,6 +9,13 @@ namespace skon::engine {
 void describe_training(const dsl::Program& program, dsl::Index pi,
                        const std::vector<std::string>& by, models::TrainSpec& spec) {
   const dsl::PurposeInfo& purpose = program.purposes[pi];
+  if (purpose.score_field != dsl::kNone) {
+    throw models::InputError("purpose '" + purpose.name + "' takes its score from field '" +
+                             program.fields[purpose.score_field].name +
+                             "'; there is no model to train (measure the score with `skon "
+                             "evaluate --rules ... --purpose " +
+                             purpose.name + "`)");
+  }
   if (purpose.features.empty()) {
     throw models::InputError("purpose '" + purpose.name +
                              "' names no model features; add `features FIELD, ...` to it");

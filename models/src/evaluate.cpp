@@ -1,16 +1,21 @@
 #include "skon/models/evaluate.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "skon/models/train.hpp"
 
 namespace skon::models {
 
-Evaluation evaluate_model(const LogisticModel& model, const EvaluationSpec& spec) {
-  const auto& features = model.preprocessor.features();
-  // Columns: the model's features, the outcome, and any group columns that are not features
-  // (read as text; their groups are the distinct values).
+namespace {
+
+// Measures the probabilities `probability_of(row)` gives (NaN: none) against the outcomes.
+// Columns: `features` (what the probability is computed from), the outcome, and any group columns
+// that are not category features (read as text; their groups are the distinct values).
+template <class ProbabilityOf>
+Evaluation evaluate_with(const std::vector<FeatureTransform>& features, const EvaluationSpec& spec,
+                         ProbabilityOf probability_of) {
   std::vector<ColumnSpec> cols;
   for (const auto& f : features) cols.push_back(f.column);
   const std::size_t target_at = cols.size();
@@ -29,7 +34,6 @@ Evaluation evaluate_model(const LogisticModel& model, const EvaluationSpec& spec
   CohortReader reader(spec.data_path, cols, spec.read);
   Evaluation e;
   std::vector<double> labels, probs;
-  LogisticModel::Scratch scratch;
   std::vector<std::map<std::string, std::size_t>> text_levels(spec.by.size());
   std::vector<std::vector<double>> group_values(spec.by.size());
   Row row;
@@ -39,8 +43,13 @@ Evaluation evaluate_model(const LogisticModel& model, const EvaluationSpec& spec
       ++e.without_outcome;
       continue;
     }
+    const double p = probability_of(row);
+    if (std::isnan(p)) {
+      ++e.without_score;
+      continue;
+    }
     labels.push_back(y);
-    probs.push_back(model.score(row.values.data(), scratch).probability);
+    probs.push_back(p);
     for (std::size_t g = 0; g < spec.by.size(); ++g) {
       const std::size_t at = group_at[g];
       if (at < features.size()) {
@@ -58,7 +67,8 @@ Evaluation evaluate_model(const LogisticModel& model, const EvaluationSpec& spec
   }
   e.rejected = reader.rows_rejected();
   if (labels.empty()) {
-    throw InputError(spec.data_path + ": no row has an outcome in column '" + spec.target + "'");
+    throw InputError(spec.data_path + ": no row has an outcome in column '" + spec.target + "'" +
+                     (e.without_score > 0 ? " and a score" : ""));
   }
   std::vector<ColumnSpec> group_specs(spec.by.size());
   for (std::size_t g = 0; g < spec.by.size(); ++g) {
@@ -77,6 +87,21 @@ Evaluation evaluate_model(const LogisticModel& model, const EvaluationSpec& spec
   e.at_capacity = confusion_at_capacity(labels, probs, spec.capacity);
   if (spec.threshold) e.at_threshold = confusion_at(labels, probs, *spec.threshold);
   return e;
+}
+
+}  // namespace
+
+Evaluation evaluate_model(const LogisticModel& model, const EvaluationSpec& spec) {
+  LogisticModel::Scratch scratch;
+  return evaluate_with(model.preprocessor.features(), spec, [&](const Row& row) {
+    return model.score(row.values.data(), scratch).probability;
+  });
+}
+
+Evaluation evaluate_score(const ColumnSpec& score, const EvaluationSpec& spec) {
+  FeatureTransform feature;
+  feature.column = score;
+  return evaluate_with({feature}, spec, [](const Row& row) { return row.values[0]; });
 }
 
 }  // namespace skon::models

@@ -280,3 +280,59 @@ purpose ew2 "Anden opsporing" {
   // Forbidden wins over "protected without justification": the same read, one finding.
   CHECK_FALSE(l.has("E0302"));
 }
+
+TEST_CASE("check: a purpose may take its score from a field declared as a probability") {
+  // The prelude's purpose, its model features replaced by a score.
+  const auto with_score = [](const std::string& field_decl) {
+    std::string t = std::string(kPrelude) + field_decl;
+    t.replace(t.find("  features absence_pct\n"), 23, "  score from risk\n");
+    return t;
+  };
+  const std::string text = with_score("field risk : number in 0..1 from absence \"Risk\"\n");
+  const auto ok = load(text);
+  CHECK(ok.codes().empty());
+  const dsl::PurposeInfo& p = ok.program->purposes.at(0);
+  REQUIRE(p.score_field != dsl::kNone);
+  CHECK(ok.program->fields[p.score_field].name == "risk");
+  // The score is read by the purpose, so its use is governed like any field's.
+  CHECK(std::find(p.fields_read.begin(), p.fields_read.end(), p.score_field) !=
+        p.fields_read.end());
+
+  // Not a probability: a number without a range, a wider range, or another type.
+  for (const char* decl :
+       {"field risk : number from absence\n", "field risk : number in 0..100 from absence\n",
+        "field risk : bool from absence\n"}) {
+    CHECK(load(with_score(decl)).underlined("E0209") == "risk");
+  }
+  // A score and a model: one or the other.
+  std::string both = text;
+  both.insert(both.find("  score from"), "  model \"m.json\"\n");
+  CHECK(load(both).underlined("E0209") == "score from risk");
+  // A score needs bands to become a level.
+  std::string no_bands = text;
+  no_bands.erase(no_bands.find("  bands"),
+                 no_bands.find('\n', no_bands.find("  bands")) - no_bands.find("  bands") + 1);
+  CHECK(load(no_bands).has("E0110"));
+}
+
+TEST_CASE("check: a purpose with neither model nor score needs no bands") {
+  std::string text = std::string(kPrelude);
+  const auto drop = [&](const std::string& stmt) {
+    const auto at = text.find(stmt);
+    text.erase(at, text.find('\n', at) - at + 1);
+  };
+  drop("  bands");
+  drop("  features");
+  text += "rule r in ew {\n  when absence_pct > 20\n  raise level to high because \"x\"\n}\n";
+  CHECK_FALSE(load(text).has("E0110"));
+}
+
+TEST_CASE("check: a test of a score purpose gives the score as a value, not a probability") {
+  std::string text =
+      std::string(kPrelude) + "field risk : number in 0..1 from absence \"Risk\"\n" +
+      "test \"t\" in ew {\n  given absence_pct = 1\n  probability 0.3\n  expect level low\n}\n";
+  text.replace(text.find("  features absence_pct\n"), 23, "  score from risk\n");
+  const auto l = load(text);
+  REQUIRE(l.first("E0402") != nullptr);
+  CHECK(l.first("E0402")->help == "give the score as a value: `given risk = 0.3`");
+}

@@ -229,6 +229,7 @@ struct PurposeStmt {
     Sources,
     Model,
     Features,
+    Score,
     Forbid,
     Justify,
     Completeness,
@@ -241,7 +242,7 @@ struct PurposeStmt {
   };
   Key key;
   Span span;
-  std::vector<Ident> idents;   // roles, sources, features, forbid; justify/direction target
+  std::vector<Ident> idents;   // roles, sources, features, forbid; justify/direction/score target
   std::optional<Text> text;    // owner, approved_by, legal_reference, model path, justify,
                                // suspended reason, review reason, guidance
   std::optional<Text> sha256;  // model pin

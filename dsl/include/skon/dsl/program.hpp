@@ -105,6 +105,8 @@ struct ReviewTrigger {
 
 // The id of the review reason given for insufficient data.
 inline constexpr const char* kInsufficientDataReason = "insufficient_data";
+// The id of the review the engine requires when a purpose's `score from` field is missing.
+inline constexpr const char* kMissingScoreReason = "missing_score";
 
 struct PurposeInfo {
   std::string name;
@@ -125,6 +127,10 @@ struct PurposeInfo {
   std::optional<std::string> model_path;
   std::optional<std::string> model_sha256;
   Span model_span;
+  // `score from FIELD`: the probability is that field's value (a score another system computes),
+  // not a model's; exclusive with `model` and `features`.
+  Index score_field = kNone;
+  Span score_span;
   // how it decides
   double completeness = 0;  // fraction of the fields it reads that must be known
   std::vector<Band> bands;

@@ -37,9 +37,9 @@ struct Assessment {
 class Assessor {
  public:
   // `model` may be null when the purpose has no features (or the caller gives probabilities, as a
-  // rule-file test does). Program and model must outlive the assessor. Flag texts are written in
-  // `language`.
-  // Rules outside their `effective` period on `as_of` (days since 1970-01-01) do not run.
+  // rule-file test does); it must be null for a purpose that takes its score from a field. Program
+  // and model must outlive the assessor. Flag texts are written in `language`. Rules outside their
+  // `effective` period on `as_of` (days since 1970-01-01) do not run.
   Assessor(const dsl::Program& program, Index purpose, const models::LogisticModel* model,
            Language language = Language::Danish, std::optional<std::int32_t> as_of = std::nullopt);
 
@@ -77,6 +77,8 @@ class Assessor {
   BatchPlan plan_;
   std::vector<std::size_t> model_slot_;  // model feature -> position in input values
   std::vector<Index> model_field_;       // model feature -> program field
+  static constexpr std::size_t kNoSlot = static_cast<std::size_t>(-1);
+  std::size_t score_slot_ = kNoSlot;  // `score from`: the field's position in input values
   std::size_t top_ = static_cast<std::size_t>(-1);
   // Per-call scratch, reused so a cohort does not allocate per record. Not thread-safe: one
   // Assessor per thread.

@@ -13,6 +13,15 @@
 
 namespace skon::engine {
 
+// Whose metrics a gate is checked against: a model file's recorded validation, or a `score from`
+// field measured by `skon evaluate`.
+enum class GateSubject { Model, Score };
+
+// E0310 for each of the purpose's quality gates `metrics` does not meet; returns whether all hold.
+bool check_quality_gates(const dsl::Program& program, dsl::Index purpose,
+                         const models::ModelMetrics& metrics, GateSubject subject,
+                         dsl::DiagnosticBag& bag);
+
 // Adds E0306 and E0308–E0311 findings to `bag`; returns whether assessment may proceed.
 // `model` may be null for a purpose without a model. `today` is days since 1970-01-01.
 bool enforce_constraints(const dsl::Program& program, dsl::Index purpose,

@@ -28,6 +28,7 @@ struct RunManifest {
   std::optional<double> base_rate;  // the model's training outcome rate
   std::optional<double>
       baseline;  // log-odds of an average young person (what contributions add to)
+  std::optional<std::string> score_field;  // `score from`: the field the probability is read from
   std::string input_sha256;
   std::string input_format;                    // csv, jsonl
   std::string output_format;                   // jsonl, csv

@@ -55,7 +55,9 @@ struct UndecidedRule {
 };
 
 struct ReviewReason {
-  enum class Kind : std::uint8_t { InsufficientData, Rule, Trigger };
+  // MissingScore: the purpose's `score from` field has no value, so the level rests on the
+  // rules alone and a professional must look (never a made-up score).
+  enum class Kind : std::uint8_t { InsufficientData, MissingScore, Rule, Trigger };
   Kind kind = Kind::Rule;
   Index index = dsl::kNone;  // Rule: program rule; Trigger: position in the purpose's reviews
   std::optional<Undecided> undecided;  // Trigger: it could not be decided, so it failed closed

@@ -27,6 +27,7 @@ struct EvaluationSpec {
 struct Evaluation {
   std::size_t rows = 0;             // with an outcome
   std::size_t without_outcome = 0;  // skipped: nothing to compare with
+  std::size_t without_score = 0;    // skipped: an outcome but no score (evaluate_score)
   std::size_t rejected = 0;         // bad rows skipped with --on-bad-row=skip
   ModelMetrics metrics;
   Confusion at_capacity;
@@ -36,5 +37,9 @@ struct Evaluation {
 // Reads the data and measures `model` on it. Throws InputError for bad data or when no row has
 // an outcome.
 Evaluation evaluate_model(const LogisticModel& model, const EvaluationSpec& spec);
+
+// The same for a score read from the data (a purpose's `score from` field): the column `score`
+// holds each person's probability; a row without one is counted in without_score, not guessed.
+Evaluation evaluate_score(const ColumnSpec& score, const EvaluationSpec& spec);
 
 }  // namespace skon::models
