@@ -164,6 +164,7 @@ void Checker::run() {
   declare();
   check_sources();
   check_fields();
+  resolve_consents();
   check_lets();
   resolve_rule_scopes();
   check_purposes();
@@ -172,6 +173,7 @@ void Checker::run() {
   check_tests();
   check_size();
   check_policies();
+  check_consent();
   run_lints();
 }
 
@@ -460,6 +462,49 @@ void Checker::check_fields() {
                           p_.source_infos[si].category == DataCategory::Criminal)) {
         info.is_protected = true;
       }
+    }
+  }
+}
+
+// `requires CONSENT` on a field: CONSENT must be a bool field whose own value needs no consent.
+void Checker::resolve_consents() {
+  for (ast::Module& m : p_.modules) {
+    for (ast::Decl& d : m.decls) {
+      auto* f = std::get_if<ast::FieldDecl>(&d);
+      if (f == nullptr || !f->requires_field) continue;
+      const Index fi = p_.find_field(f->name.name);
+      if (fi == kNone || p_.fields[fi].span != f->name.span) continue;
+      const ast::Ident& consent = *f->requires_field;
+      const Index ci = resolve_field(consent, "field");
+      if (ci == kNone) continue;
+      fields_used_.insert(ci);
+      if (p_.fields[ci].type != ValueType::Bool) {
+        bag_.add(DiagCode::E0201, consent.span,
+                 "consent is a yes/no: " + backticked(consent.name) + " is a " +
+                     to_string(p_.fields[ci].type) + ", not a bool")
+            .help = "declare the consent as `field " + consent.name + " : bool from ...`";
+        continue;
+      }
+      if (ci == fi || f->requires_field->name == f->name.name) {
+        bag_.add(DiagCode::E0209, consent.span, "a field cannot be its own consent");
+        continue;
+      }
+      p_.fields[fi].requires_field = ci;
+      p_.fields[fi].requires_span = consent.span;
+      p_.fields[ci].is_consent = true;
+    }
+  }
+  // A consent that itself needs consent would make "not read" depend on a value never read.
+  for (FieldInfo& field : p_.fields) {
+    if (field.requires_field == kNone) continue;
+    const FieldInfo& consent = p_.fields[field.requires_field];
+    if (consent.requires_field != kNone) {
+      bag_.add(DiagCode::E0209, field.requires_span,
+               backticked(consent.name) +
+                   " requires consent itself, so it cannot be the "
+                   "consent for " +
+                   backticked(field.name));
+      field.requires_field = kNone;
     }
   }
 }

@@ -82,6 +82,10 @@ void Checker::check_policies() {
         }
       }
     }
+    // Whether a consent-bound value may be read is decided per person: read its consent too.
+    for (Index f : std::set<Index>(read)) {
+      if (p_.fields[f].requires_field != kNone) read.insert(p_.fields[f].requires_field);
+    }
     purpose.fields_read.assign(read.begin(), read.end());
 
     // Every listed source must be accessible today to every role of the purpose, or justified.

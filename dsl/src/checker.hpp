@@ -62,6 +62,8 @@ class Checker {
 
   // check_policy.cpp
   void check_policies();
+  // check_consent.cpp: E0312 for a read of a `requires` field outside `CONSENT and ...`
+  void check_consent();
   // strata.cpp: each purpose's evaluation order, and E0115 for rules that read each other
   void compute_strata();
   // lints.cpp
@@ -81,6 +83,7 @@ class Checker {
   void declare();
   void check_sources();
   void check_fields();
+  void resolve_consents();
   void check_lets();
   void check_purposes();
   void check_rules();

@@ -263,6 +263,7 @@ class Printer {
     }
     s += " from " + d.source.name;
     if (d.is_protected) s += " protected";
+    if (d.requires_field) s += " requires " + d.requires_field->name;
     if (d.label) {
       s += ' ';
       s += quote(*d.label);

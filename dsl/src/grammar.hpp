@@ -69,7 +69,7 @@ SKON_KEYWORD( cap ) SKON_KEYWORD( require ) SKON_KEYWORD( given ) SKON_KEYWORD( 
 SKON_KEYWORD( expect ) SKON_KEYWORD( no ) SKON_KEYWORD( insufficient ) SKON_KEYWORD( data )
 SKON_KEYWORD( missing ) SKON_KEYWORD( and ) SKON_KEYWORD( or ) SKON_KEYWORD( not )
 SKON_KEYWORD( in ) SKON_KEYWORD( true ) SKON_KEYWORD( false ) SKON_KEYWORD( tags ) SKON_KEYWORD( reason )
-SKON_KEYWORD( score )
+SKON_KEYWORD( score ) SKON_KEYWORD( requires )
 #undef SKON_KEYWORD
 
 struct reserved : key< sor< str_and, str_or, str_not, str_in, str_true, str_false > > {};
@@ -189,7 +189,9 @@ struct category_type : if_must< kw_category, category_open, ident_list, category
 struct field_type : sor< number_type, bool_type, category_type, date_type > {};
 struct from_source : if_must< kw_from, name_required > {};
 struct protected_raw : key< str_protected > {};
-struct field_decl : if_must< kw_field, name_required, colon, field_type, from_source, opt< tok< protected_raw > >, opt< text > > {};
+// `requires consent_wellbeing`: the value may be read only for a person whose bool field holds
+struct requires_clause : if_must< kw_requires, name_required > {};
+struct field_decl : if_must< kw_field, name_required, colon, field_type, from_source, opt< tok< protected_raw > >, opt< requires_clause >, opt< text > > {};
 
 struct let_decl : if_must< kw_let, name_required, opt< text >, equals, expr > {};
 

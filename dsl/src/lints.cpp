@@ -518,6 +518,7 @@ void Checker::run_lints() {
     for (const Reference& ref : facts.references) {
       if (ref.presence_only || warned.contains(ref.field)) continue;
       if (facts.presence_checked.contains(ref.field)) continue;
+      if (p_.fields[ref.field].is_consent) continue;  // never unknown: missing means no consent
       // Only the condition matters: a flag text's {field} shows "ukendt" when missing.
       if (ref.span.begin < rule.condition->span.begin || ref.span.end > rule.condition->span.end) {
         continue;

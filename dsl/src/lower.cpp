@@ -396,6 +396,9 @@ ast::FieldDecl Lowerer::field_decl(const PtNode& n) {
   f.source = ident(*n.children[2]);
   for (std::size_t i = 3; i < n.children.size(); ++i) {
     if (n.children[i]->is_type<protected_raw>()) f.is_protected = true;
+    if (n.children[i]->is_type<requires_clause>()) {
+      f.requires_field = ident(*n.children[i]->children[0]);
+    }
     if (is_string(*n.children[i])) f.label = text(*n.children[i]);
   }
   return f;

@@ -25,6 +25,22 @@ Assessor::Assessor(const dsl::Program& program, Index purpose, const models::Log
     const auto it = std::find(input_fields_.begin(), input_fields_.end(), p.score_field);
     score_slot_ = static_cast<std::size_t>(it - input_fields_.begin());
   }
+  // Consent: a field's value is withheld (made missing) for a person whose consent is not true,
+  // whatever the caller read — rules, flag texts and outputs never see it. A consent that is
+  // missing was not given: it reads as false.
+  for (std::size_t k = 0; k < input_fields_.size(); ++k) {
+    if (program.fields[input_fields_[k]].is_consent) consent_fields_.push_back(k);
+  }
+  for (std::size_t k = 0; k < input_fields_.size(); ++k) {
+    const Index consent = program.fields[input_fields_[k]].requires_field;
+    if (consent == dsl::kNone) continue;
+    const auto it = std::find(input_fields_.begin(), input_fields_.end(), consent);
+    if (it == input_fields_.end()) {
+      throw models::InputError("field '" + program.fields[input_fields_[k]].name +
+                               "' is read without its consent field");
+    }
+    consent_slots_.push_back({k, static_cast<std::size_t>(it - input_fields_.begin())});
+  }
   if (model_ != nullptr) {
     for (const auto& f : model_->preprocessor.features()) {
       const Index fi = program.find_field(f.column.name);
@@ -56,6 +72,19 @@ void Assessor::assess_batch(const double* values, std::size_t n, std::vector<Ass
   for (std::size_t start = 0; start < n; start += BatchPlan::kBatch) {
     const std::size_t m = std::min(BatchPlan::kBatch, n - start);
     const double* rows = values + start * width;
+    if (!consent_slots_.empty()) {
+      withheld_.assign(rows, rows + m * width);
+      for (std::size_t i = 0; i < m; ++i) {
+        double* row = withheld_.data() + i * width;
+        for (std::size_t consent : consent_fields_) {
+          if (std::isnan(row[consent])) row[consent] = 0;
+        }
+        for (const auto& [value, consent] : consent_slots_) {
+          if (row[consent] != 1.0) row[value] = std::nan("");
+        }
+      }
+      rows = withheld_.data();
+    }
     // Columns for the plan, and the model's probability and explanation per record.
     columns_.resize(width);
     column_pointers_.resize(width);

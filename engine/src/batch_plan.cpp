@@ -472,15 +472,28 @@ void BatchPlan::replay(const State& s, std::size_t i, const double* raw, double 
                        PurposeOutcome& out) const {
   const dsl::PurposeInfo& purpose = program_.purposes[purpose_];
   out.reset();
-  // 1. Completeness over the model's features (every field read when there is no model).
+  // 1. Completeness over the model's features (every field read when there is no model). A
+  // field without its consent is not expected, so it is neither known nor a gap.
+  const auto withheld = [&](Index f) {
+    const Index consent = program_.fields[f].requires_field;
+    return consent != dsl::kNone && raw[slot_of_field_[consent]] != 1.0;
+  };
   const auto& basis = purpose.features.empty() ? purpose.fields_read : purpose.features;
-  std::size_t known = 0;
-  for (Index f : basis) known += std::isnan(raw[slot_of_field_[f]]) ? 0 : 1;
+  std::size_t known = 0, expected = 0;
+  for (Index f : basis) {
+    if (withheld(f)) continue;
+    ++expected;
+    known += std::isnan(raw[slot_of_field_[f]]) ? 0 : 1;
+  }
   for (Index f : purpose.fields_read) {
-    if (std::isnan(raw[slot_of_field_[f]])) out.missing_fields.push_back(f);
+    if (withheld(f)) {
+      out.no_consent_fields.push_back(f);
+    } else if (std::isnan(raw[slot_of_field_[f]])) {
+      out.missing_fields.push_back(f);
+    }
   }
   out.completeness =
-      basis.empty() ? 1.0 : static_cast<double>(known) / static_cast<double>(basis.size());
+      expected == 0 ? 1.0 : static_cast<double>(known) / static_cast<double>(expected);
   out.completeness_required = purpose.completeness;
   if (out.completeness + 1e-12 < purpose.completeness) {
     out.insufficient_data = true;

@@ -257,11 +257,19 @@ class Card {
   }
 
   void gaps() {
-    if (o_.missing_fields.empty()) return;
-    std::string s;
-    for (Index f : o_.missing_fields) s += (s.empty() ? "" : ", ") + field_label(f);
-    line("");
-    line(w(Msg::CardGaps) + ": " + s);
+    const auto list = [&](const std::vector<Index>& fields) {
+      std::string s;
+      for (Index f : fields) s += (s.empty() ? "" : ", ") + field_label(f);
+      return s;
+    };
+    if (!o_.missing_fields.empty()) {
+      line("");
+      line(w(Msg::CardGaps) + ": " + list(o_.missing_fields));
+    }
+    if (!o_.no_consent_fields.empty()) {  // not a gap: the person has not consented
+      line("");
+      line(w(Msg::CardNoConsent) + ": " + list(o_.no_consent_fields));
+    }
   }
 
   const Assessor& assessor_;

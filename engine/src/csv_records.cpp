@@ -24,7 +24,7 @@ CsvRecordFormatter::CsvRecordFormatter(const Assessor& assessor, const RunManife
 
 std::string CsvRecordFormatter::header() {
   return "id,run,as_of,outcome,level,probability,model_level,flags,points,review_required,"
-         "review_reasons,review_ids,undecided,disagreement,completeness,gaps\n";
+         "review_reasons,review_ids,undecided,disagreement,completeness,gaps,no_consent\n";
 }
 
 void CsvRecordFormatter::append(const Assessment& a, std::string& out) {
@@ -71,6 +71,10 @@ void CsvRecordFormatter::append(const Assessment& a, std::string& out) {
   out += ',';
   list.clear();
   for (Index f : o.missing_fields) list += (list.empty() ? "" : ";") + p.fields[f].name;
+  append_csv(out, list);
+  out += ',';
+  list.clear();
+  for (Index f : o.no_consent_fields) list += (list.empty() ? "" : ";") + p.fields[f].name;
   append_csv(out, list);
   out += '\n';
 }

@@ -210,7 +210,16 @@ void JsonRecordFormatter::append(const Assessment& a, std::string& text) {
     if (i) out.put(',');
     out.put(field_json_[o.missing_fields[i]]);
   }
-  out.put("]}\n"sv);
+  out.put(']');
+  if (!o.no_consent_fields.empty()) {  // withheld for want of consent: not used, not a gap
+    out.put(",\"no_consent\":["sv);
+    for (std::size_t i = 0; i < o.no_consent_fields.size(); ++i) {
+      if (i) out.put(',');
+      out.put(field_json_[o.no_consent_fields[i]]);
+    }
+    out.put(']');
+  }
+  out.put("}\n"sv);
   text.append(out.view());
 }
 

@@ -42,6 +42,7 @@ void PurposeOutcome::reset() {
   completeness = 1;
   completeness_required = 0;
   missing_fields.clear();
+  no_consent_fields.clear();
   probability.reset();
   level = dsl::kNone;
   trace.clear();

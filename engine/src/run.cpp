@@ -117,7 +117,15 @@ std::unique_ptr<Run> Run::prepare(RunInputs inputs, RunOptions options, dsl::Dia
 std::vector<models::ColumnSpec> Run::columns(const std::string& id_column) const {
   std::vector<models::ColumnSpec> columns;
   columns.push_back({id_column, models::ColumnType::Text, {}, {}, {}, "", ""});
-  for (Index f : assessor_->input_fields()) columns.push_back(column_spec(*inputs_.program, f));
+  const auto& fields = assessor_->input_fields();
+  for (Index f : fields) columns.push_back(column_spec(*inputs_.program, f));
+  // A consent-bound field is read only where its consent is true (column 0 is the id).
+  for (std::size_t k = 0; k < fields.size(); ++k) {
+    const Index consent = inputs_.program->fields[fields[k]].requires_field;
+    if (consent == dsl::kNone) continue;
+    const auto at = std::find(fields.begin(), fields.end(), consent);
+    if (at != fields.end()) columns[k + 1].consent = static_cast<int>(at - fields.begin()) + 1;
+  }
   return columns;
 }
 

@@ -46,27 +46,37 @@ class CsvRecordSource final : public RecordSource {
         error = "has " + std::to_string(fields_.size()) + " fields, but the header has " +
                 std::to_string(header_fields_) + " (an unquoted delimiter in a value?)";
       }
-      for (std::size_t c = 0; c < columns_.size(); ++c) {
-        const int pos = position_[c];
-        if (pos < 0 || static_cast<std::size_t>(pos) >= fields_.size()) {
-          if (pos >= 0 && error.empty()) {
-            error = "has " + std::to_string(fields_.size()) + " fields; column '" +
-                    detail::header_of(columns_[c], options_) + "' is field " +
-                    std::to_string(pos + 1);
+      // Two passes: a consent-bound column after every other, so its consent is known first.
+      for (std::size_t pass = 0; pass < 2; ++pass) {
+        for (std::size_t c = 0; c < columns_.size(); ++c) {
+          const int consent = columns_[c].consent;
+          if ((consent >= 0) != (pass == 1)) continue;
+          if (consent >= 0 && row.values[static_cast<std::size_t>(consent)] != 1.0) {
+            row.values[c] = kMissing;  // no consent: the cell is never looked at
+            row.texts[c].clear();
+            continue;
           }
-          row.values[c] = kMissing;
-          continue;
-        }
-        const std::string_view cell = fields_[static_cast<std::size_t>(pos)];
-        const ColumnSpec& spec = columns_[c];
-        if (spec.type == ColumnType::Text) {
-          row.texts[c].assign(detail::trim(cell));
-          row.values[c] = row.texts[c].empty() ? kMissing : 0;
-          continue;
-        }
-        std::string expected;
-        if (!parse_cell(cell, spec, options_, row.values[c], expected) && error.empty()) {
-          error = detail::bad_cell(spec, options_, expected);
+          const int pos = position_[c];
+          if (pos < 0 || static_cast<std::size_t>(pos) >= fields_.size()) {
+            if (pos >= 0 && error.empty()) {
+              error = "has " + std::to_string(fields_.size()) + " fields; column '" +
+                      detail::header_of(columns_[c], options_) + "' is field " +
+                      std::to_string(pos + 1);
+            }
+            row.values[c] = kMissing;
+            continue;
+          }
+          const std::string_view cell = fields_[static_cast<std::size_t>(pos)];
+          const ColumnSpec& spec = columns_[c];
+          if (spec.type == ColumnType::Text) {
+            row.texts[c].assign(detail::trim(cell));
+            row.values[c] = row.texts[c].empty() ? kMissing : 0;
+            continue;
+          }
+          std::string expected;
+          if (!parse_cell(cell, spec, options_, row.values[c], expected) && error.empty()) {
+            error = detail::bad_cell(spec, options_, expected);
+          }
         }
       }
       if (tally_.settle(error, row)) return true;

@@ -217,6 +217,7 @@ class JsonlRecordSource final : public RecordSource {
       return e == simdjson::INCORRECT_TYPE ? "not a JSON object" : "not valid JSON";
     }
     std::size_t position = 0;
+    bool deferred = false;
     for (auto member : object) {
       od::field field;
       std::string_view key;
@@ -228,7 +229,27 @@ class JsonlRecordSource final : public RecordSource {
       if (c == kNoColumn) continue;  // a key no field reads: its value is skipped, never parsed
       if (seen_[c]) return "column '" + keys_[c] + "' appears twice";
       seen_[c] = true;
+      if (columns_[c].consent >= 0) {  // read after its consent is known, in a second pass
+        deferred = true;
+        continue;
+      }
       if (std::string error = value(field.value(), c, row); !error.empty()) return error;
+    }
+    // Consent-bound values: parsed only where the consent is true, never looked at otherwise.
+    if (deferred) {
+      if (object.reset().error() != simdjson::SUCCESS) return "not valid JSON";
+      for (auto member : object) {
+        od::field field;
+        std::string_view key;
+        if (std::move(member).get(field) != simdjson::SUCCESS ||
+            field.unescaped_key().get(key) != simdjson::SUCCESS) {
+          return "not valid JSON";
+        }
+        const std::size_t c = column_of(key, kNoPosition);
+        if (c == kNoColumn || columns_[c].consent < 0) continue;
+        if (row.values[static_cast<std::size_t>(columns_[c].consent)] != 1.0) continue;
+        if (std::string error = value(field.value(), c, row); !error.empty()) return error;
+      }
     }
     const char* rest = nullptr;
     if (doc.current_location().get(rest) == simdjson::SUCCESS) return "not valid JSON";
@@ -238,7 +259,13 @@ class JsonlRecordSource final : public RecordSource {
   // The column a key names, or kNoColumn. Exports write their keys in the same order on every
   // line, so the key at `position` is first compared with the one found there last time.
   static constexpr std::size_t kNoColumn = static_cast<std::size_t>(-1);
+  static constexpr std::size_t kNoPosition = static_cast<std::size_t>(-1);
   std::size_t column_of(std::string_view key, std::size_t position) {
+    if (position == kNoPosition) {  // a lookup that must not disturb the position cache
+      std::size_t c = 0;
+      while (c < keys_.size() && keys_[c] != key) ++c;
+      return c == keys_.size() ? kNoColumn : c;
+    }
     if (position < last_keys_.size() && last_keys_[position].first == key) {
       return last_keys_[position].second;
     }

@@ -196,6 +196,7 @@ struct FieldDecl {
   FieldType type;
   Ident source;
   bool is_protected = false;
+  std::optional<Ident> requires_field;  // `requires FIELD`: read only where FIELD is true
   std::optional<Text> label;
   Span span;
 };

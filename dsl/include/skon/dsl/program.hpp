@@ -55,6 +55,12 @@ struct FieldInfo {
   std::vector<std::string> levels;  // category values, in declared order
   Index source = kNone;
   bool is_protected = false;
+  // `requires FIELD`: a bool field that must be true for this value to be read at all. Without
+  // it the value is withheld — not read, not range-checked — and shown as not used (no consent).
+  Index requires_field = kNone;
+  Span requires_span;
+  // Some field requires this one: a missing consent reads as false (no consent given).
+  bool is_consent = false;
   Span span;
 };
 

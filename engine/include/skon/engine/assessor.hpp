@@ -79,10 +79,13 @@ class Assessor {
   std::vector<Index> model_field_;       // model feature -> program field
   static constexpr std::size_t kNoSlot = static_cast<std::size_t>(-1);
   std::size_t score_slot_ = kNoSlot;  // `score from`: the field's position in input values
+  // (value slot, consent slot) for each input field that `requires` consent.
+  std::vector<std::pair<std::size_t, std::size_t>> consent_slots_;
+  std::vector<std::size_t> consent_fields_;  // slots of consent fields (missing reads as false)
   std::size_t top_ = static_cast<std::size_t>(-1);
   // Per-call scratch, reused so a cohort does not allocate per record. Not thread-safe: one
   // Assessor per thread.
-  mutable std::vector<double> raw_, design_, probability_;
+  mutable std::vector<double> raw_, design_, probability_, withheld_;
   mutable std::vector<std::vector<double>> columns_;
   mutable std::vector<const double*> column_pointers_;
   mutable BatchPlan::State state_;

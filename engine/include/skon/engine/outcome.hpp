@@ -68,6 +68,9 @@ struct PurposeOutcome {
   double completeness = 1;            // fraction of the model's features that are known
   double completeness_required = 0;   // the purpose's minimum
   std::vector<Index> missing_fields;  // among the fields the purpose reads
+  // Fields whose consent (`requires`) is not given for this person: withheld, not read, and
+  // not gaps either.
+  std::vector<Index> no_consent_fields;
   std::optional<double> probability;
   Index level = dsl::kNone;  // final level (kNone when insufficient data)
   std::vector<LevelStep> trace;

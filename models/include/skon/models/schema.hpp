@@ -26,6 +26,9 @@ struct ColumnSpec {
   std::vector<std::string> levels;  // category values
   std::string source;               // the data source the field comes from (for explanations)
   std::string label;
+  // The index (in the same column list) of a bool column that must be true for this one to be
+  // read: otherwise its cell is not parsed nor checked, and the value is missing (consent).
+  int consent = -1;
 };
 
 // A missing value is NaN in every numeric representation below.
