@@ -398,6 +398,8 @@ void Checker::check_sources() {
               if (ri != kNone) info.accessible_to.push_back(ri);
             }
             break;
+          case ast::SourceDecl::Key::Requires:
+            break;  // resolved with the fields' own `requires` (resolve_consents)
         }
       }
       if (!has_category) {
@@ -467,32 +469,61 @@ void Checker::check_fields() {
 }
 
 // `requires CONSENT` on a field: CONSENT must be a bool field whose own value needs no consent.
+// `requires CONSENT` in a source: every field of the source but the consent itself, unless the
+// field says its own.
 void Checker::resolve_consents() {
+  std::vector<std::pair<Index, const ast::Ident*>> wanted;  // (field, its consent as written)
+  std::map<Index, const ast::Ident*> by_source;
   for (ast::Module& m : p_.modules) {
     for (ast::Decl& d : m.decls) {
+      if (auto* s = std::get_if<ast::SourceDecl>(&d)) {
+        const Index si = p_.find_source(s->name.name);
+        if (si == kNone || p_.source_infos[si].span != s->name.span) continue;
+        for (const auto& st : s->body) {
+          if (st.key == ast::SourceDecl::Key::Requires) by_source[si] = &*st.ident;
+        }
+      }
       auto* f = std::get_if<ast::FieldDecl>(&d);
       if (f == nullptr || !f->requires_field) continue;
       const Index fi = p_.find_field(f->name.name);
       if (fi == kNone || p_.fields[fi].span != f->name.span) continue;
-      const ast::Ident& consent = *f->requires_field;
-      const Index ci = resolve_field(consent, "field");
-      if (ci == kNone) continue;
-      fields_used_.insert(ci);
-      if (p_.fields[ci].type != ValueType::Bool) {
-        bag_.add(DiagCode::E0201, consent.span,
-                 "consent is a yes/no: " + backticked(consent.name) + " is a " +
-                     to_string(p_.fields[ci].type) + ", not a bool")
-            .help = "declare the consent as `field " + consent.name + " : bool from ...`";
-        continue;
-      }
-      if (ci == fi || f->requires_field->name == f->name.name) {
-        bag_.add(DiagCode::E0209, consent.span, "a field cannot be its own consent");
-        continue;
-      }
-      p_.fields[fi].requires_field = ci;
-      p_.fields[fi].requires_span = consent.span;
-      p_.fields[ci].is_consent = true;
+      wanted.push_back({fi, &*f->requires_field});
     }
+  }
+  for (const auto& [si, consent] : by_source) {
+    for (Index fi = 0; fi < p_.fields.size(); ++fi) {
+      if (p_.fields[fi].source != si || p_.fields[fi].name == consent->name) continue;
+      if (std::none_of(wanted.begin(), wanted.end(), [&](const auto& w) { return w.first == fi; }))
+        wanted.push_back({fi, consent});
+    }
+  }
+  // Each `requires` as written is resolved and checked once, however many fields it covers.
+  std::map<const ast::Ident*, Index> resolved;
+  const auto consent_of = [&](const ast::Ident& id) {
+    const auto [it, fresh] = resolved.try_emplace(&id, kNone);
+    if (!fresh) return it->second;
+    const Index ci = resolve_field(id, "field");
+    if (ci == kNone) return kNone;
+    fields_used_.insert(ci);
+    if (p_.fields[ci].type != ValueType::Bool) {
+      bag_.add(DiagCode::E0201, id.span,
+               "consent is a yes/no: " + backticked(id.name) + " is a " +
+                   to_string(p_.fields[ci].type) + ", not a bool")
+          .help = "declare the consent as `field " + id.name + " : bool from ...`";
+      return kNone;
+    }
+    return it->second = ci;
+  };
+  for (const auto& [fi, consent] : wanted) {
+    const Index ci = consent_of(*consent);
+    if (ci == kNone) continue;
+    if (ci == fi) {
+      bag_.add(DiagCode::E0209, consent->span, "a field cannot be its own consent");
+      continue;
+    }
+    p_.fields[fi].requires_field = ci;
+    p_.fields[fi].requires_span = consent->span;
+    p_.fields[ci].is_consent = true;
   }
   // A consent that itself needs consent would make "not read" depend on a value never read.
   for (FieldInfo& field : p_.fields) {

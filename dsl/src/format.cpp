@@ -237,6 +237,9 @@ class Printer {
         case ast::SourceDecl::Key::AccessibleTo:
           s = "accessible_to " + join(st.idents);
           break;
+        case ast::SourceDecl::Key::Requires:
+          s = "requires " + st.ident->name;
+          break;
       }
       line(1, s, st.span);
     }

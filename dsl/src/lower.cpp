@@ -360,6 +360,9 @@ ast::SourceDecl Lowerer::source_decl(const PtNode& n) {
     } else if (c.is_type<legal_basis_stmt>()) {
       st.key = ast::SourceDecl::Key::LegalBasis;
       st.text = text(*c.children[0]);
+    } else if (c.is_type<source_requires_stmt>()) {
+      st.key = ast::SourceDecl::Key::Requires;
+      st.ident = ident(*c.children[0]);
     } else {
       st.key = ast::SourceDecl::Key::AccessibleTo;
       st.idents = idents(c);

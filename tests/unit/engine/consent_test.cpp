@@ -183,3 +183,25 @@ TEST_CASE("consent: the readers never parse or range-check a value without conse
     CHECK(std::string(e.what()).find("column 'wellbeing'") != std::string::npos);
   }
 }
+
+TEST_CASE("consent: a source's requires covers each of its fields but the consent itself") {
+  std::string text = kConsentRules;
+  const std::string own = " requires consent \"Trivsel\"";
+  text.replace(text.find(own), own.size(), " \"Trivsel\"");
+  text.insert(text.find("  accessible_to uu"), "  requires consent\n");
+  // absence_pct comes from the same source: now consent-bound too, so the unguarded rule and
+  // trigger on it are refused, and `consent` itself is not.
+  const auto l = test::load(text);
+  const auto& p = *l.program;
+  CHECK(p.fields[p.find_field("wellbeing")].requires_field == p.find_field("consent"));
+  CHECK(p.fields[p.find_field("absence_pct")].requires_field == p.find_field("consent"));
+  CHECK(p.fields[p.find_field("consent")].requires_field == dsl::kNone);
+  CHECK(l.underlined("E0312") == "absence_pct");
+  // A consent that is not a bool is reported once, not once per field.
+  std::string number = text;
+  number.replace(number.find("field consent : bool"), 20, "field consent : number");
+  const auto bad = test::load(number);
+  CHECK(std::count_if(bad.bag.items().begin(), bad.bag.items().end(), [](const auto& d) {
+          return d.message.starts_with("consent is a yes/no");
+        }) == 1);
+}

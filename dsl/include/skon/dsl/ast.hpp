@@ -167,11 +167,11 @@ struct LevelsDecl {
 
 // A data source. Statements are kept in source order for the formatter.
 struct SourceDecl {
-  enum class Key : std::uint8_t { Holder, Category, LegalBasis, AccessibleTo };
+  enum class Key : std::uint8_t { Holder, Category, LegalBasis, AccessibleTo, Requires };
   struct Stmt {
     Key key;
     Span span;
-    std::optional<Ident> ident;  // holder, category
+    std::optional<Ident> ident;  // holder, category, requires
     std::optional<Text> text;    // legal_basis
     std::vector<Ident> idents;   // accessible_to
   };
