@@ -178,24 +178,33 @@ void Checker::run() {
 }
 
 // The evaluator's one limit that a rule set can reach: refused here, with the place where the
-// limit was crossed, rather than failing when a cohort is assessed.
+// limit was crossed, rather than failing when a cohort is assessed. The compiled plan keeps a
+// register per node of every derived value, and reuses the registers above them for one
+// condition at a time: what it needs is all derived values plus the largest condition.
 void Checker::check_size() {
-  std::size_t total = 0;
-  std::optional<Span> crossed;
-  const auto add = [&](const ast::Expr* e, Span where) {
-    if (e == nullptr) return;
-    total += ast::count_nodes(*e);
-    if (!crossed && total > kMaxExpressionNodes) crossed = where;
-  };
-  for (const LetInfo& l : p_.lets) add(l.value, l.span);
-  for (const RuleInfo& r : p_.rules) add(r.condition, r.span);
-  for (const PurposeInfo& purpose : p_.purposes) {
-    for (const ReviewTrigger& t : purpose.reviews) add(t.condition, t.span);
+  std::size_t lets = 0, largest = 0;
+  std::optional<Span> crossed, largest_at;
+  for (const LetInfo& l : p_.lets) {
+    if (l.value == nullptr) continue;
+    lets += ast::count_nodes(*l.value);
+    if (!crossed && lets > kMaxExpressionNodes) crossed = l.span;
   }
-  if (!crossed) return;
-  bag_.add(DiagCode::E0007, *crossed,
-           "the rule set's derived values and conditions have " + std::to_string(total) +
-               " expression nodes; the limit is " + std::to_string(kMaxExpressionNodes))
+  const auto condition = [&](const ast::Expr* e, Span where) {
+    if (e == nullptr) return;
+    const std::size_t n = ast::count_nodes(*e);
+    if (n > largest) largest = n, largest_at = where;
+  };
+  for (const RuleInfo& r : p_.rules) condition(r.condition, r.span);
+  for (const PurposeInfo& purpose : p_.purposes) {
+    for (const ReviewTrigger& t : purpose.reviews) condition(t.condition, t.span);
+  }
+  const std::size_t total = lets + largest;
+  if (total <= kMaxExpressionNodes) return;
+  bag_.add(DiagCode::E0007, crossed ? *crossed : *largest_at,
+           "the rule set's derived values (" + std::to_string(lets) +
+               " expression nodes) and its largest condition (" + std::to_string(largest) +
+               ") need " + std::to_string(total) + " registers; the limit is " +
+               std::to_string(kMaxExpressionNodes))
       .help =
       "split the rule set into smaller ones, or write long chains of derived values as fewer, "
       "simpler ones";

@@ -74,6 +74,7 @@ struct Constraint {
 struct Conjunction {
   std::map<Index, Constraint> fields;
   std::set<std::string> opaque;
+  bool keep_opaque = true;  // whether `opaque` is collected
 };
 
 Index direct_field(const ast::Expr& e) {
@@ -204,7 +205,8 @@ void add_atom(const ast::Expr& e, const Program& p, Conjunction& c) {
       return;
     }
   }
-  c.opaque.insert(format_expr(e));
+  // Compared as text, which only the shadowing check needs: rules that raise the level.
+  if (c.keep_opaque) c.opaque.insert(format_expr(e));
 }
 
 // Does `b` imply `a` (every record satisfying b satisfies a)?
@@ -457,6 +459,7 @@ void Checker::run_lints() {
     const RuleInfo& rule = p_.rules[ri];
     if (rule.condition == nullptr) continue;
     Conjunction c;
+    c.keep_opaque = rule.raise_to != kNone;
     add_atom(*rule.condition, p_, c);
     for (const auto& [field, k] : c.fields) {
       if (k.empty()) {

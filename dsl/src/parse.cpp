@@ -58,6 +58,37 @@ std::size_t find_invalid_utf8(std::string_view text) {
 
 namespace {
 
+// Freed nodes, linked through their own storage; kept for the thread's next parse.
+struct FreeNode {
+  FreeNode* next;
+};
+thread_local FreeNode* free_nodes = nullptr;
+
+}  // namespace
+
+// Under AddressSanitizer every node goes to malloc, so a use after free is still caught.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kPoolNodes = false;
+#else
+constexpr bool kPoolNodes = true;
+#endif
+
+void* PtNode::operator new(std::size_t size) {
+  if (!kPoolNodes || size != sizeof(PtNode) || free_nodes == nullptr) return ::operator new(size);
+  FreeNode* n = free_nodes;
+  free_nodes = n->next;
+  return n;
+}
+
+void PtNode::operator delete(void* p, std::size_t size) noexcept {
+  if (!kPoolNodes || size != sizeof(PtNode)) return ::operator delete(p);
+  auto* n = static_cast<FreeNode*>(p);
+  n->next = free_nodes;
+  free_nodes = n;
+}
+
+namespace {
+
 // Like PEGTL's fold_one, but a node that keeps several children keeps its end position too:
 // lower.cpp computes spans from it.
 struct fold_one_keep_span : pt::apply<fold_one_keep_span> {
@@ -232,7 +263,8 @@ ast::Module parse_module(const SourceMap& sources, FileId file, DiagnosticBag& b
     pegtl::memory_input<> in(text.data() + offset, text.data() + text.size(), source.name());
     try {
       // One declaration per call, so an error in one does not lose the others.
-      auto root = pt::parse<seq<_, opt<decl>>, selector, comment_action, control>(in, comments);
+      auto root =
+          pt::parse<seq<_, opt<decl>>, PtNode, selector, comment_action, control>(in, comments);
       if (!root) break;  // cannot happen: the rule always matches
       for (auto& child : root->children) {
         if (auto d = lowerer.lower_decl(*child)) module.decls.push_back(std::move(*d));
