@@ -17,6 +17,7 @@ readonly BUILD_PACKAGES=(
   tao-pegtl-dev libeigen3-dev libspdlog-dev nlohmann-json3-dev doctest-dev libcli11-dev
   libssl-dev libfast-float-dev libbenchmark-dev
   libsimdjson-dev  # JSON Lines input (skon assess/explain/train/evaluate --data X.jsonl)
+  libsqlite3-dev  # the audit log (skon assess --audit, skon audit, skon review, skon approve)
   clang-format  # the formatting check in the test command
   clang libclang-rt-14-dev  # libFuzzer targets (tests/fuzz), run briefly by the test command
 )

@@ -28,6 +28,9 @@ void setup_evaluate(CLI::App& app, CommandTable& table);
 // The engine's subcommands (commands/assess.cpp, explain.cpp).
 void setup_assess(CLI::App& app, CommandTable& table);
 void setup_explain(CLI::App& app, CommandTable& table);
+// The audit log's subcommands (commands/audit.cpp; review.cpp: review record, approve).
+void setup_audit(CLI::App& app, CommandTable& table);
+void setup_review(CLI::App& app, CommandTable& table);
 
 // Declares the subcommands that are specified in DESIGN.md but not built yet; each answers
 // that it is not available yet and exits with the usage code.

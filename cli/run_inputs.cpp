@@ -75,8 +75,8 @@ std::string read_key(const RunArguments& args) {
     key = env;
   } else {
     throw models::UsageError(
-        "ids are pseudonymized with a secret key: give --id-key-file FILE or set SKON_ID_KEY "
-        "(or --reveal-ids to write raw ids); make a key with: "
+        "ids are pseudonymized with a secret key (in the output unless --reveal-ids, and always "
+        "in the audit log): give --id-key-file FILE or set SKON_ID_KEY; make a key with: "
         "od -An -tx1 -N32 /dev/urandom | tr -d ' \\n' > pseudonym.key");
   }
   if (key.size() < 16) {
@@ -140,12 +140,13 @@ dsl::Index find_purpose(const dsl::Program& program, const std::string& name) {
                            (s ? "; did you mean '" + *s + "'?" : std::string()));
 }
 
-LoadedRun load_run(const RunArguments& args, engine::RunOptions options, bool with_key) {
+LoadedRun load_run(const RunArguments& args, engine::RunOptions options, bool with_key,
+                   bool key_even_if_revealed) {
   options.assessment_date = assessment_date(args.today);
   options.date_given = !args.today.empty();
   options.language = *engine::parse_language(args.lang);
   options.reveal_ids = !with_key || args.reveal_ids;
-  if (!options.reveal_ids) options.id_key = read_key(args);
+  if (!options.reveal_ids || key_even_if_revealed) options.id_key = read_key(args);
 
   LoadedRun loaded;
   loaded.program = load_checked_rules(args.rules, "assessed");

@@ -39,7 +39,9 @@ struct LoadedRun {
 // Loads the rules and model and prepares the run (the constraints are checked then). Prints
 // diagnostics and throws models::InputError when the rules have errors or the purpose may not be
 // assessed; models::UsageError for a bad date or a missing key. `with_key`: pseudonyms are made.
-LoadedRun load_run(const RunArguments& args, engine::RunOptions options, bool with_key);
+// `key_even_if_revealed`: the key is needed anyway (the audit log's pseudonyms).
+LoadedRun load_run(const RunArguments& args, engine::RunOptions options, bool with_key,
+                   bool key_even_if_revealed = false);
 
 // Loads and checks rule files; prints the diagnostics and throws InputError when they have errors
 // ("... nothing was `verb`").

@@ -7,13 +7,17 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 
+#include "audit_options.hpp"
 #include "command.hpp"
 #include "exit_codes.hpp"
 #include "file_checks.hpp"
 #include "run_inputs.hpp"
+#include "skon/engine/approvals.hpp"
 #include "skon/engine/sink.hpp"
+#include "skon/models/atomic_file.hpp"
 #include "skon/models/sha256.hpp"
 
 namespace skon::cli {
@@ -26,6 +30,8 @@ struct AssessOptions {
   std::string manifest;
   std::string format = "jsonl";
   std::size_t top = 5;
+  AuditOption audit;
+  std::string operator_name;
 };
 
 int run_assess(const AssessOptions& opt) {
@@ -36,12 +42,34 @@ int run_assess(const AssessOptions& opt) {
        {opt.data, opt.args.model, opt.args.id_key_file, opt.args.data_options.mapping}) {
     inputs.push_back(f);
   }
+  const std::string audit_path = opt.audit.resolve(opt.output);
   refuse_output_over_input({opt.output, manifest}, inputs);
+  refuse_output_over_input({audit_path}, inputs);
+  if (audit_path == opt.output || audit_path == manifest) {
+    throw models::UsageError("--audit " + audit_path + " is the output itself; give another file");
+  }
   warn_about_stale_temporaries(opt.output);
   engine::RunOptions options;
   options.top = opt.top;
   options.read_options = opt.args.data_options.recorded();
-  const LoadedRun loaded = load_run(opt.args, options, /*with_key=*/true);
+  options.actor = {opt.operator_name.empty() ? engine::current_os_user() : opt.operator_name,
+                   engine::current_os_user()};
+  LoadedRun loaded = load_run(opt.args, options, /*with_key=*/true, /*key_even_if_revealed=*/true);
+  // Opened once the rules, model and constraints hold (a refused run is not a run) and the
+  // output's folder is known to be writable (the output's own error is the one to see).
+  // (A stream, a FIFO or a device is opened only when the run writes.)
+  std::error_code ec;
+  if (opt.output != "-" && (!std::filesystem::exists(opt.output, ec) ||
+                            std::filesystem::is_regular_file(opt.output, ec))) {
+    models::AtomicFile probe(opt.output);  // its temporary file made and removed at once
+  }
+  const auto audit = engine::AuditLog::open(audit_path, /*create=*/true);
+  if (const auto why =
+          engine::missing_approvals(*audit, *loaded.program, loaded.run->inputs().purpose,
+                                    loaded.run->inputs().model_sha256)) {
+    throw models::InputError(*why + "\nnothing was assessed");
+  }
+  loaded.run->set_audit(audit.get());
 
   models::ReadOptions read = opt.args.data_options.to_read_options(
       opt.output == "-" ? "rejects.csv" : opt.output + ".rejects.csv");
@@ -83,6 +111,7 @@ int run_assess(const AssessOptions& opt) {
                  c.records + c.rejected, c.assessed, c.insufficient_data, c.review_required,
                  c.rejected, seconds, opt.output == "-" ? "standard output" : opt.output.c_str(),
                  m.run_id.c_str(), manifest.empty() ? "" : ", manifest ", manifest.c_str());
+    std::fprintf(stderr, "skon assess: logged in %s\n", audit_path.c_str());
     if (manifest.empty()) {
       std::fprintf(stderr, "skon assess: the run's manifest was not kept (give --manifest FILE)\n");
     }
@@ -106,6 +135,9 @@ void setup_assess(CLI::App& app, CommandTable& table) {
       ->check(CLI::IsMember({"jsonl", "csv"}))
       ->capture_default_str();
   sub->add_option("--top", opt->top, "contributions listed per record")->capture_default_str();
+  opt->audit.add_to(*sub);
+  sub->add_option("--operator", opt->operator_name,
+                  "who runs the assessment, as the audit log records it (default: the OS user)");
   sub->footer(
       "Exit codes: 0 ok, 2 usage, 3 bad rules, model or data, broken constraints, or an output "
       "that cannot be written (nothing is written then).");

@@ -30,8 +30,6 @@ constexpr PlannedCommand kPlanned[] = {
     {"compare", "purposes and scenarios side by side: quality vs. ethical cost",
      "the compare issue"},
     {"monitor", "drift, calibration and group gaps on a newer cohort", "the monitoring issue"},
-    {"audit", "verify, show or export the hash-chained audit log", "the audit issue"},
-    {"review", "record a professional's decision on an assessment", "the audit issue"},
     {"doc", "the legal reviewer's document generated from the rule files",
      "the documentation issue"},
     {"diff", "what changed between two rule sets, in a reviewer's terms",

@@ -655,6 +655,13 @@ void Checker::check_purposes() {
               fields_used_.insert(fi);
             }
             break;
+          case Key::RequiresApproval:
+            for (const auto& r : st.idents) {
+              const Index ri = resolve_role(r);
+              if (ri != kNone) info.approvers.push_back(ri);
+            }
+            info.approvers_span = st.span;
+            break;
           case Key::Score: {
             const Index fi = resolve_field(st.idents[0], "field");
             if (fi == kNone) break;

@@ -31,7 +31,8 @@ struct Batch {
   std::string text;
   std::size_t insufficient = 0, review = 0;
   std::vector<std::size_t> by_level;
-  std::size_t bytes_read = 0;  // of the input, after this batch: for progress
+  std::size_t bytes_read = 0;   // of the input, after this batch: for progress
+  std::vector<AuditRow> audit;  // one per record, when the run is logged
 };
 
 RunManifest describe(const Run& run) {
@@ -97,6 +98,22 @@ Run::Run(RunInputs inputs, RunOptions options)
   if (!options_.reveal_ids) hmac_ = std::make_unique<models::HmacSha256>(options_.id_key);
 }
 
+void Run::set_audit(AuditLog* log) {
+  if (log != nullptr && options_.id_key.empty()) {
+    throw models::UsageError(
+        "the audit log records people by pseudonym: give the pseudonym key (--id-key-file or "
+        "SKON_ID_KEY), also with --reveal-ids");
+  }
+  options_.audit = log;
+}
+
+std::string Run::person_in_log(std::string_view id) const {
+  if (options_.id_key.empty()) return "";
+  std::string out = models::HmacSha256(options_.id_key).hex(id);
+  out.resize(kPseudonymDigits);
+  return out;
+}
+
 std::string Run::pseudonym(std::string_view id) const {
   if (!hmac_) return std::string(id);
   std::string out;
@@ -154,14 +171,20 @@ RunManifest Run::execute(models::RecordSource& source, const std::string& input_
   std::vector<std::unique_ptr<Assessor>> assessors;
   std::vector<std::unique_ptr<models::HmacSha256>> hmacs;
   std::vector<std::vector<Assessment>> scratch(workers);  // reused: no allocation per record
+  AuditLog* const audit = options_.audit;
   for (std::size_t w = 0; w < workers; ++w) {
-    if (!options_.reveal_ids)
+    // Pseudonyms for the output, and for the log even when the output shows raw ids.
+    if (!options_.reveal_ids || audit != nullptr)
       hmacs.push_back(std::make_unique<models::HmacSha256>(options_.id_key));
     assessors.push_back(
         std::make_unique<Assessor>(program, inputs_.purpose, inputs_.model, options_.language));
     assessors.back()->set_top(options_.top);
   }
   sink.begin(*assessor_, manifest, workers);
+  if (audit != nullptr) {
+    std::vector<AuditRow> start{audit_run_row(manifest, options_.actor)};
+    audit->append(start);
+  }
 
   RunManifest::Counts counts;
   std::vector<std::size_t> by_level(program.levels.size(), 0);
@@ -173,8 +196,13 @@ RunManifest Run::execute(models::RecordSource& source, const std::string& input_
         std::vector<Assessment>& assessed = scratch[w];
         if (assessed.size() < b.ids.size()) assessed.resize(b.ids.size());
         b.id_hashes.resize(b.ids.size());
+        if (audit != nullptr) b.audit.resize(b.ids.size());
         for (std::size_t i = 0; i < b.ids.size(); ++i) {
-          if (hmacs.empty()) {
+          if (audit != nullptr) {  // the log's person: always the pseudonym
+            hmacs[w]->hex_into(b.ids[i], b.audit[i].person);
+            b.audit[i].person.resize(kPseudonymDigits);
+          }
+          if (options_.reveal_ids) {
             assessed[i].id = std::move(b.ids[i]);
           } else {
             hmacs[w]->hex_into(b.ids[i], assessed[i].id);
@@ -189,11 +217,18 @@ RunManifest Run::execute(models::RecordSource& source, const std::string& input_
           b.insufficient += a.outcome.insufficient_data ? 1 : 0;
           b.review += a.outcome.review_required ? 1 : 0;
           if (!a.outcome.insufficient_data) ++b.by_level[a.outcome.level];
+          const std::size_t start = b.text.size();
           sink.format(w, a, b.text);
+          if (audit != nullptr) {
+            const std::string person = std::move(b.audit[i].person);
+            audit_assessment_row(*assessors[w], a, person, std::string_view(b.text).substr(start),
+                                 manifest, b.audit[i]);
+          }
         }
       },
       [&](Batch& b) {
         for (std::uint64_t h : b.id_hashes) duplicates.add(h);
+        if (audit != nullptr) audit->append(b.audit);  // logged before it can be committed
         sink.write(b.text);
         counts.records += b.ids.size();
         counts.insufficient_data += b.insufficient;
@@ -245,6 +280,11 @@ RunManifest Run::execute(models::RecordSource& source, const std::string& input_
   manifest.counts = counts;
   manifest.ended = utc_timestamp();
   sink.commit(manifest);
+  // Without this row the log shows the run as interrupted.
+  if (audit != nullptr) {
+    std::vector<AuditRow> end{audit_run_end_row(manifest)};
+    audit->append(end);
+  }
   return manifest;
 }
 

@@ -4,6 +4,7 @@
 # JSON Lines record, the CSV and the card; with consent the same bad value is a data error.
 # usage: consent.sh SKON SOURCE_DIR
 set -euo pipefail
+export SKON_ID_KEY="tests-only key, never a real one"
 skon=$1 src=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -21,9 +21,9 @@ expect() {
   [[ $rc -eq $code ]] || { cat err.txt; fail "exit $rc, expected $code: $*"; }
   grep -Eq -- "$pattern" err.txt || { cat err.txt; fail "stderr lacks /$pattern/: $*"; }
 }
-no_leftovers() {  # nothing but the given files in the work folder (no temporary files of data)
+no_leftovers() {  # nothing but the given files and audit logs in the work folder (no temporary files of data)
   local extra
-  extra=$(find . -newer marker -type f ! -name out.txt ! -name err.txt ! -name marker "$@" | head -5)
+  extra=$(find . -newer marker -type f ! -name out.txt ! -name err.txt ! -name marker ! -name "*.sqlite*" "$@" | head -5)
   [[ -z "$extra" ]] || fail "left behind: $extra"
 }
 
@@ -41,12 +41,16 @@ expect 3 "cannot write '/sys/a.jsonl'.*may not write in '/sys'" "$skon" "${run[@
 # A full disk: a tiny file system where one can be mounted, else a file-size limit.
 mkdir full
 if mount -t tmpfs -o size=16k tmpfs full 2>/dev/null; then
-  expect 3 "cannot write 'full/a.jsonl'.*disk is full" "$skon" "${run[@]}" -o full/a.jsonl
+  expect 3 "cannot write 'full/a.jsonl'.*disk is full" "$skon" "${run[@]}" --audit log.sqlite -o full/a.jsonl
   [[ -z "$(ls -A full)" ]] || fail "a full disk kept a partial file: $(ls full)"
+  # The audit log on the full disk: refused before anything is assessed, and not left half-made.
+  expect 3 "audit log full/skon-audit.sqlite: .*free space or give another place" "$skon" "${run[@]}" -o a.jsonl --audit full/skon-audit.sqlite
+  [[ -z "$(ls -A full)" ]] || fail "a full disk kept a partial audit log: $(ls full)"
+  [[ ! -e a.jsonl ]] || fail "an assessment was written that could not be logged"
 else
   (ulimit -f 8; trap '' XFSZ; "$skon" "${run[@]}" -o full/a.jsonl >out.txt 2>err.txt); rc=$?
   [[ $rc -eq 3 ]] || { cat err.txt; fail "file-size limit: exit $rc"; }
-  grep -q "cannot write 'full/a.jsonl'" err.txt || fail "file-size limit message"
+  grep -Eq "cannot write 'full/a.jsonl'|audit log .*free space" err.txt || fail "file-size limit message"
   [[ -z "$(ls -A full)" ]] || fail "a failed write kept a partial file"
 fi
 no_leftovers

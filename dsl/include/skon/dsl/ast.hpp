@@ -231,6 +231,7 @@ struct PurposeStmt {
     Model,
     Features,
     Score,
+    RequiresApproval,
     Forbid,
     Justify,
     Completeness,

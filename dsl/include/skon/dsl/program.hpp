@@ -137,6 +137,10 @@ struct PurposeInfo {
   // not a model's; exclusive with `model` and `features`.
   Index score_field = kNone;
   Span score_span;
+  // `requires approval by ROLE, ...`: `skon assess` runs only a rule set (and model) each of
+  // these roles approved in the audit log (`skon approve`).
+  std::vector<Index> approvers;
+  Span approvers_span;
   // how it decides
   double completeness = 0;  // fraction of the fields it reads that must be known
   std::vector<Band> bands;

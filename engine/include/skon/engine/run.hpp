@@ -21,6 +21,7 @@
 
 #include "skon/dsl/program.hpp"
 #include "skon/engine/assessor.hpp"
+#include "skon/engine/audit_rows.hpp"
 #include "skon/engine/manifest.hpp"
 #include "skon/engine/messages.hpp"
 #include "skon/models/model.hpp"
@@ -51,6 +52,11 @@ struct RunOptions {
   std::map<std::string, std::string> read_options;
   // Which column each field is read from, where a mapping file says (check_column_bindings).
   std::map<std::string, std::string> column_for;
+  // The audit log the run and each assessment are appended to (null: none). Assessments are
+  // logged, in batches, before the output is committed: an output exists only if its every
+  // record is in the log. The log holds pseudonyms even with reveal_ids (id_key is needed).
+  AuditLog* audit = nullptr;
+  Actor actor;  // who runs it (--operator) and the OS user
 };
 
 struct RunProgress {
@@ -84,6 +90,13 @@ class Run {
   // The id as outputs show it: its pseudonym (the first 128 bits of HMAC-SHA-256 under the
   // run's key, in hex), or the id itself when ids are revealed. Thread-safe.
   std::string pseudonym(std::string_view id) const;
+
+  // Appends the run and each assessment to `log` (null: none). Throws UsageError without a
+  // pseudonym key: the log holds pseudonyms even when the output reveals ids.
+  void set_audit(AuditLog* log);
+
+  // The person as the audit log names them: always the pseudonym (empty without a key).
+  std::string person_in_log(std::string_view id) const;
 
   // For one record at a time (`skon explain`): the same assessor the workers use.
   const Assessor& assessor() const { return *assessor_; }

@@ -1,0 +1,46 @@
+#pragma once
+
+// The rows Skøn appends to its audit log (audit_log.hpp), each a canonical JSON body: a run when
+// it starts (with its manifest), one row per assessment (pseudonym, outcome, level, review and
+// its reason ids, SHA-256 of the output record — never a raw id or a record value), the run's end
+// (counts; its absence marks an interrupted run), a human decision, an approval, a purge.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "skon/engine/assessor.hpp"
+#include "skon/engine/audit_log.hpp"
+#include "skon/engine/manifest.hpp"
+
+namespace skon::engine {
+
+// Who did it: the name given (--operator, --by), and the operating-system user beside it.
+struct Actor {
+  std::string name;
+  std::string os_user;
+};
+std::string current_os_user();
+
+AuditRow audit_run_row(const RunManifest& started, const Actor& by);
+AuditRow audit_run_end_row(const RunManifest& ended);
+
+// One assessment; `record` is the output record as written (its SHA-256 is logged). Fills `out`
+// (digest included), reusing its storage.
+void audit_assessment_row(const Assessor& assessor, const Assessment& a, std::string_view person,
+                          std::string_view record, const RunManifest& run, AuditRow& out);
+
+enum class Decision { Agree, Disagree, NeedsInformation };
+std::string_view decision_name(Decision d);
+AuditRow audit_decision_row(const std::string& run, const std::string& person, Decision d,
+                            const Actor& by, const std::string& note, const std::string& now);
+
+struct Approval {
+  std::string purpose, role, note;
+  std::string rules_sha256;
+  std::vector<RuleFile> rule_files;
+  std::string model_sha256;  // "" when the purpose has no model
+};
+AuditRow audit_approval_row(const Approval& a, const Actor& by, const std::string& now);
+
+}  // namespace skon::engine

@@ -1,0 +1,506 @@
+#include "skon/engine/audit_log.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/hmac.h>
+#include <openssl/sha.h>
+#include <sqlite3.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "skon/models/errors.hpp"
+
+namespace skon::engine {
+namespace {
+
+constexpr const char* kFormat = "skon-audit";
+constexpr int kBusyTimeoutMs = 15000;  // another writer's batch takes milliseconds
+
+Digest sha256(std::string_view bytes) {
+  Digest d{};
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), d.data());
+  return d;
+}
+
+// SHA-256(prev ‖ seq as 8 bytes big-endian ‖ digest).
+Digest chain_hash(const Digest& prev, std::int64_t seq, const Digest& digest) {
+  unsigned char buf[32 + 8 + 32];
+  std::memcpy(buf, prev.data(), 32);
+  for (int i = 0; i < 8; ++i) buf[32 + i] = static_cast<unsigned char>(seq >> (56 - 8 * i));
+  std::memcpy(buf + 40, digest.data(), 32);
+  Digest d{};
+  SHA256(buf, sizeof buf, d.data());
+  return d;
+}
+
+Digest blob_digest(sqlite3_stmt* st, int col) {
+  Digest d{};
+  if (sqlite3_column_bytes(st, col) == 32) std::memcpy(d.data(), sqlite3_column_blob(st, col), 32);
+  return d;
+}
+
+std::string text_of(sqlite3_stmt* st, int col) {
+  const auto* t = sqlite3_column_text(st, col);
+  return t == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(t));
+}
+
+std::string hmac_hex(const std::string& key, const std::string& message) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(), out, &n);
+  Digest d{};
+  std::memcpy(d.data(), out, 32);
+  return to_hex(d);
+}
+
+std::string checkpoint_message(const Checkpoint& c) {
+  return "skon-audit-checkpoint\n" + std::to_string(c.rows) + "\n" + c.head + "\n" + c.time;
+}
+
+}  // namespace
+
+std::string to_hex(const Digest& d) {
+  static const char* digits = "0123456789abcdef";
+  std::string s(64, '0');
+  for (std::size_t i = 0; i < 32; ++i) {
+    s[2 * i] = digits[d[i] >> 4];
+    s[2 * i + 1] = digits[d[i] & 15];
+  }
+  return s;
+}
+
+struct AuditLog::Db {
+  sqlite3* db = nullptr;
+  std::string path;
+  ~Db() {
+    if (db != nullptr) sqlite3_close_v2(db);
+  }
+
+  // The SQLite error in words, with the log's name; never any row content.
+  [[noreturn]] void fail(const std::string& doing, int rc) const {
+    const int code = rc & 0xff;
+    const std::string what = "audit log " + path + ": " + doing + ": " + sqlite3_errstr(rc);
+    if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT) {
+      throw models::InputError(what + "; it is not a Skøn audit log (or is damaged)");
+    }
+    if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
+      throw models::OutputError(what + " — another process holds it longer than " +
+                                std::to_string(kBusyTimeoutMs / 1000) + " s; try again");
+    }
+    if (code == SQLITE_READONLY || code == SQLITE_CANTOPEN || code == SQLITE_PERM) {
+      throw models::OutputError(what + "; give a log you may write (--audit)");
+    }
+    if (code == SQLITE_FULL || code == SQLITE_IOERR) {
+      throw models::OutputError(what + "; free space or give another place (--audit)");
+    }
+    throw models::OutputError(what);
+  }
+
+  void exec(const char* sql, const char* doing) const {
+    char* message = nullptr;
+    const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &message);
+    sqlite3_free(message);
+    if (rc != SQLITE_OK) fail(doing, rc);
+  }
+
+  sqlite3_stmt* prepare(const char* sql) const {
+    sqlite3_stmt* st = nullptr;
+    const int rc = sqlite3_prepare_v2(db, sql, -1, &st, nullptr);
+    if (rc != SQLITE_OK) fail("reading it", rc);
+    return st;
+  }
+};
+
+// A prepared statement, finalized on every path.
+class Statement {
+ public:
+  Statement(const AuditLog::Db& db, const char* sql) : db_(db), st_(db.prepare(sql)) {}
+  ~Statement() { sqlite3_finalize(st_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  sqlite3_stmt* get() const { return st_; }
+  bool step(const char* doing) const {
+    const int rc = sqlite3_step(st_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    db_.fail(doing, rc);
+  }
+  void bind(int i, const std::string& s) const {
+    sqlite3_bind_text(st_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+  }
+
+ private:
+  const AuditLog::Db& db_;
+  sqlite3_stmt* st_;
+};
+
+std::unique_ptr<AuditLog> AuditLog::open(const std::string& path, bool create) {
+  std::error_code ec;
+  const bool exists = std::filesystem::exists(path, ec);
+  if (exists) return open_existing_or_new(path, create, true);
+  try {
+    return open_existing_or_new(path, create, false);
+  } catch (...) {
+    // A log that could not be made is not left half-made.
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+      std::filesystem::remove(path + suffix, ec);
+    }
+    throw;
+  }
+}
+
+std::unique_ptr<AuditLog> AuditLog::open_existing_or_new(const std::string& path, bool create,
+                                                         bool exists) {
+  std::error_code ec;
+  if (!exists && !create) throw models::InputError("no audit log at " + path);
+  if (exists && std::filesystem::is_directory(path, ec)) {
+    throw models::UsageError("--audit " + path + " is a directory; give a file");
+  }
+  std::unique_ptr<AuditLog> log(new AuditLog());
+  log->path_ = path;
+  log->db_ = std::make_unique<Db>();
+  Db& d = *log->db_;
+  d.path = path;
+  const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+  if (const int rc = sqlite3_open_v2(path.c_str(), &d.db, flags, nullptr); rc != SQLITE_OK) {
+    d.fail("opening it", rc);
+  }
+  // It names people by pseudonym: readable by its owner only, like every output.
+  if (!exists)
+    std::filesystem::permissions(
+        path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
+  sqlite3_busy_timeout(d.db, kBusyTimeoutMs);
+  sqlite3_extended_result_codes(d.db, 1);
+
+  // Is it ours? An empty file becomes one; anything else must say it is a Skøn log.
+  bool empty = false;
+  {
+    Statement tables(d, "SELECT count(*) FROM sqlite_master");
+    tables.step("reading it");
+    empty = sqlite3_column_int(tables.get(), 0) == 0;
+  }
+  if (empty) {
+    if (sqlite3_db_readonly(d.db, "main") == 1) d.fail("creating it", SQLITE_READONLY);
+    d.exec("PRAGMA journal_mode=WAL", "creating it");
+    d.exec(
+        "BEGIN IMMEDIATE;"
+        "CREATE TABLE IF NOT EXISTS skon_audit_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+        "CREATE TABLE IF NOT EXISTS chain ("
+        "  seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, time TEXT NOT NULL, run TEXT,"
+        "  person TEXT, review INTEGER, body TEXT, digest BLOB NOT NULL, hash BLOB NOT NULL);"
+        "CREATE INDEX IF NOT EXISTS chain_by_run ON chain(run, kind);"
+        "INSERT OR IGNORE INTO skon_audit_meta VALUES ('format', 'skon-audit');"
+        "INSERT OR IGNORE INTO skon_audit_meta VALUES ('schema_version', '1');"
+        "COMMIT;",
+        "creating it");
+  }
+  std::string format, version;
+  bool has_meta = false;
+  {
+    Statement t(d, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'skon_audit_meta'");
+    has_meta = t.step("reading it");
+  }
+  if (has_meta) {
+    Statement meta(d, "SELECT key, value FROM skon_audit_meta");
+    while (meta.step("reading it")) {
+      const std::string key = text_of(meta.get(), 0);
+      if (key == "format") format = text_of(meta.get(), 1);
+      if (key == "schema_version") version = text_of(meta.get(), 1);
+    }
+  }
+  if (format != kFormat) {
+    throw models::InputError("audit log " + path + ": not a Skøn audit log");
+  }
+  if (version.empty() || std::stoi(version) > kAuditSchemaVersion) {
+    throw models::InputError("audit log " + path + ": schema version " + version +
+                             " is newer than this skon reads (" +
+                             std::to_string(kAuditSchemaVersion) + "); use a newer skon");
+  }
+  d.exec("PRAGMA journal_mode=WAL", "opening it");
+  d.exec("PRAGMA synchronous=NORMAL", "opening it");
+  return log;
+}
+
+AuditLog::~AuditLog() = default;
+
+std::int64_t AuditLog::append(std::vector<AuditRow>& rows) {
+  const Db& d = *db_;
+  d.exec("BEGIN IMMEDIATE", "starting to write");
+  try {
+    Digest prev{};
+    std::int64_t seq = 0;
+    {
+      Statement head(d, "SELECT seq, hash FROM chain ORDER BY seq DESC LIMIT 1");
+      if (head.step("reading its head")) {
+        seq = sqlite3_column_int64(head.get(), 0);
+        prev = blob_digest(head.get(), 1);
+      }
+    }
+    const std::int64_t first = seq + 1;
+    Statement insert(d,
+                     "INSERT INTO chain (seq, kind, time, run, person, review, body, digest, hash)"
+                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    sqlite3_stmt* st = insert.get();
+    const Digest zero{};
+    for (AuditRow& r : rows) {
+      if (r.digest == zero) r.digest = sha256(r.body);
+      ++seq;
+      const Digest hash = chain_hash(prev, seq, r.digest);
+      sqlite3_bind_int64(st, 1, seq);
+      sqlite3_bind_text(st, 2, r.kind.data(), static_cast<int>(r.kind.size()), SQLITE_STATIC);
+      sqlite3_bind_text(st, 3, r.time.data(), static_cast<int>(r.time.size()), SQLITE_STATIC);
+      if (r.run.empty()) {
+        sqlite3_bind_null(st, 4);
+      } else {
+        sqlite3_bind_text(st, 4, r.run.data(), static_cast<int>(r.run.size()), SQLITE_STATIC);
+      }
+      if (r.person.empty()) {
+        sqlite3_bind_null(st, 5);
+      } else {
+        sqlite3_bind_text(st, 5, r.person.data(), static_cast<int>(r.person.size()), SQLITE_STATIC);
+      }
+      if (r.review < 0) {
+        sqlite3_bind_null(st, 6);
+      } else {
+        sqlite3_bind_int(st, 6, r.review);
+      }
+      sqlite3_bind_text(st, 7, r.body.data(), static_cast<int>(r.body.size()), SQLITE_STATIC);
+      sqlite3_bind_blob(st, 8, r.digest.data(), 32, SQLITE_STATIC);
+      sqlite3_bind_blob(st, 9, hash.data(), 32, SQLITE_TRANSIENT);
+      insert.step("writing to it");
+      sqlite3_reset(st);
+      prev = hash;
+    }
+    d.exec("COMMIT", "writing to it");
+    return first;
+  } catch (...) {
+    sqlite3_exec(d.db, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+VerifyResult AuditLog::verify(const std::function<void(std::int64_t)>& progress) const {
+  VerifyResult r;
+  Statement all(*db_,
+                "SELECT seq, kind, time, run, person, review, body, digest, hash FROM chain "
+                "ORDER BY seq");
+  sqlite3_stmt* st = all.get();
+  Digest prev{};
+  std::int64_t expected = 1;
+  const auto broken = [&](std::int64_t seq, std::string problem) {
+    r.ok = false;
+    r.first_bad = seq;
+    r.problem = std::move(problem);
+  };
+  while (all.step("reading it")) {
+    const std::int64_t seq = sqlite3_column_int64(st, 0);
+    if (seq != expected) {
+      broken(expected, seq > expected ? "row " + std::to_string(expected) + " is missing"
+                                      : "rows are out of order");
+      return r;
+    }
+    const Digest digest = blob_digest(st, 7), hash = blob_digest(st, 8);
+    const bool purged = sqlite3_column_type(st, 6) == SQLITE_NULL;
+    if (!purged) {
+      const auto* body = static_cast<const char*>(sqlite3_column_blob(st, 6));
+      const std::string_view text(body == nullptr ? "" : body,
+                                  static_cast<std::size_t>(sqlite3_column_bytes(st, 6)));
+      if (sha256(text) != digest) {
+        broken(seq, "its content was changed");
+        return r;
+      }
+      // The searchable columns must say what the body says.
+      const auto j = nlohmann::json::parse(text, nullptr, false);
+      const auto field = [&](const char* k) {
+        return j.is_object() && j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : "";
+      };
+      const int review =
+          j.is_object() && j.contains("review_required") && j["review_required"].is_boolean()
+              ? (j["review_required"].get<bool>() ? 1 : 0)
+              : -1;
+      const int col_review =
+          sqlite3_column_type(st, 5) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 5);
+      if (field("kind") != text_of(st, 1) || field("time") != text_of(st, 2) ||
+          field("run") != text_of(st, 3) || field("person") != text_of(st, 4) ||
+          review != col_review) {
+        broken(seq, "its searchable columns differ from its content");
+        return r;
+      }
+    } else if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
+      broken(seq, "a purged row still names a person");
+      return r;
+    }
+    if (chain_hash(prev, seq, digest) != hash) {
+      broken(seq, "its hash does not follow from the row before it");
+      return r;
+    }
+    prev = hash;
+    r.rows = seq;
+    ++expected;
+    if (progress && seq % 100000 == 0) progress(seq);
+  }
+  r.head = r.rows > 0 ? to_hex(prev) : std::string(64, '0');
+  return r;
+}
+
+void AuditLog::rows(const std::string& kind, const std::string& run, const std::string& person,
+                    const std::function<void(const StoredRow&)>& each) const {
+  Statement q(*db_,
+              "SELECT seq, kind, time, run, person, review, body, digest, hash FROM chain "
+              "WHERE (?1 = '' OR kind = ?1) AND (?2 = '' OR run = ?2) AND (?3 = '' OR person = ?3)"
+              " ORDER BY seq");
+  q.bind(1, kind);
+  q.bind(2, run);
+  q.bind(3, person);
+  StoredRow s;
+  while (q.step("reading it")) {
+    sqlite3_stmt* st = q.get();
+    s.seq = sqlite3_column_int64(st, 0);
+    s.row.kind = text_of(st, 1);
+    s.row.time = text_of(st, 2);
+    s.row.run = text_of(st, 3);
+    s.row.person = text_of(st, 4);
+    s.row.review = sqlite3_column_type(st, 5) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 5);
+    s.purged = sqlite3_column_type(st, 6) == SQLITE_NULL;
+    s.row.body = text_of(st, 6);
+    s.row.digest = blob_digest(st, 7);
+    s.hash = blob_digest(st, 8);
+    each(s);
+  }
+}
+
+void AuditLog::pending(const std::string& before,
+                       const std::function<void(const StoredRow&)>& each) const {
+  Statement q(*db_,
+              "SELECT a.seq, a.time, a.run, a.person, a.body FROM chain a "
+              "WHERE a.kind = 'assessment' AND a.review = 1 AND (?1 = '' OR a.time < ?1) "
+              "AND NOT EXISTS (SELECT 1 FROM chain d WHERE d.run = a.run AND "
+              "d.kind = 'decision' AND d.person = a.person) ORDER BY a.seq");
+  q.bind(1, before);
+  StoredRow s;
+  while (q.step("reading it")) {
+    sqlite3_stmt* st = q.get();
+    s.seq = sqlite3_column_int64(st, 0);
+    s.row.kind = "assessment";
+    s.row.time = text_of(st, 1);
+    s.row.run = text_of(st, 2);
+    s.row.person = text_of(st, 3);
+    s.row.review = 1;
+    s.row.body = text_of(st, 4);
+    each(s);
+  }
+}
+
+bool AuditLog::has_assessment(const std::string& run, const std::string& person) const {
+  Statement q(*db_,
+              "SELECT 1 FROM chain WHERE run = ?1 AND kind = 'assessment' AND person = ?2 "
+              "LIMIT 1");
+  q.bind(1, run);
+  q.bind(2, person);
+  return q.step("reading it");
+}
+
+std::int64_t AuditLog::purge(const std::string& before, const std::string& now,
+                             const std::string& os_user) {
+  const Db& d = *db_;
+  d.exec("BEGIN IMMEDIATE", "starting to purge");
+  std::int64_t purged = 0;
+  try {
+    Statement q(d,
+                "UPDATE chain SET body = NULL, person = NULL, run = NULL, review = NULL "
+                "WHERE kind IN ('assessment', 'decision') AND time < ?1 AND body IS NOT NULL");
+    q.bind(1, before);
+    q.step("purging it");
+    purged = sqlite3_changes64(d.db);
+    d.exec("COMMIT", "purging it");
+  } catch (...) {
+    sqlite3_exec(d.db, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+  nlohmann::ordered_json body;
+  body["kind"] = "purge";
+  body["time"] = now;
+  body["before"] = before;
+  body["rows"] = purged;
+  body["os_user"] = os_user;
+  std::vector<AuditRow> row(1);
+  row[0].kind = "purge";
+  row[0].time = now;
+  row[0].body = body.dump();
+  append(row);
+  return purged;
+}
+
+std::optional<Digest> AuditLog::hash_at(std::int64_t seq) const {
+  Statement q(*db_, "SELECT hash FROM chain WHERE seq = ?1");
+  sqlite3_bind_int64(q.get(), 1, seq);
+  if (!q.step("reading it")) return std::nullopt;
+  return blob_digest(q.get(), 0);
+}
+
+Checkpoint AuditLog::checkpoint(const std::string& key, const std::string& now) const {
+  Checkpoint c;
+  Statement head(*db_, "SELECT seq, hash FROM chain ORDER BY seq DESC LIMIT 1");
+  if (head.step("reading its head")) {
+    c.rows = sqlite3_column_int64(head.get(), 0);
+    c.head = to_hex(blob_digest(head.get(), 1));
+  } else {
+    c.head = std::string(64, '0');
+  }
+  c.time = now;
+  c.mac = hmac_hex(key, checkpoint_message(c));
+  return c;
+}
+
+std::string checkpoint_json(const Checkpoint& c) {
+  nlohmann::ordered_json j;
+  j["format"] = "skon-audit-checkpoint";
+  j["rows"] = c.rows;
+  j["head"] = c.head;
+  j["time"] = c.time;
+  j["hmac_sha256"] = c.mac;
+  return j.dump(2) + "\n";
+}
+
+Checkpoint read_checkpoint(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw models::InputError("cannot read the checkpoint " + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  const auto j = nlohmann::json::parse(text.str(), nullptr, false);
+  const auto is = [&](const char* k, bool number) {
+    return j.is_object() && j.contains(k) && (number ? j[k].is_number_integer() : j[k].is_string());
+  };
+  if (!is("format", false) || j["format"] != "skon-audit-checkpoint" || !is("rows", true) ||
+      !is("head", false) || !is("time", false) || !is("hmac_sha256", false)) {
+    throw models::InputError(path + ": not a Skøn audit checkpoint");
+  }
+  return {j["rows"].get<std::int64_t>(), j["head"].get<std::string>(), j["time"].get<std::string>(),
+          j["hmac_sha256"].get<std::string>()};
+}
+
+std::optional<std::string> check_against(const Checkpoint& c, const std::string& key,
+                                         const AuditLog& log, const VerifyResult& verified) {
+  const std::string mac = hmac_hex(key, checkpoint_message(c));
+  if (mac.size() != c.mac.size() || CRYPTO_memcmp(mac.data(), c.mac.data(), mac.size()) != 0) {
+    return "the checkpoint's signature does not match this key (a forged or altered checkpoint, "
+           "or the wrong key)";
+  }
+  if (verified.rows < c.rows) {
+    return "the log has " + std::to_string(verified.rows) + " rows, fewer than the " +
+           std::to_string(c.rows) + " the checkpoint of " + c.time + " saw: its tail was cut";
+  }
+  if (c.rows == 0) return std::nullopt;
+  const auto hash = log.hash_at(c.rows);
+  if (!hash || to_hex(*hash) != c.head) {
+    return "row " + std::to_string(c.rows) + " differs from the checkpoint of " + c.time +
+           ": the log was rewritten up to it";
+  }
+  return std::nullopt;
+}
+
+}  // namespace skon::engine

@@ -1,0 +1,153 @@
+#include "skon/engine/audit_rows.hpp"
+
+#include <openssl/sha.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "skon/engine/outcome.hpp"
+
+namespace skon::engine {
+namespace {
+
+nlohmann::ordered_json manifest_object(const RunManifest& m) {
+  return nlohmann::ordered_json::parse(manifest_json(m));
+}
+
+}  // namespace
+
+std::string current_os_user() {
+  if (const passwd* pw = ::getpwuid(::geteuid()); pw != nullptr && pw->pw_name != nullptr) {
+    return pw->pw_name;
+  }
+  return "uid " + std::to_string(::geteuid());
+}
+
+AuditRow audit_run_row(const RunManifest& started, const Actor& by) {
+  nlohmann::ordered_json j;
+  j["kind"] = "run";
+  j["time"] = started.started;
+  j["run"] = started.run_id;
+  j["operator"] = by.name;
+  j["os_user"] = by.os_user;
+  j["manifest"] = manifest_object(started);
+  AuditRow r;
+  r.kind = "run";
+  r.time = started.started;
+  r.run = started.run_id;
+  r.body = j.dump();
+  return r;
+}
+
+AuditRow audit_run_end_row(const RunManifest& ended) {
+  nlohmann::ordered_json j;
+  j["kind"] = "run_end";
+  j["time"] = ended.ended;
+  j["run"] = ended.run_id;
+  j["complete"] = true;
+  j["manifest"] = manifest_object(ended);
+  AuditRow r;
+  r.kind = "run_end";
+  r.time = ended.ended;
+  r.run = ended.run_id;
+  r.body = j.dump();
+  return r;
+}
+
+void audit_assessment_row(const Assessor& assessor, const Assessment& a, std::string_view person,
+                          std::string_view record, const RunManifest& run, AuditRow& out) {
+  const dsl::Program& p = assessor.program();
+  const PurposeOutcome& o = a.outcome;
+  Digest record_hash{};
+  SHA256(reinterpret_cast<const unsigned char*>(record.data()), record.size(), record_hash.data());
+  out.kind = "assessment";
+  out.time = run.started;
+  out.run = run.run_id;
+  out.person.assign(person);
+  out.review = o.review_required ? 1 : 0;
+  // Names, ids and hex only: nothing here needs JSON escaping.
+  std::string& b = out.body;
+  b.assign("{\"kind\":\"assessment\",\"time\":\"");
+  b += run.started;
+  b += "\",\"run\":\"";
+  b += run.run_id;
+  b += "\",\"person\":\"";
+  b += person;
+  b += o.insufficient_data ? "\",\"outcome\":\"insufficient_data\",\"level\":null"
+                           : "\",\"outcome\":\"assessed\",\"level\":\"";
+  if (!o.insufficient_data) {
+    b += p.levels[o.level];
+    b += '"';
+  }
+  b += ",\"review_required\":";
+  b += o.review_required ? "true" : "false";
+  b += ",\"review_ids\":[";
+  for (std::size_t i = 0; i < o.review_reasons.size(); ++i) {
+    if (i) b += ',';
+    b += '"';
+    b += review_reason_id(p, assessor.purpose(), o.review_reasons[i]);
+    b += '"';
+  }
+  b += "],\"record_sha256\":\"";
+  b += to_hex(record_hash);
+  b += "\"}";
+  SHA256(reinterpret_cast<const unsigned char*>(b.data()), b.size(), out.digest.data());
+}
+
+std::string_view decision_name(Decision d) {
+  switch (d) {
+    case Decision::Agree:
+      return "agree";
+    case Decision::Disagree:
+      return "disagree";
+    case Decision::NeedsInformation:
+      return "needs-information";
+  }
+  return "";
+}
+
+AuditRow audit_decision_row(const std::string& run, const std::string& person, Decision d,
+                            const Actor& by, const std::string& note, const std::string& now) {
+  nlohmann::ordered_json j;
+  j["kind"] = "decision";
+  j["time"] = now;
+  j["run"] = run;
+  j["person"] = person;
+  j["decision"] = decision_name(d);
+  j["by"] = by.name;
+  j["os_user"] = by.os_user;
+  j["note"] = note;
+  AuditRow r;
+  r.kind = "decision";
+  r.time = now;
+  r.run = run;
+  r.person = person;
+  r.body = j.dump();
+  return r;
+}
+
+AuditRow audit_approval_row(const Approval& a, const Actor& by, const std::string& now) {
+  nlohmann::ordered_json j;
+  j["kind"] = "approval";
+  j["time"] = now;
+  j["purpose"] = a.purpose;
+  j["role"] = a.role;
+  j["by"] = by.name;
+  j["os_user"] = by.os_user;
+  j["note"] = a.note;
+  j["rules_sha256"] = a.rules_sha256;
+  j["rule_files"] = nlohmann::ordered_json::array();
+  for (const RuleFile& f : a.rule_files) {
+    j["rule_files"].push_back({{"name", f.name}, {"sha256", f.sha256}});
+  }
+  j["model_sha256"] = a.model_sha256.empty() ? nlohmann::ordered_json(nullptr)
+                                             : nlohmann::ordered_json(a.model_sha256);
+  AuditRow r;
+  r.kind = "approval";
+  r.time = now;
+  r.body = j.dump();
+  return r;
+}
+
+}  // namespace skon::engine
