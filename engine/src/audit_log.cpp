@@ -1,10 +1,14 @@
 #include "skon/engine/audit_log.hpp"
 
+#include <fcntl.h>
 #include <openssl/crypto.h>
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
 #include <sqlite3.h>
+#include <sys/file.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -76,8 +80,10 @@ std::string to_hex(const Digest& d) {
 struct AuditLog::Db {
   sqlite3* db = nullptr;
   std::string path;
+  int lock_fd = -1;  // the descriptor open() made the log through; closed after SQLite's
   ~Db() {
     if (db != nullptr) sqlite3_close_v2(db);
+    if (lock_fd >= 0) ::close(lock_fd);
   }
 
   // The SQLite error in words, with the log's name; never any row content.
@@ -140,39 +146,53 @@ class Statement {
 
 std::unique_ptr<AuditLog> AuditLog::open(const std::string& path, bool create) {
   std::error_code ec;
-  const bool exists = std::filesystem::exists(path, ec);
-  if (exists) return open_existing_or_new(path, create, true);
-  try {
-    return open_existing_or_new(path, create, false);
-  } catch (...) {
-    // A log that could not be made is not left half-made.
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-      std::filesystem::remove(path + suffix, ec);
+  if (std::filesystem::is_directory(path, ec)) {
+    throw models::UsageError("--audit " + path + " is a directory; give a file");
+  }
+  // Whoever makes the file makes the log; everyone else waits for that (flock, which does not
+  // touch SQLite's own locks) and then opens what it made.
+  int fd = create ? ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600) : -1;
+  const bool created = fd >= 0;
+  if (!created) {
+    if (create && errno != EEXIST) throw models::output_error(path, errno);
+    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      if (errno == ENOENT) throw models::InputError("no audit log at " + path);
+      throw models::InputError("cannot read the audit log " + path + ": " + std::strerror(errno));
     }
+  }
+  ::flock(fd, LOCK_EX);
+  try {
+    auto log = open_existing_or_new(path, create, !created);
+    ::flock(fd, LOCK_UN);
+    // Closing a descriptor of the file would drop every POSIX lock this process holds on it —
+    // SQLite's included — so it stays open until the connection is closed.
+    log->db_->lock_fd = fd;
+    return log;
+  } catch (...) {
+    if (created) {  // a log that could not be made is not left half-made
+      for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+        std::filesystem::remove(path + suffix, ec);
+      }
+    }
+    ::flock(fd, LOCK_UN);
+    ::close(fd);
     throw;
   }
 }
 
 std::unique_ptr<AuditLog> AuditLog::open_existing_or_new(const std::string& path, bool create,
                                                          bool exists) {
-  std::error_code ec;
-  if (!exists && !create) throw models::InputError("no audit log at " + path);
-  if (exists && std::filesystem::is_directory(path, ec)) {
-    throw models::UsageError("--audit " + path + " is a directory; give a file");
-  }
   std::unique_ptr<AuditLog> log(new AuditLog());
   log->path_ = path;
   log->db_ = std::make_unique<Db>();
   Db& d = *log->db_;
   d.path = path;
+  (void)exists;  // the file exists by now (made 0600 by open(), or found)
   const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
   if (const int rc = sqlite3_open_v2(path.c_str(), &d.db, flags, nullptr); rc != SQLITE_OK) {
     d.fail("opening it", rc);
   }
-  // It names people by pseudonym: readable by its owner only, like every output.
-  if (!exists)
-    std::filesystem::permissions(
-        path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
   sqlite3_busy_timeout(d.db, kBusyTimeoutMs);
   sqlite3_extended_result_codes(d.db, 1);
 

@@ -87,6 +87,9 @@ set_tests_properties(cli.score_from PROPERTIES LABELS cli)
 add_test(NAME cli.consent
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/consent.sh $<TARGET_FILE:skon> ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli.consent PROPERTIES LABELS cli)
+add_test(NAME cli.audit
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/audit.sh $<TARGET_FILE:skon> ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli.audit PROPERTIES LABELS cli)
 add_test(NAME cli.order_independence
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/order_independence.sh $<TARGET_FILE:skon> ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli.order_independence PROPERTIES LABELS cli)
