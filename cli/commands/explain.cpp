@@ -5,7 +5,9 @@
 
 #include <cstdio>
 #include <memory>
+#include <nlohmann/json.hpp>
 
+#include "audit_options.hpp"
 #include "command.hpp"
 #include "exit_codes.hpp"
 #include "run_inputs.hpp"
@@ -18,7 +20,28 @@ struct ExplainOptions {
   std::string data;
   std::string id;
   std::vector<std::string> set;
+  AuditOption audit;  // given: the decisions recorded for the person are shown
 };
+
+// What professionals have decided about this person, from the audit log: every decision, in order.
+void print_decisions(const ExplainOptions& opt, const engine::Run& run) {
+  const auto log = engine::AuditLog::open(opt.audit.path, /*create=*/false);
+  const std::string person = run.person_in_log(opt.id);
+  const bool danish = run.options().language == engine::Language::Danish;
+  std::string text;
+  log->rows("decision", "", person, [&](const engine::StoredRow& s) {
+    if (s.purged) return;
+    const auto j = nlohmann::json::parse(s.row.body, nullptr, false);
+    if (!j.is_object()) return;
+    text += "  " + s.row.time.substr(0, 10) + "  " + j.value("decision", "") + "  (" +
+            j.value("by", "") + ", run " + s.row.run.substr(0, 8) + ")";
+    const std::string note = j.value("note", "");
+    if (!note.empty()) text += ": " + note;
+    text += "\n";
+  });
+  std::printf("\n%s:\n%s", danish ? "Beslutninger i revisionsloggen" : "Decisions in the audit log",
+              text.empty() ? (danish ? "  ingen endnu\n" : "  none yet\n") : text.c_str());
+}
 
 int run_explain(const ExplainOptions& opt) {
   // The professional asks by id; the card names the person by pseudonym, as the assessments do
@@ -47,6 +70,7 @@ int run_explain(const ExplainOptions& opt) {
     person = run.pseudonym(opt.id);
   }
   std::fputs(engine::explain_record(run, values, person).c_str(), stdout);
+  if (!opt.audit.path.empty() && !opt.id.empty()) print_decisions(opt, run);
   return kExitOk;
 }
 
@@ -59,6 +83,8 @@ void setup_explain(CLI::App& app, CommandTable& table) {
   sub->add_option("--data", opt->data, "cohort file to find the person in");
   sub->add_option("--id", opt->id, "the person's id in --id-column");
   sub->add_option("--set", opt->set, "FIELD=VALUE instead of a data file (repeatable)");
+  sub->add_option("--audit", opt->audit.path,
+                  "an audit log: show the decisions recorded for the person");
   sub->callback([opt, &table] { table.selected = [opt] { return run_explain(*opt); }; });
 }
 

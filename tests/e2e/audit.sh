@@ -108,6 +108,20 @@ after=$("$skon" audit pending --audit skon-audit.sqlite 2>/dev/null | wc -l)
 [[ $after == $((before - 1)) ]] || fail "pending: $before -> $after"
 [[ $("$skon" audit show --audit skon-audit.sqlite --person "$person" | grep -c '"kind":"decision"') == 2 ]] || fail "decisions are appended, not overwritten"
 "$skon" audit verify --audit skon-audit.sqlite >/dev/null || fail "after decisions"
+# The card shows the decisions recorded for the person (asked for by raw id, as a professional does).
+raw_id=$(python3 - raw.jsonl skon-audit.sqlite "$person" <<'PY'
+import json, sqlite3, sys
+ids = [json.loads(l)['id'] for l in open(sys.argv[1])]
+c = sqlite3.connect(sys.argv[2])
+second = c.execute("select run from chain where kind='run' order by seq").fetchall()[1][0]
+people = [p for (p,) in c.execute("select person from chain where kind='assessment' and run=? order by seq", (second,))]
+print(ids[people.index(sys.argv[3])])
+PY
+)
+"$skon" explain --rules "$src/rules" --purpose early_warning --model m.json --data current.csv \
+  --today 2026-11-26 --id "$raw_id" --audit skon-audit.sqlite --lang en >card.txt
+grep -q "disagree  (Bo (UU), run .*: Fraværet skyldes sygdom" card.txt || fail "card: $(tail -5 card.txt)"
+grep -q "agree  (Eva (leder)" card.txt || fail "card, second decision: $(tail -5 card.txt)"
 
 # Killed mid-run: the log verifies and the run has no end.
 "$skon" -q generate --rows 300000 --seed 11 --current -o big.csv
