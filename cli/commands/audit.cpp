@@ -72,6 +72,12 @@ nlohmann::ordered_json row_json(const engine::StoredRow& s) {
   j["seq"] = s.seq;
   j["kind"] = s.row.kind;
   j["time"] = s.row.time;
+  j["run"] =
+      s.row.run.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s.row.run);
+  j["person"] =
+      s.row.person.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s.row.person);
+  j["review_required"] = s.row.review < 0 ? nlohmann::ordered_json(nullptr)
+                                          : nlohmann::ordered_json(s.row.review == 1);
   j["body"] = s.purged ? nlohmann::ordered_json(nullptr)
                        : nlohmann::ordered_json::parse(s.row.body, nullptr, false);
   j["digest"] = engine::to_hex(s.row.digest);

@@ -66,22 +66,15 @@ void audit_assessment_row(const Assessor& assessor, const Assessment& a, std::st
   out.run = run.run_id;
   out.person.assign(person);
   out.review = o.review_required ? 1 : 0;
-  // Names, ids and hex only: nothing here needs JSON escaping.
+  // The rest of the content (kind, time, run, person and review are columns, covered by the
+  // digest). Names, ids and hex only: nothing here needs JSON escaping.
   std::string& b = out.body;
-  b.assign("{\"kind\":\"assessment\",\"time\":\"");
-  b += run.started;
-  b += "\",\"run\":\"";
-  b += run.run_id;
-  b += "\",\"person\":\"";
-  b += person;
-  b += o.insufficient_data ? "\",\"outcome\":\"insufficient_data\",\"level\":null"
-                           : "\",\"outcome\":\"assessed\",\"level\":\"";
+  b.assign(o.insufficient_data ? "{\"outcome\":\"insufficient_data\",\"level\":null"
+                               : "{\"outcome\":\"assessed\",\"level\":\"");
   if (!o.insufficient_data) {
     b += p.levels[o.level];
     b += '"';
   }
-  b += ",\"review_required\":";
-  b += o.review_required ? "true" : "false";
   b += ",\"review_ids\":[";
   for (std::size_t i = 0; i < o.review_reasons.size(); ++i) {
     if (i) b += ',';
@@ -92,7 +85,7 @@ void audit_assessment_row(const Assessor& assessor, const Assessment& a, std::st
   b += "],\"record_sha256\":\"";
   b += to_hex(record_hash);
   b += "\"}";
-  SHA256(reinterpret_cast<const unsigned char*>(b.data()), b.size(), out.digest.data());
+  out.digest = row_digest(out);
 }
 
 std::string_view decision_name(Decision d) {

@@ -198,15 +198,16 @@ RunManifest Run::execute(models::RecordSource& source, const std::string& input_
         b.id_hashes.resize(b.ids.size());
         if (audit != nullptr) b.audit.resize(b.ids.size());
         for (std::size_t i = 0; i < b.ids.size(); ++i) {
-          if (audit != nullptr) {  // the log's person: always the pseudonym
-            hmacs[w]->hex_into(b.ids[i], b.audit[i].person);
-            b.audit[i].person.resize(kPseudonymDigits);
-          }
           if (options_.reveal_ids) {
+            if (audit != nullptr) {  // the log's person: the pseudonym all the same
+              hmacs[w]->hex_into(b.ids[i], b.audit[i].person);
+              b.audit[i].person.resize(kPseudonymDigits);
+            }
             assessed[i].id = std::move(b.ids[i]);
           } else {
             hmacs[w]->hex_into(b.ids[i], assessed[i].id);
             assessed[i].id.resize(kPseudonymDigits);
+            if (audit != nullptr) b.audit[i].person = assessed[i].id;
           }
           b.id_hashes[i] = detail::DuplicateIds::hash(assessed[i].id);
         }

@@ -36,11 +36,11 @@ print('\n'.join('|'.join(map(str, x)) for x in rows))" "$@"; }
 python3 - out.jsonl skon-audit.sqlite <<'PY' || fail "record hashes"
 import hashlib, json, sqlite3, sys
 lines = open(sys.argv[1], 'rb').read().split(b'\n')[:-1]
-rows = [json.loads(b) for (b,) in sqlite3.connect(sys.argv[2]).execute("select body from chain where kind='assessment' order by seq")]
+rows = sqlite3.connect(sys.argv[2]).execute("select body, person from chain where kind='assessment' order by seq").fetchall()
 assert len(rows) == len(lines)
-for line, row in zip(lines, rows):
-    assert hashlib.sha256(line + b'\n').hexdigest() == row['record_sha256'], row
-    assert row['person'] == json.loads(line)['id']
+for line, (body, person) in zip(lines, rows):
+    assert hashlib.sha256(line + b'\n').hexdigest() == json.loads(body)['record_sha256'], body
+    assert person == json.loads(line)['id']
 print('ok')
 PY
 # No raw id anywhere in the log (ids are like S2026-0000001).

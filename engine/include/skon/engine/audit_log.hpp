@@ -6,9 +6,10 @@
 // verify(); a cut-off tail is found against a checkpoint kept elsewhere (checkpoint()). No raw id
 // and no record value is ever stored: persons are pseudonyms, records are SHA-256 digests.
 //
-// Row hash = SHA-256(previous hash ‖ seq as 8 bytes big-endian ‖ SHA-256(body)); the first row's
-// previous hash is 32 zero bytes. A purge keeps a row's seq, kind, body digest and hash, so the
-// chain still verifies without the personal data.
+// Row hash = SHA-256(previous hash ‖ seq as 8 bytes big-endian ‖ digest), digest = SHA-256 of the
+// row's kind, time, run, person, review and body (row_digest); the first row's previous hash is 32
+// zero bytes. A purge keeps a row's seq, kind, digest and hash, so the chain still verifies
+// without the personal data.
 
 #include <array>
 #include <cstdint>
@@ -25,8 +26,7 @@ inline constexpr int kAuditSchemaVersion = 1;
 using Digest = std::array<std::uint8_t, 32>;
 std::string to_hex(const Digest& d);
 
-// One row to append. `body` is the row's canonical JSON: it repeats kind, run, person and
-// review, which are columns only so they can be searched (verify checks they agree).
+// One row to append: searchable columns and the rest of its content as JSON (`body`).
 struct AuditRow {
   std::string kind;  // run, assessment, run_end, decision, approval, purge
   std::string time;  // ISO 8601 UTC
@@ -34,8 +34,11 @@ struct AuditRow {
   std::string person;
   int review = -1;  // assessments: 1 review required, 0 not; -1 none
   std::string body;
-  Digest digest{};  // SHA-256(body); filled by append() when left zero
+  Digest digest{};  // row_digest(); filled by append() when left zero
 };
+
+// SHA-256 over kind, time, run, person, review and body, each but the last followed by '\n'.
+Digest row_digest(const AuditRow& row);
 
 struct StoredRow {
   std::int64_t seq = 0;
