@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -254,7 +255,12 @@ std::unique_ptr<AuditLog> AuditLog::open_existing_or_new(const std::string& path
   if (format != kFormat) {
     throw models::InputError("audit log " + path + ": not a Skøn audit log");
   }
-  if (version.empty() || std::stoi(version) > kAuditSchemaVersion) {
+  int number = 0;  // a version that is not a number is not ours either (fuzz_audit found stoi)
+  const auto [end, err] = std::from_chars(version.data(), version.data() + version.size(), number);
+  if (version.empty() || err != std::errc() || end != version.data() + version.size()) {
+    throw models::InputError("audit log " + path + ": not a Skøn audit log (no schema version)");
+  }
+  if (number > kAuditSchemaVersion) {
     throw models::InputError("audit log " + path + ": schema version " + version +
                              " is newer than this skon reads (" +
                              std::to_string(kAuditSchemaVersion) + "); use a newer skon");
