@@ -1,0 +1,133 @@
+// The audit log's API: rows chain, verify finds each kind of tampering and names the row, a
+// checkpoint catches a cut tail and its signature a forgery, purge keeps the chain, and a file
+// that is not a log is refused. (tests/e2e/audit.sh plays the same attacks through the CLI.)
+
+#include "skon/engine/audit_log.hpp"
+
+#include <doctest/doctest.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "skon/models/errors.hpp"
+#include "support/temp_path.hpp"
+
+using namespace skon;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path fresh_log(const char* name, int rows) {
+  const fs::path path = test::temp_path(name);
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path.string() + suffix);
+  auto log = engine::AuditLog::open(path.string(), true);
+  std::vector<engine::AuditRow> batch;
+  for (int i = 0; i < rows; ++i) {
+    engine::AuditRow r;
+    r.kind = "assessment";
+    r.time = "2026-01-0" + std::to_string(1 + i % 9) + "T00:00:00Z";
+    r.run = "run" + std::to_string(i / 10);
+    r.person = "p" + std::to_string(i);
+    r.review = i % 2;
+    r.body = "{\"level\":\"low\",\"n\":" + std::to_string(i) + "}";
+    batch.push_back(r);
+  }
+  log->append(batch);
+  return path;
+}
+
+void tamper(const fs::path& path, const char* sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  CHECK(sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+}
+
+engine::VerifyResult verify(const fs::path& path) {
+  return engine::AuditLog::open(path.string(), false)->verify();
+}
+
+}  // namespace
+
+TEST_CASE("audit log: an untouched log verifies, and every tampering names its row") {
+  const fs::path clean = fresh_log("audit_clean.sqlite", 50);
+  const auto ok = verify(clean);
+  CHECK(ok.ok);
+  CHECK(ok.rows == 50);
+  struct Attack {
+    const char* sql;
+    std::int64_t row;
+  };
+  for (const Attack& a :
+       {Attack{"UPDATE chain SET body = replace(body, 'low', 'high') WHERE seq = 7", 7},
+        Attack{"UPDATE chain SET review = 1 - review WHERE seq = 12", 12},
+        Attack{"UPDATE chain SET person = 'someone else' WHERE seq = 30", 30},
+        Attack{"DELETE FROM chain WHERE seq = 20", 20},
+        Attack{"UPDATE chain SET seq = -1 WHERE seq = 40; UPDATE chain SET seq = 40 "
+               "WHERE seq = 41; UPDATE chain SET seq = 41 WHERE seq = -1",
+               40}}) {
+    INFO(a.sql);
+    const fs::path copy = test::temp_path("audit_tampered.sqlite");
+    fs::copy_file(clean, copy, fs::copy_options::overwrite_existing);
+    tamper(copy, a.sql);
+    const auto r = verify(copy);
+    CHECK_FALSE(r.ok);
+    CHECK(r.first_bad == a.row);
+  }
+}
+
+TEST_CASE("audit log: a checkpoint catches a cut tail, a rewrite and a forged signature") {
+  const fs::path path = fresh_log("audit_cp.sqlite", 30);
+  const std::string key = "a checkpoint key, 0123456789";
+  const engine::Checkpoint cp =
+      engine::AuditLog::open(path.string(), false)->checkpoint(key, "2026-02-01T00:00:00Z");
+  CHECK(cp.rows == 30);
+  {
+    auto log = engine::AuditLog::open(path.string(), false);
+    CHECK_FALSE(engine::check_against(cp, key, *log, log->verify()));
+  }
+  engine::Checkpoint forged = cp;
+  forged.rows = 3;
+  {
+    auto log = engine::AuditLog::open(path.string(), false);
+    const auto why = engine::check_against(forged, key, *log, log->verify());
+    REQUIRE(why);
+    CHECK(why->find("signature") != std::string::npos);
+  }
+  tamper(path, "DELETE FROM chain WHERE seq > 25");
+  auto log = engine::AuditLog::open(path.string(), false);
+  const auto r = log->verify();
+  CHECK(r.ok);  // a cut tail is a valid chain ...
+  const auto why = engine::check_against(cp, key, *log, r);
+  REQUIRE(why);  // ... but not the one the checkpoint saw
+  CHECK(why->find("fewer than the 30") != std::string::npos);
+}
+
+TEST_CASE("audit log: a purge removes personal data and keeps the chain verifiable") {
+  const fs::path path = fresh_log("audit_purge.sqlite", 40);
+  auto log = engine::AuditLog::open(path.string(), false);
+  const std::int64_t purged = log->purge("2026-01-05T00:00:00Z", "2026-12-01T00:00:00Z", "tester");
+  CHECK(purged > 0);
+  CHECK(purged < 40);
+  const auto r = log->verify();
+  CHECK(r.ok);
+  CHECK(r.rows == 41);  // and the purge is itself a row
+  std::int64_t with_person = 0;
+  log->rows("assessment", "", "", [&](const engine::StoredRow& s) {
+    if (s.row.time < "2026-01-05") CHECK(s.purged);
+    with_person += s.row.person.empty() ? 0 : 1;
+  });
+  CHECK(with_person == 40 - purged);
+}
+
+TEST_CASE("audit log: a file that is not a log, or has a newer schema, is refused") {
+  const fs::path text = test::temp_path("audit_text.sqlite");
+  std::ofstream(text) << "not a database at all\n";
+  CHECK_THROWS_AS(engine::AuditLog::open(text.string(), false), models::InputError);
+  const fs::path newer = fresh_log("audit_newer.sqlite", 1);
+  tamper(newer, "UPDATE skon_audit_meta SET value = '2' WHERE key = 'schema_version'");
+  CHECK_THROWS_AS(engine::AuditLog::open(newer.string(), false), models::InputError);
+  CHECK_THROWS_AS(engine::AuditLog::open(test::temp_path("no_such_log.sqlite").string(), false),
+                  models::InputError);
+}
