@@ -205,6 +205,13 @@ class JsonlRecordSource final : public RecordSource {
 
  private:
   // Fills `row` from one line; the error in words, or "" when the line is good.
+  // An object member as field and unescaped key; false when it is not valid JSON.
+  template <typename Member>
+  static bool key_of(Member&& member, od::field& field, std::string_view& key) {
+    return std::forward<Member>(member).get(field) == simdjson::SUCCESS &&
+           field.unescaped_key().get(key) == simdjson::SUCCESS;
+  }
+
   std::string parse(std::string_view line, Row& row) {
     std::fill(row.values.begin(), row.values.end(), kMissing);
     for (auto& t : row.texts) t.clear();
@@ -221,10 +228,7 @@ class JsonlRecordSource final : public RecordSource {
     for (auto member : object) {
       od::field field;
       std::string_view key;
-      if (std::move(member).get(field) != simdjson::SUCCESS ||
-          field.unescaped_key().get(key) != simdjson::SUCCESS) {
-        return "not valid JSON";
-      }
+      if (!key_of(std::move(member), field, key)) return "not valid JSON";
       const std::size_t c = column_of(key, position++);
       if (c == kNoColumn) continue;  // a key no field reads: its value is skipped, never parsed
       if (seen_[c]) return "column '" + keys_[c] + "' appears twice";
@@ -241,10 +245,7 @@ class JsonlRecordSource final : public RecordSource {
       for (auto member : object) {
         od::field field;
         std::string_view key;
-        if (std::move(member).get(field) != simdjson::SUCCESS ||
-            field.unescaped_key().get(key) != simdjson::SUCCESS) {
-          return "not valid JSON";
-        }
+        if (!key_of(std::move(member), field, key)) return "not valid JSON";
         const std::size_t c = column_of(key, kNoPosition);
         if (c == kNoColumn || columns_[c].consent < 0) continue;
         if (row.values[static_cast<std::size_t>(columns_[c].consent)] != 1.0) continue;
