@@ -4,6 +4,7 @@
 #include <cmath>
 #include <random>
 
+#include "audit_writer.hpp"
 #include "duplicate_ids.hpp"
 #include "skon/dsl/date.hpp"
 #include "skon/engine/columns.hpp"
@@ -185,6 +186,8 @@ RunManifest Run::execute(models::RecordSource& source, const std::string& input_
     std::vector<AuditRow> start{audit_run_row(manifest, options_.actor)};
     audit->append(start);
   }
+  std::unique_ptr<detail::AuditWriter> writer;
+  if (audit != nullptr) writer = std::make_unique<detail::AuditWriter>(*audit);
 
   RunManifest::Counts counts;
   std::vector<std::size_t> by_level(program.levels.size(), 0);
@@ -229,7 +232,7 @@ RunManifest Run::execute(models::RecordSource& source, const std::string& input_
       },
       [&](Batch& b) {
         for (std::uint64_t h : b.id_hashes) duplicates.add(h);
-        if (audit != nullptr) audit->append(b.audit);  // logged before it can be committed
+        if (writer) writer->push(std::move(b.audit));  // logged before it can be committed
         sink.write(b.text);
         counts.records += b.ids.size();
         counts.insufficient_data += b.insufficient;
@@ -280,6 +283,7 @@ RunManifest Run::execute(models::RecordSource& source, const std::string& input_
   for (std::size_t l = 0; l < by_level.size(); ++l) counts.levels[program.levels[l]] = by_level[l];
   manifest.counts = counts;
   manifest.ended = utc_timestamp();
+  if (writer) writer->finish();  // every assessment in the log before the output exists
   sink.commit(manifest);
   // Without this row the log shows the run as interrupted.
   if (audit != nullptr) {
