@@ -655,6 +655,17 @@ void Checker::check_purposes() {
               fields_used_.insert(fi);
             }
             break;
+          case Key::Retention: {
+            const double n = st.number->value;
+            if (n < 6 || n != static_cast<double>(static_cast<int>(n)) || n > 1200) {
+              bag_.add(DiagCode::E0209, st.span,
+                       "retention is a whole number of months, at least 6 (AI Act Art. 19, "
+                       "26(6): a deployer keeps its logs six months or more)");
+              break;
+            }
+            info.retention_months = static_cast<int>(n);
+            break;
+          }
           case Key::RequiresApproval:
             for (const auto& r : st.idents) {
               const Index ri = resolve_role(r);

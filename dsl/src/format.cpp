@@ -308,6 +308,9 @@ class Printer {
         case Key::Score:
           s = "score from " + st.idents[0].name;
           break;
+        case Key::Retention:
+          s = "retention " + st.number->text + " months";
+          break;
         case Key::RequiresApproval:
           s = "requires approval by " + join(st.idents);
           break;

@@ -69,7 +69,7 @@ SKON_KEYWORD( cap ) SKON_KEYWORD( require ) SKON_KEYWORD( given ) SKON_KEYWORD( 
 SKON_KEYWORD( expect ) SKON_KEYWORD( no ) SKON_KEYWORD( insufficient ) SKON_KEYWORD( data )
 SKON_KEYWORD( missing ) SKON_KEYWORD( and ) SKON_KEYWORD( or ) SKON_KEYWORD( not )
 SKON_KEYWORD( in ) SKON_KEYWORD( true ) SKON_KEYWORD( false ) SKON_KEYWORD( tags ) SKON_KEYWORD( reason )
-SKON_KEYWORD( score ) SKON_KEYWORD( requires ) SKON_KEYWORD( approval ) SKON_KEYWORD( by )
+SKON_KEYWORD( score ) SKON_KEYWORD( requires ) SKON_KEYWORD( approval ) SKON_KEYWORD( by ) SKON_KEYWORD( retention ) SKON_KEYWORD( months )
 #undef SKON_KEYWORD
 
 struct reserved : key< sor< str_and, str_or, str_not, str_in, str_true, str_false > > {};
@@ -205,6 +205,8 @@ struct features_stmt : if_must< kw_features, ident_list > {};
 struct score_stmt : if_must< kw_score, kw_from, name_required > {};
 // `requires approval by legal, dpo`: assess runs only rule sets and models these roles approved
 struct approval_stmt : if_must< kw_requires, kw_approval, kw_by, ident_list > {};
+// `retention 24 months`: the audit log keeps its assessments at least this long (six or more)
+struct retention_stmt : if_must< kw_retention, number_required, kw_months > {};
 struct forbid_stmt : if_must< kw_forbid, ident_list > {};
 struct justify_stmt : if_must< kw_justify, name_required, text_required > {};
 struct completeness_stmt : if_must< kw_completeness, kw_at, kw_least, number_required, percent > {};
@@ -225,7 +227,7 @@ struct review_reason : if_must< kw_because, text_required > {};
 struct review_name : seq< not_at< kw_required >, ident > {};
 struct review_stmt : if_must< kw_review, opt< review_name >, kw_required, kw_when, expr, opt< review_reason > > {};
 struct guidance_stmt : if_must< kw_guidance, level_required, text_required > {};
-struct purpose_stmt : sor< governance_stmt, roles_stmt, sources_stmt, model_stmt, features_stmt, score_stmt, approval_stmt,
+struct purpose_stmt : sor< governance_stmt, roles_stmt, sources_stmt, model_stmt, features_stmt, score_stmt, approval_stmt, retention_stmt,
                            forbid_stmt, justify_stmt, completeness_stmt, bands_stmt, gate_stmt,
                            direction_stmt, suspended_stmt, review_stmt, guidance_stmt > {};
 struct purpose_open : lbrace {};

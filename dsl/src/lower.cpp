@@ -435,6 +435,9 @@ ast::PurposeDecl Lowerer::purpose_decl(const PtNode& n) {
     } else if (c.is_type<features_stmt>()) {
       st.key = Key::Features;
       st.idents = idents(c);
+    } else if (c.is_type<retention_stmt>()) {
+      st.key = Key::Retention;
+      st.number = number(*k[0]);
     } else if (c.is_type<approval_stmt>()) {
       st.key = Key::RequiresApproval;
       st.idents = idents(c);

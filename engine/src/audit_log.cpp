@@ -8,6 +8,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -439,15 +440,48 @@ bool AuditLog::has_assessment(const std::string& run, const std::string& person)
   return q.step("reading it");
 }
 
+// "YYYY-MM-DD" `months` months before the ISO time `now` (the day clamped to 28: never later).
+std::string months_before(const std::string& now, int months) {
+  int y = std::stoi(now.substr(0, 4)), m = std::stoi(now.substr(5, 2));
+  int d = std::min(std::stoi(now.substr(8, 2)), 28);
+  m -= months;
+  while (m < 1) m += 12, --y;
+  char b[48];
+  std::snprintf(b, sizeof b, "%04d-%02d-%02d", y, m, d);
+  return b;
+}
+
 std::int64_t AuditLog::purge(const std::string& before, const std::string& now,
                              const std::string& os_user) {
   const Db& d = *db_;
   d.exec("BEGIN IMMEDIATE", "starting to purge");
   std::int64_t purged = 0;
   try {
+    // Only runs past their own retention (the purpose's, at least six months) may lose data.
+    d.exec(
+        "CREATE TEMP TABLE IF NOT EXISTS purgeable (run TEXT PRIMARY KEY); DELETE FROM purgeable",
+        "purging it");
+    {
+      Statement runs(d,
+                     "SELECT run, time, body FROM chain WHERE kind = 'run' AND body IS NOT NULL");
+      Statement add(d, "INSERT OR IGNORE INTO purgeable VALUES (?1)");
+      while (runs.step("purging it")) {
+        const auto j = nlohmann::json::parse(text_of(runs.get(), 2), nullptr, false);
+        int months = 6;
+        if (j.is_object() && j.contains("retention_months") &&
+            j["retention_months"].is_number_integer()) {
+          months = std::max(6, j["retention_months"].get<int>());
+        }
+        if (text_of(runs.get(), 1) >= months_before(now, months)) continue;
+        add.bind(1, text_of(runs.get(), 0));
+        add.step("purging it");
+        sqlite3_reset(add.get());
+      }
+    }
     Statement q(d,
                 "UPDATE chain SET body = NULL, person = NULL, run = NULL, review = NULL "
-                "WHERE kind IN ('assessment', 'decision') AND time < ?1 AND body IS NOT NULL");
+                "WHERE kind IN ('assessment', 'decision') AND time < ?1 AND body IS NOT NULL "
+                "AND run IN (SELECT run FROM purgeable)");
     q.bind(1, before);
     q.step("purging it");
     purged = sqlite3_changes64(d.db);

@@ -24,13 +24,14 @@ std::string current_os_user() {
   return "uid " + std::to_string(::geteuid());
 }
 
-AuditRow audit_run_row(const RunManifest& started, const Actor& by) {
+AuditRow audit_run_row(const RunManifest& started, const Actor& by, int retention_months) {
   nlohmann::ordered_json j;
   j["kind"] = "run";
   j["time"] = started.started;
   j["run"] = started.run_id;
   j["operator"] = by.name;
   j["os_user"] = by.os_user;
+  j["retention_months"] = retention_months;
   j["manifest"] = manifest_object(started);
   AuditRow r;
   r.kind = "run";

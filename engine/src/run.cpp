@@ -183,7 +183,8 @@ RunManifest Run::execute(models::RecordSource& source, const std::string& input_
   }
   sink.begin(*assessor_, manifest, workers);
   if (audit != nullptr) {
-    std::vector<AuditRow> start{audit_run_row(manifest, options_.actor)};
+    std::vector<AuditRow> start{audit_run_row(manifest, options_.actor,
+                                              program.purposes[inputs_.purpose].retention_months)};
     audit->append(start);
   }
   std::unique_ptr<detail::AuditWriter> writer;

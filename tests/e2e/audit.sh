@@ -167,10 +167,17 @@ set +e; "$skon" audit purge --audit skon-audit.sqlite --before 2026-11-01 2>e.tx
 SOURCE_DATE_EPOCH=1735689600 "$skon" -q "${run[@]}" --today 2025-06-01 -o old.jsonl --audit old.sqlite 2>/dev/null \
   || SOURCE_DATE_EPOCH=1735689600 "$skon" -q assess --rules "$src/rules" --purpose early_warning --model m.json --data current.csv -o old.jsonl --audit old.sqlite
 "$skon" -q "${run[@]}" -o new.jsonl --audit old.sqlite
-n_new=$(sql old.sqlite "select count(*) from chain where kind='assessment' and person is not null and time >= '2026'")
+# A purpose that keeps its assessments two years: its year-old run is kept.
+cp -r "$src/rules" rules_kept
+sed -i 's/^  review high_level required when level >= high/  retention 24 months\n&/' rules_kept/early_warning.skon
+SOURCE_DATE_EPOCH=1735689600 "$skon" -q assess --rules rules_kept --purpose early_warning --model m.json --data current.csv --today 2026-11-26 --top 4 -o kept.jsonl --audit old.sqlite 2>/dev/null \
+  || SOURCE_DATE_EPOCH=1735689600 "$skon" -q assess --rules rules_kept --purpose early_warning --model m.json --data current.csv --top 4 -o kept.jsonl --audit old.sqlite
+kept_run=$(sql old.sqlite "select run from chain where kind='run' order by seq desc limit 1")
+n_new=$(sql old.sqlite "select count(*) from chain where kind='assessment' and person is not null and (time >= '2026' or run = '$kept_run')")
 "$skon" audit purge --audit old.sqlite --before 2026-01-01 2>/dev/null
 "$skon" audit verify --audit old.sqlite >/dev/null || fail "a purge broke the chain"
-[[ $(sql old.sqlite "select count(*) from chain where time < '2026' and kind='assessment' and (person is not null or body is not null)") == 0 ]] || fail "purged rows keep personal data"
+[[ $(sql old.sqlite "select count(*) from chain where time < '2026' and kind='assessment' and (run is null or run != '$kept_run') and (person is not null or body is not null)") == 0 ]] || fail "purged rows keep personal data"
+[[ $(sql old.sqlite "select count(*) from chain where kind='assessment' and run = '$kept_run'") == 3000 ]] || fail "a run within its purpose's retention was purged"
 [[ $(sql old.sqlite "select count(*) from chain where kind='assessment' and person is not null") == "$n_new" ]] || fail "the purge took younger rows"
 [[ $(sql old.sqlite "select count(*) from chain where kind='purge'") == 1 ]] || fail "the purge is not in the chain"
 echo "audit: all checks passed"

@@ -336,3 +336,15 @@ TEST_CASE("check: a test of a score purpose gives the score as a value, not a pr
   REQUIRE(l.first("E0402") != nullptr);
   CHECK(l.first("E0402")->help == "give the score as a value: `given risk = 0.3`");
 }
+
+TEST_CASE("check: a purpose keeps its audit rows six months or more") {
+  std::string text = std::string(kPrelude);
+  text.insert(text.find("  completeness"), "  retention 24 months\n");
+  const auto kept = load(text);
+  CHECK(kept.codes().empty());
+  CHECK(kept.program->purposes.at(0).retention_months == 24);
+  std::string shorter = std::string(kPrelude);
+  shorter.insert(shorter.find("  completeness"), "  retention 3 months\n");
+  CHECK(load(shorter).underlined("E0209") == "retention 3 months");
+  CHECK(load(std::string(kPrelude)).program->purposes.at(0).retention_months == 6);
+}

@@ -104,18 +104,31 @@ TEST_CASE("audit log: a checkpoint catches a cut tail, a rewrite and a forged si
   CHECK(why->find("fewer than the 30") != std::string::npos);
 }
 
-TEST_CASE("audit log: a purge removes personal data and keeps the chain verifiable") {
-  const fs::path path = fresh_log("audit_purge.sqlite", 40);
+TEST_CASE("audit log: a purge removes personal data past each run's retention, keeping the chain") {
+  const fs::path path = fresh_log("audit_purge.sqlite", 40);  // runs run0..run3, 10 rows each
   auto log = engine::AuditLog::open(path.string(), false);
+  std::vector<engine::AuditRow> runs;
+  for (int k = 0; k < 4; ++k) {  // run3's purpose keeps its assessments two years
+    engine::AuditRow r;
+    r.kind = "run";
+    r.time = "2026-01-01T00:00:00Z";
+    r.run = "run" + std::to_string(k);
+    r.body = "{\"kind\":\"run\",\"time\":\"" + r.time + "\",\"run\":\"" + r.run +
+             "\",\"retention_months\":" + (k == 3 ? "24" : "6") + "}";
+    runs.push_back(r);
+  }
+  log->append(runs);
   const std::int64_t purged = log->purge("2026-01-05T00:00:00Z", "2026-12-01T00:00:00Z", "tester");
   CHECK(purged > 0);
-  CHECK(purged < 40);
   const auto r = log->verify();
   CHECK(r.ok);
-  CHECK(r.rows == 41);  // and the purge is itself a row
+  CHECK(r.rows == 45);  // and the purge is itself a row
   std::int64_t with_person = 0;
   log->rows("assessment", "", "", [&](const engine::StoredRow& s) {
-    if (s.row.time < "2026-01-05") CHECK(s.purged);
+    const bool old = s.row.time < "2026-01-05";
+    const bool long_kept = s.seq > 30;  // run3's rows
+    if (!s.purged && old) CHECK(long_kept);
+    if (s.purged) CHECK_FALSE(long_kept);
     with_person += s.row.person.empty() ? 0 : 1;
   });
   CHECK(with_person == 40 - purged);

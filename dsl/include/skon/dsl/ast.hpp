@@ -232,6 +232,7 @@ struct PurposeStmt {
     Features,
     Score,
     RequiresApproval,
+    Retention,
     Forbid,
     Justify,
     Completeness,

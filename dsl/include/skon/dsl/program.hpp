@@ -141,6 +141,9 @@ struct PurposeInfo {
   // these roles approved in the audit log (`skon approve`).
   std::vector<Index> approvers;
   Span approvers_span;
+  // `retention N months`: the audit log keeps this purpose's assessments and decisions at least
+  // this long; never less than the AI Act's six months (the default).
+  int retention_months = 6;
   // how it decides
   double completeness = 0;  // fraction of the fields it reads that must be known
   std::vector<Band> bands;

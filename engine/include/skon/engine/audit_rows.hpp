@@ -22,7 +22,8 @@ struct Actor {
 };
 std::string current_os_user();
 
-AuditRow audit_run_row(const RunManifest& started, const Actor& by);
+// `retention_months`: how long the log must keep the run's assessments (the purpose's).
+AuditRow audit_run_row(const RunManifest& started, const Actor& by, int retention_months);
 AuditRow audit_run_end_row(const RunManifest& ended);
 
 // One assessment; `record` is the output record as written (its SHA-256 is logged). Fills `out`
