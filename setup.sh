@@ -118,6 +118,10 @@ demo_pipeline() {
   printf 'early warning (school data only):  %s\n' "$(grep -m1 'ROC AUC' "$out/evaluation.txt" | tr -s ' ' | sed 's/^ //')"
   printf 'scenario with extended data:       %s\n' "$(grep -m1 'ROC AUC' "$out/evaluation_scenario.txt" | tr -s ' ' | sed 's/^ //')"
   echo "one explanation card: $out/explanation.txt"
+  # Both runs are in the audit log beside the assessments; it verifies, and lists who awaits a
+  # professional's decision (skon review record ... records one).
+  "$skon" audit verify --audit "$out/skon-audit.sqlite"
+  "$skon" audit pending --audit "$out/skon-audit.sqlite" >"$out/pending.csv"
   echo "everything is in $out/ ($((SECONDS - start)) s):"
   (cd "$out" && ls -1 | sed 's/^/  /')
 }
