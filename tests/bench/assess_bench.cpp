@@ -137,9 +137,13 @@ int main(int argc, char** argv) {
     for (int run = 0; run < 3; ++run) {
       ::sync();
       const fs::path out = dir / "a.jsonl";
-      const auto [s, peak] = bench::run_child({skon, "-q", "assess", "--rules", rules, "--purpose",
-                                               purpose, "--today", today, "--model", model,
-                                               "--data", data, "-o", to_disk ? out.string() : "-"});
+      // Every run is logged, as `skon assess` always is: a fresh log each time.
+      const fs::path log = dir / "audit.sqlite";
+      const auto [s, peak] =
+          bench::run_child({skon, "-q", "assess", "--rules", rules, "--purpose", purpose, "--today",
+                            today, "--model", model, "--data", data, "--audit", log.string(), "-o",
+                            to_disk ? out.string() : "-"});
+      for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(log.string() + suffix);
       runs.push_back(s);
       peak_big[data] = std::max(peak_big[data], peak);
       if (to_disk) out_mb = fs::exists(out) ? static_cast<double>(fs::file_size(out)) / 1e6 : 0;
@@ -159,10 +163,14 @@ int main(int argc, char** argv) {
                     "-o", jsonl_small});
   std::map<std::string, double> peak_small;
   for (const std::string& data : {csv_small, jsonl_small}) {
-    peak_small[data] = bench::run_child({skon, "-q", "assess", "--rules", rules, "--purpose",
-                                         purpose, "--today", today, "--model", model, "--data",
-                                         data, "-o", (dir / "b.jsonl").string()})
-                           .second;
+    peak_small[data] =
+        bench::run_child({skon, "-q", "assess", "--rules", rules, "--purpose", purpose, "--today",
+                          today, "--model", model, "--data", data, "--audit",
+                          (dir / "audit_b.sqlite").string(), "-o", (dir / "b.jsonl").string()})
+            .second;
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      fs::remove((dir / "audit_b.sqlite").string() + suffix);
+    }
     fs::remove(dir / "b.jsonl");
     fs::remove(dir / "b.jsonl.run.json");
   }
