@@ -182,7 +182,7 @@ std::unique_ptr<AuditLog> AuditLog::open(const std::string& path, bool create) {
   }
   ::flock(fd, LOCK_EX);
   try {
-    auto log = open_existing_or_new(path, create, !created);
+    auto log = open_made_or_found(path, create);
     ::flock(fd, LOCK_UN);
     // Closing a descriptor of the file would drop every POSIX lock this process holds on it —
     // SQLite's included — so it stays open until the connection is closed.
@@ -200,14 +200,13 @@ std::unique_ptr<AuditLog> AuditLog::open(const std::string& path, bool create) {
   }
 }
 
-std::unique_ptr<AuditLog> AuditLog::open_existing_or_new(const std::string& path, bool create,
-                                                         bool exists) {
+std::unique_ptr<AuditLog> AuditLog::open_made_or_found(const std::string& path, bool create) {
   std::unique_ptr<AuditLog> log(new AuditLog());
   log->path_ = path;
   log->db_ = std::make_unique<Db>();
   Db& d = *log->db_;
   d.path = path;
-  (void)exists;  // the file exists by now (made 0600 by open(), or found)
+  // The file exists by now: made (0600) by open(), or found.
   const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
   if (const int rc = sqlite3_open_v2(path.c_str(), &d.db, flags, nullptr); rc != SQLITE_OK) {
     d.fail("opening it", rc);

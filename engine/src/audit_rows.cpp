@@ -24,36 +24,40 @@ std::string current_os_user() {
   return "uid " + std::to_string(::geteuid());
 }
 
-AuditRow audit_run_row(const RunManifest& started, const Actor& by, int retention_months) {
+namespace {
+
+// A row whose body starts with its searchable columns (those that are set) and goes on with
+// `fields`, in order.
+AuditRow json_row(const std::string& kind, const std::string& time, const std::string& run,
+                  const std::string& person, const nlohmann::ordered_json& fields) {
   nlohmann::ordered_json j;
-  j["kind"] = "run";
-  j["time"] = started.started;
-  j["run"] = started.run_id;
-  j["operator"] = by.name;
-  j["os_user"] = by.os_user;
-  j["retention_months"] = retention_months;
-  j["manifest"] = manifest_object(started);
+  j["kind"] = kind;
+  j["time"] = time;
+  if (!run.empty()) j["run"] = run;
+  if (!person.empty()) j["person"] = person;
+  for (const auto& [key, value] : fields.items()) j[key] = value;
   AuditRow r;
-  r.kind = "run";
-  r.time = started.started;
-  r.run = started.run_id;
+  r.kind = kind;
+  r.time = time;
+  r.run = run;
+  r.person = person;
   r.body = j.dump();
   return r;
 }
 
+}  // namespace
+
+AuditRow audit_run_row(const RunManifest& started, const Actor& by, int retention_months) {
+  return json_row("run", started.started, started.run_id, "",
+                  {{"operator", by.name},
+                   {"os_user", by.os_user},
+                   {"retention_months", retention_months},
+                   {"manifest", manifest_object(started)}});
+}
+
 AuditRow audit_run_end_row(const RunManifest& ended) {
-  nlohmann::ordered_json j;
-  j["kind"] = "run_end";
-  j["time"] = ended.ended;
-  j["run"] = ended.run_id;
-  j["complete"] = true;
-  j["manifest"] = manifest_object(ended);
-  AuditRow r;
-  r.kind = "run_end";
-  r.time = ended.ended;
-  r.run = ended.run_id;
-  r.body = j.dump();
-  return r;
+  return json_row("run_end", ended.ended, ended.run_id, "",
+                  {{"complete", true}, {"manifest", manifest_object(ended)}});
 }
 
 void audit_assessment_row(const Assessor& assessor, const Assessment& a, std::string_view person,
@@ -103,45 +107,25 @@ std::string_view decision_name(Decision d) {
 
 AuditRow audit_decision_row(const std::string& run, const std::string& person, Decision d,
                             const Actor& by, const std::string& note, const std::string& now) {
-  nlohmann::ordered_json j;
-  j["kind"] = "decision";
-  j["time"] = now;
-  j["run"] = run;
-  j["person"] = person;
-  j["decision"] = decision_name(d);
-  j["by"] = by.name;
-  j["os_user"] = by.os_user;
-  j["note"] = note;
-  AuditRow r;
-  r.kind = "decision";
-  r.time = now;
-  r.run = run;
-  r.person = person;
-  r.body = j.dump();
-  return r;
+  return json_row(
+      "decision", now, run, person,
+      {{"decision", decision_name(d)}, {"by", by.name}, {"os_user", by.os_user}, {"note", note}});
 }
 
 AuditRow audit_approval_row(const Approval& a, const Actor& by, const std::string& now) {
-  nlohmann::ordered_json j;
-  j["kind"] = "approval";
-  j["time"] = now;
-  j["purpose"] = a.purpose;
-  j["role"] = a.role;
-  j["by"] = by.name;
-  j["os_user"] = by.os_user;
-  j["note"] = a.note;
-  j["rules_sha256"] = a.rules_sha256;
-  j["rule_files"] = nlohmann::ordered_json::array();
-  for (const RuleFile& f : a.rule_files) {
-    j["rule_files"].push_back({{"name", f.name}, {"sha256", f.sha256}});
-  }
-  j["model_sha256"] = a.model_sha256.empty() ? nlohmann::ordered_json(nullptr)
-                                             : nlohmann::ordered_json(a.model_sha256);
-  AuditRow r;
-  r.kind = "approval";
-  r.time = now;
-  r.body = j.dump();
-  return r;
+  nlohmann::ordered_json files = nlohmann::ordered_json::array();
+  for (const RuleFile& f : a.rule_files) files.push_back({{"name", f.name}, {"sha256", f.sha256}});
+  return json_row(
+      "approval", now, "", "",
+      {{"purpose", a.purpose},
+       {"role", a.role},
+       {"by", by.name},
+       {"os_user", by.os_user},
+       {"note", a.note},
+       {"rules_sha256", a.rules_sha256},
+       {"rule_files", files},
+       {"model_sha256", a.model_sha256.empty() ? nlohmann::ordered_json(nullptr)
+                                               : nlohmann::ordered_json(a.model_sha256)}});
 }
 
 }  // namespace skon::engine

@@ -109,8 +109,7 @@ class AuditLog {
 
  private:
   AuditLog() = default;
-  static std::unique_ptr<AuditLog> open_existing_or_new(const std::string& path, bool create,
-                                                        bool exists);
+  static std::unique_ptr<AuditLog> open_made_or_found(const std::string& path, bool create);
   std::unique_ptr<Db> db_;
   std::string path_;
 };
