@@ -70,6 +70,7 @@ void write_output(const std::string& path, const std::string& text) {
 nlohmann::ordered_json row_json(const engine::StoredRow& s) {
   nlohmann::ordered_json j;
   j["seq"] = s.seq;
+  if (s.entry > 0) j["entry"] = s.entry;  // an assessment stored in a batch row: its line
   j["kind"] = s.row.kind;
   j["time"] = s.row.time;
   j["run"] =
@@ -107,11 +108,7 @@ int run_verify(const AuditOptions& opt) {
     }
   }
   if (!opt.head.empty()) {
-    bool found = false;
-    log->rows("", "", "", [&](const engine::StoredRow& s) {
-      found = found || engine::to_hex(s.hash) == opt.head;
-    });
-    if (!found) {
+    if (!log->has_hash(opt.head)) {
       std::printf("audit log %s: BROKEN: no row has the head %s recorded earlier\n",
                   log->path().c_str(), opt.head.c_str());
       status = kExitFindings;
@@ -161,7 +158,8 @@ int run_show(const AuditOptions& opt) {
 
 int run_export(const AuditOptions& opt) {
   const auto log = opt.audit.open("", /*create=*/false);
-  std::string out = opt.format == "csv" ? "seq,kind,time,run,person,review,digest,hash,body\n" : "";
+  std::string out =
+      opt.format == "csv" ? "seq,entry,kind,time,run,person,review,digest,hash,body\n" : "";
   log->rows("", "", "", [&](const engine::StoredRow& s) {
     if (opt.format == "jsonl") {
       out += row_json(s).dump() + "\n";
@@ -171,8 +169,9 @@ int run_export(const AuditOptions& opt) {
     std::string quoted = "\"";
     for (char c : body) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
     quoted += '"';
-    out += std::to_string(s.seq) + "," + s.row.kind + "," + s.row.time + "," + s.row.run + "," +
-           s.row.person + "," + (s.row.review < 0 ? "" : std::to_string(s.row.review)) + "," +
+    out += std::to_string(s.seq) + "," + (s.entry > 0 ? std::to_string(s.entry) : "") + "," +
+           s.row.kind + "," + s.row.time + "," + s.row.run + "," + s.row.person + "," +
+           (s.row.review < 0 ? "" : std::to_string(s.row.review)) + "," +
            engine::to_hex(s.row.digest) + "," + engine::to_hex(s.hash) + "," + quoted + "\n";
   });
   write_output(opt.output, out);

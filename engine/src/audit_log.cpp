@@ -15,9 +15,11 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "skon/models/errors.hpp"
+#include "skon/models/sha256.hpp"
 
 namespace skon::engine {
 namespace {
@@ -27,7 +29,7 @@ constexpr int kBusyTimeoutMs = 15000;  // another writer's batch takes milliseco
 
 Digest sha256(std::string_view bytes) {
   Digest d{};
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), d.data());
+  models::sha256_into(bytes, d.data());
   return d;
 }
 
@@ -41,7 +43,8 @@ Digest row_digest(const AuditRow& r) {
     all += part;
     all += '\n';
   }
-  all += r.review < 0 ? "\n" : r.review == 0 ? "0\n" : "1\n";
+  if (r.review >= 0) all += std::to_string(r.review);  // a count, for a batch of assessments
+  all += '\n';
   all += r.body;
   return sha256(all);
 }
@@ -55,7 +58,7 @@ Digest chain_hash(const Digest& prev, std::int64_t seq, const Digest& digest) {
   for (int i = 0; i < 8; ++i) buf[32 + i] = static_cast<unsigned char>(seq >> (56 - 8 * i));
   std::memcpy(buf + 40, digest.data(), 32);
   Digest d{};
-  SHA256(buf, sizeof buf, d.data());
+  models::sha256_into(std::string_view(reinterpret_cast<const char*>(buf), sizeof buf), d.data());
   return d;
 }
 
@@ -237,9 +240,12 @@ std::unique_ptr<AuditLog> AuditLog::open_made_or_found(const std::string& path, 
         // is read in order, so no index slows the million appends of a large run.
         "CREATE INDEX IF NOT EXISTS decisions ON chain(run, person) WHERE kind = 'decision';"
         "INSERT OR IGNORE INTO skon_audit_meta VALUES ('format', 'skon-audit');"
-        "INSERT OR IGNORE INTO skon_audit_meta VALUES ('schema_version', '1');"
         "COMMIT;",
         "creating it");
+    d.exec(("INSERT OR IGNORE INTO skon_audit_meta VALUES ('schema_version', '" +
+            std::to_string(kAuditSchemaVersion) + "')")
+               .c_str(),
+           "creating it");
   }
   std::string format, version;
   bool has_meta = false;
@@ -270,6 +276,12 @@ std::unique_ptr<AuditLog> AuditLog::open_made_or_found(const std::string& path, 
   }
   d.exec("PRAGMA journal_mode=WAL", "opening it");
   d.exec("PRAGMA synchronous=NORMAL", "opening it");
+  if (create && number < kAuditSchemaVersion) {  // it will hold rows an older skon cannot read
+    d.exec(("UPDATE skon_audit_meta SET value = '" + std::to_string(kAuditSchemaVersion) +
+            "' WHERE key = 'schema_version'")
+               .c_str(),
+           "upgrading it");
+  }
   return log;
 }
 
@@ -382,61 +394,168 @@ VerifyResult AuditLog::verify(const std::function<void(std::int64_t)>& progress)
   return r;
 }
 
+namespace {
+
+// One line of a batch row's body (audit_log.hpp): PSEUDONYM, LEVEL, REVIEW, REASON,IDS, RECORD.
+struct PackedAssessment {
+  std::string_view person, level, review, reasons, record;
+};
+
+// Takes the next line off `body`; false at its end. A line that is not five tab-separated
+// fields means the content was rewritten along with its hashes: InputError.
+bool next_packed(std::string_view& body, std::int64_t seq, PackedAssessment& out) {
+  if (body.empty()) return false;
+  const std::size_t end = body.find('\n');
+  std::string_view line = body.substr(0, end);
+  body.remove_prefix(end == std::string_view::npos ? body.size() : end + 1);
+  std::string_view* fields[] = {&out.person, &out.level, &out.review, &out.reasons, &out.record};
+  for (std::size_t i = 0; i < 5; ++i) {
+    const std::size_t tab = line.find('\t');
+    if ((i < 4) == (tab == std::string_view::npos)) {
+      throw models::InputError("audit log row " + std::to_string(seq) +
+                               ": its assessments cannot be read");
+    }
+    *fields[i] = line.substr(0, tab);
+    line.remove_prefix(i < 4 ? tab + 1 : line.size());
+  }
+  return true;
+}
+
+// The logical row of one packed assessment, its body as a single row's of schema 1.
+void unpack(const StoredRow& batch, int entry, const PackedAssessment& a, StoredRow& out) {
+  out.seq = batch.seq;
+  out.entry = entry;
+  out.purged = false;
+  out.hash = batch.hash;
+  out.row.kind = "assessment";
+  out.row.time = batch.row.time;
+  out.row.run = batch.row.run;
+  out.row.person.assign(a.person);
+  out.row.review = a.review == "1" ? 1 : 0;
+  out.row.digest = batch.row.digest;
+  std::string& b = out.row.body;
+  b.assign(a.level.empty() ? R"({"outcome":"insufficient_data","level":null)"
+                           : R"({"outcome":"assessed","level":")");
+  if (!a.level.empty()) {
+    b += a.level;
+    b += '"';
+  }
+  b += R"(,"review_ids":[)";
+  for (std::string_view ids = a.reasons; !ids.empty();) {
+    const std::size_t comma = ids.find(',');
+    if (b.back() != '[') b += ',';
+    b += '"';
+    b += ids.substr(0, comma);
+    b += '"';
+    ids.remove_prefix(comma == std::string_view::npos ? ids.size() : comma + 1);
+  }
+  b += R"(],"record_sha256":")";
+  b += a.record;
+  b += "\"}";
+}
+
+// Calls `each` with the assessments of batch row `batch` that `keep` keeps.
+void for_each_packed(const StoredRow& batch,
+                     const std::function<bool(const PackedAssessment&)>& keep,
+                     const std::function<void(const StoredRow&)>& each) {
+  std::string_view body = batch.row.body;
+  PackedAssessment a;
+  StoredRow logical;
+  for (int entry = 1; next_packed(body, batch.seq, a); ++entry) {
+    if (!keep(a)) continue;
+    unpack(batch, entry, a, logical);
+    each(logical);
+  }
+}
+
+void read_stored(sqlite3_stmt* st, StoredRow& s) {
+  s.seq = sqlite3_column_int64(st, 0);
+  s.entry = 0;
+  s.row.kind = text_of(st, 1);
+  s.row.time = text_of(st, 2);
+  s.row.run = text_of(st, 3);
+  s.row.person = text_of(st, 4);
+  s.row.review = sqlite3_column_type(st, 5) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 5);
+  s.purged = sqlite3_column_type(st, 6) == SQLITE_NULL;
+  s.row.body = text_of(st, 6);
+  s.row.digest = blob_digest(st, 7);
+  s.hash = blob_digest(st, 8);
+}
+
+constexpr const char* kBatch = "assessments";
+
+}  // namespace
+
 void AuditLog::rows(const std::string& kind, const std::string& run, const std::string& person,
                     const std::function<void(const StoredRow&)>& each) const {
+  // A batch row has no person column and stands for `assessment` rows: it is read when either
+  // is asked for, and filtered by its lines.
   Statement q(*db_,
               "SELECT seq, kind, time, run, person, review, body, digest, hash FROM chain "
-              "WHERE (?1 = '' OR kind = ?1) AND (?2 = '' OR run = ?2) AND (?3 = '' OR person = ?3)"
-              " ORDER BY seq");
+              "WHERE (?1 = '' OR kind = ?1 OR (?1 = 'assessment' AND kind = 'assessments')) "
+              "AND (?2 = '' OR run = ?2) "
+              "AND (?3 = '' OR person = ?3 OR kind = 'assessments') ORDER BY seq");
   q.bind(1, kind);
   q.bind(2, run);
   q.bind(3, person);
   StoredRow s;
   while (q.step("reading it")) {
-    sqlite3_stmt* st = q.get();
-    s.seq = sqlite3_column_int64(st, 0);
-    s.row.kind = text_of(st, 1);
-    s.row.time = text_of(st, 2);
-    s.row.run = text_of(st, 3);
-    s.row.person = text_of(st, 4);
-    s.row.review = sqlite3_column_type(st, 5) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 5);
-    s.purged = sqlite3_column_type(st, 6) == SQLITE_NULL;
-    s.row.body = text_of(st, 6);
-    s.row.digest = blob_digest(st, 7);
-    s.hash = blob_digest(st, 8);
-    each(s);
+    read_stored(q.get(), s);
+    if (s.row.kind != kBatch || s.purged) {
+      if (person.empty() || s.row.person == person) each(s);
+      continue;
+    }
+    for_each_packed(
+        s, [&](const PackedAssessment& a) { return person.empty() || a.person == person; }, each);
   }
 }
 
 void AuditLog::pending(const std::string& before,
                        const std::function<void(const StoredRow&)>& each) const {
+  std::set<std::pair<std::string, std::string>> decided;  // (run, person); a few thousand at most
+  {
+    Statement q(*db_, "SELECT run, person FROM chain WHERE kind = 'decision' AND run IS NOT NULL");
+    while (q.step("reading it")) decided.emplace(text_of(q.get(), 0), text_of(q.get(), 1));
+  }
   Statement q(*db_,
-              "SELECT a.seq, a.time, a.run, a.person, a.body FROM chain a "
-              "WHERE a.kind = 'assessment' AND a.review = 1 AND (?1 = '' OR a.time < ?1) "
-              "AND NOT EXISTS (SELECT 1 FROM chain d WHERE d.run = a.run AND "
-              "d.kind = 'decision' AND d.person = a.person) ORDER BY a.seq");
+              "SELECT seq, kind, time, run, person, review, body, digest, hash FROM chain "
+              "WHERE kind IN ('assessment', 'assessments') AND review >= 1 AND body IS NOT NULL "
+              "AND (?1 = '' OR time < ?1) ORDER BY seq");
   q.bind(1, before);
   StoredRow s;
+  std::pair<std::string, std::string> key;
+  const auto undecided = [&](std::string_view person) {
+    key.first = s.row.run;
+    key.second.assign(person);
+    return !decided.contains(key);
+  };
   while (q.step("reading it")) {
-    sqlite3_stmt* st = q.get();
-    s.seq = sqlite3_column_int64(st, 0);
-    s.row.kind = "assessment";
-    s.row.time = text_of(st, 1);
-    s.row.run = text_of(st, 2);
-    s.row.person = text_of(st, 3);
-    s.row.review = 1;
-    s.row.body = text_of(st, 4);
-    each(s);
+    read_stored(q.get(), s);
+    if (s.row.kind != kBatch) {
+      if (undecided(s.row.person)) each(s);
+      continue;
+    }
+    for_each_packed(
+        s, [&](const PackedAssessment& a) { return a.review == "1" && undecided(a.person); }, each);
   }
 }
 
 bool AuditLog::has_assessment(const std::string& run, const std::string& person) const {
   Statement q(*db_,
-              "SELECT 1 FROM chain WHERE run = ?1 AND kind = 'assessment' AND person = ?2 "
-              "LIMIT 1");
+              "SELECT kind, body, seq FROM chain WHERE run = ?1 AND body IS NOT NULL AND "
+              "((kind = 'assessment' AND person = ?2) OR kind = 'assessments')");
   q.bind(1, run);
   q.bind(2, person);
-  return q.step("reading it");
+  while (q.step("reading it")) {
+    if (text_of(q.get(), 0) != kBatch) return true;
+    const std::string body = text_of(q.get(), 1);
+    std::string_view rest = body;
+    PackedAssessment a;
+    while (next_packed(rest, sqlite3_column_int64(q.get(), 2), a)) {
+      if (a.person == person) return true;
+    }
+  }
+  return false;
 }
 
 // "YYYY-MM-DD" `months` months before the ISO time `now` (the day clamped to 28: never later).
@@ -479,7 +598,8 @@ std::int64_t AuditLog::purge(const std::string& before, const std::string& now,
     }
     Statement q(d,
                 "UPDATE chain SET body = NULL, person = NULL, run = NULL, review = NULL "
-                "WHERE kind IN ('assessment', 'decision') AND time < ?1 AND body IS NOT NULL "
+                "WHERE kind IN ('assessment', 'assessments', 'decision') AND time < ?1 AND body IS "
+                "NOT NULL "
                 "AND run IN (SELECT run FROM purgeable)");
     q.bind(1, before);
     q.step("purging it");
@@ -501,6 +621,14 @@ std::int64_t AuditLog::purge(const std::string& before, const std::string& now,
   row[0].body = body.dump();
   append(row);
   return purged;
+}
+
+bool AuditLog::has_hash(const std::string& hex) const {
+  Statement q(*db_, "SELECT hash FROM chain");
+  while (q.step("reading it")) {
+    if (to_hex(blob_digest(q.get(), 0)) == hex) return true;
+  }
+  return false;
 }
 
 std::optional<Digest> AuditLog::hash_at(std::int64_t seq) const {

@@ -1,12 +1,12 @@
 #include "skon/engine/audit_rows.hpp"
 
-#include <openssl/sha.h>
 #include <pwd.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
 #include "skon/engine/outcome.hpp"
+#include "skon/models/sha256.hpp"
 
 namespace skon::engine {
 namespace {
@@ -60,37 +60,40 @@ AuditRow audit_run_end_row(const RunManifest& ended) {
                   {{"complete", true}, {"manifest", manifest_object(ended)}});
 }
 
-void audit_assessment_row(const Assessor& assessor, const Assessment& a, std::string_view person,
-                          std::string_view record, const RunManifest& run, AuditRow& out) {
+void start_assessment_batch(const RunManifest& run, AuditRow& batch) {
+  batch.kind = "assessments";
+  batch.time = run.started;
+  batch.run = run.run_id;
+  batch.person.clear();
+  batch.review = 0;
+  batch.body.clear();
+  batch.digest = Digest{};
+}
+
+void add_assessment(const Assessor& assessor, const Assessment& a, std::string_view person,
+                    std::string_view record, AuditRow& batch) {
   const dsl::Program& p = assessor.program();
   const PurposeOutcome& o = a.outcome;
-  Digest record_hash{};
-  SHA256(reinterpret_cast<const unsigned char*>(record.data()), record.size(), record_hash.data());
-  out.kind = "assessment";
-  out.time = run.started;
-  out.run = run.run_id;
-  out.person.assign(person);
-  out.review = o.review_required ? 1 : 0;
-  // The rest of the content (kind, time, run, person and review are columns, covered by the
-  // digest). Names, ids and hex only: nothing here needs JSON escaping.
-  std::string& b = out.body;
-  b.assign(o.insufficient_data ? "{\"outcome\":\"insufficient_data\",\"level\":null"
-                               : "{\"outcome\":\"assessed\",\"level\":\"");
-  if (!o.insufficient_data) {
-    b += p.levels[o.level];
-    b += '"';
-  }
-  b += ",\"review_ids\":[";
+  unsigned char record_hash[32];
+  models::sha256_into(record, record_hash);
+  // PSEUDONYM \t LEVEL \t REVIEW \t REASON,IDS \t RECORD_SHA256 \n — names, ids and hex only.
+  std::string& b = batch.body;
+  b += person;
+  b += '\t';
+  if (!o.insufficient_data) b += p.levels[o.level];
+  b += o.review_required ? "\t1\t" : "\t0\t";
   for (std::size_t i = 0; i < o.review_reasons.size(); ++i) {
     if (i) b += ',';
-    b += '"';
     b += review_reason_id(p, assessor.purpose(), o.review_reasons[i]);
-    b += '"';
   }
-  b += "],\"record_sha256\":\"";
-  b += to_hex(record_hash);
-  b += "\"}";
-  out.digest = row_digest(out);
+  b += '\t';
+  models::append_hex(record_hash, sizeof record_hash, b);
+  b += '\n';
+  batch.review += o.review_required ? 1 : 0;
+}
+
+void seal_assessment_batch(AuditRow& batch) {
+  batch.digest = row_digest(batch);
 }
 
 std::string_view decision_name(Decision d) {

@@ -1,7 +1,8 @@
 #pragma once
 
-// Appends a run's assessment rows to the audit log on a thread of its own, in the order given,
-// so the log's inserts overlap the assessing and the writing of the output. finish() waits for
+// Appends a run's batch rows of assessments to the audit log on a thread of its own, in the order
+// given, so the log's inserts overlap the assessing and the writing of the output; the batches
+// queued meanwhile share one transaction. finish() waits for
 // every batch and rethrows the first failure: the run commits its output only after it.
 
 #include <condition_variable>
@@ -26,13 +27,13 @@ class AuditWriter {
   AuditWriter& operator=(const AuditWriter&) = delete;
 
   // Queues a batch; throws the writer's failure, if any, so a run stops early.
-  void push(std::vector<AuditRow> rows) {
+  void push(AuditRow row) {
     std::unique_lock lock(mutex_);
     if (failure_) std::rethrow_exception(failure_);
-    // A bounded queue: the run never holds more than a few batches of rows in memory.
+    // A bounded queue: the run never holds more than a few batches in memory.
     room_.wait(lock, [&] { return queue_.size() < kMaxQueued || failure_; });
     if (failure_) std::rethrow_exception(failure_);
-    queue_.push_back(std::move(rows));
+    queue_.push_back(std::move(row));
     ready_.notify_one();
   }
 
@@ -59,9 +60,9 @@ class AuditWriter {
         std::unique_lock lock(mutex_);
         ready_.wait(lock, [&] { return !queue_.empty() || done_; });
         if (queue_.empty()) return;
-        rows = std::move(queue_.front());
-        queue_.pop_front();
-        room_.notify_one();
+        for (AuditRow& row : queue_) rows.push_back(std::move(row));
+        queue_.clear();
+        room_.notify_all();
       }
       try {
         log_.append(rows);
@@ -78,7 +79,7 @@ class AuditWriter {
   AuditLog& log_;
   std::mutex mutex_;
   std::condition_variable ready_, room_;
-  std::deque<std::vector<AuditRow>> queue_;
+  std::deque<AuditRow> queue_;
   bool done_ = false;
   std::exception_ptr failure_;
   std::thread thread_;

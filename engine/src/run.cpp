@@ -32,8 +32,9 @@ struct Batch {
   std::string text;
   std::size_t insufficient = 0, review = 0;
   std::vector<std::size_t> by_level;
-  std::size_t bytes_read = 0;   // of the input, after this batch: for progress
-  std::vector<AuditRow> audit;  // one per record, when the run is logged
+  std::size_t bytes_read = 0;  // of the input, after this batch: for progress
+  AuditRow audit;              // the batch's assessments, when the run is logged
+  std::string person;          // scratch: one pseudonym for the log
 };
 
 RunManifest describe(const Run& run) {
@@ -200,23 +201,18 @@ RunManifest Run::execute(models::RecordSource& source, const std::string& input_
         std::vector<Assessment>& assessed = scratch[w];
         if (assessed.size() < b.ids.size()) assessed.resize(b.ids.size());
         b.id_hashes.resize(b.ids.size());
-        if (audit != nullptr) b.audit.resize(b.ids.size());
         for (std::size_t i = 0; i < b.ids.size(); ++i) {
           if (options_.reveal_ids) {
-            if (audit != nullptr) {  // the log's person: the pseudonym all the same
-              hmacs[w]->hex_into(b.ids[i], b.audit[i].person);
-              b.audit[i].person.resize(kPseudonymDigits);
-            }
             assessed[i].id = std::move(b.ids[i]);
           } else {
             hmacs[w]->hex_into(b.ids[i], assessed[i].id);
             assessed[i].id.resize(kPseudonymDigits);
-            if (audit != nullptr) b.audit[i].person = assessed[i].id;
           }
           b.id_hashes[i] = detail::DuplicateIds::hash(assessed[i].id);
         }
         assessors[w]->assess_batch(b.values.data(), b.ids.size(), assessed);
         b.by_level.assign(program.levels.size(), 0);
+        if (audit != nullptr) start_assessment_batch(manifest, b.audit);
         for (std::size_t i = 0; i < b.ids.size(); ++i) {
           const Assessment& a = assessed[i];
           b.insufficient += a.outcome.insufficient_data ? 1 : 0;
@@ -224,12 +220,16 @@ RunManifest Run::execute(models::RecordSource& source, const std::string& input_
           if (!a.outcome.insufficient_data) ++b.by_level[a.outcome.level];
           const std::size_t start = b.text.size();
           sink.format(w, a, b.text);
-          if (audit != nullptr) {
-            const std::string person = std::move(b.audit[i].person);
-            audit_assessment_row(*assessors[w], a, person, std::string_view(b.text).substr(start),
-                                 manifest, b.audit[i]);
+          if (audit != nullptr) {  // the log's person: the pseudonym, even when ids are shown
+            if (options_.reveal_ids) {
+              hmacs[w]->hex_into(a.id, b.person);
+              b.person.resize(kPseudonymDigits);
+            }
+            add_assessment(*assessors[w], a, options_.reveal_ids ? b.person : a.id,
+                           std::string_view(b.text).substr(start), b.audit);
           }
         }
+        if (audit != nullptr) seal_assessment_batch(b.audit);
       },
       [&](Batch& b) {
         for (std::uint64_t h : b.id_hashes) duplicates.add(h);

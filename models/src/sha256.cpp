@@ -33,6 +33,26 @@ void hex_into_string(const unsigned char* bytes, unsigned int n, std::string& ou
   }
 }
 
+}  // namespace
+
+void sha256_into(std::string_view bytes, unsigned char* out) {
+  SHA256_CTX c;
+  if (SHA256_Init(&c) != 1 || SHA256_Update(&c, bytes.data(), bytes.size()) != 1 ||
+      SHA256_Final(out, &c) != 1) {
+    throw std::runtime_error("SHA-256 failed");
+  }
+}
+
+void append_hex(const unsigned char* bytes, std::size_t n, std::string& out) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  for (std::size_t i = 0; i < n; ++i) {
+    out += kDigits[bytes[i] >> 4];
+    out += kDigits[bytes[i] & 0xF];
+  }
+}
+
+namespace {
+
 std::string to_hex(const unsigned char* bytes, unsigned int n) {
   std::string out;
   hex_into_string(bytes, n, out);

@@ -30,17 +30,21 @@ print('\n'.join('|'.join(map(str, x)) for x in rows))" "$@"; }
 "$skon" -q "${run[@]}" -o out.jsonl --operator "Anna Jensen (UU)"
 [[ -f skon-audit.sqlite ]] || fail "no log beside the output"
 [[ $(stat -c %a skon-audit.sqlite) == 600 ]] || fail "the log is readable by others"
-[[ $(sql skon-audit.sqlite "select count(*) from chain where kind='assessment'") == 3000 ]] || fail "not one row per assessment"
+# The assessments are stored a batch to a row, one line each (docs/audit.md).
+[[ $(sql skon-audit.sqlite "select sum(length(body) - length(replace(body, char(10), ''))) from chain where kind='assessments'") == 3000 ]] || fail "not one line per assessment"
+[[ $("$skon" audit export --audit skon-audit.sqlite | grep -c '"kind":"assessment"') == 3000 ]] || fail "export: not one row per assessment"
 "$skon" audit verify --audit skon-audit.sqlite >/dev/null || fail "a fresh log does not verify"
 # Each assessment row's record hash is the output record's.
 python3 - out.jsonl skon-audit.sqlite <<'PY' || fail "record hashes"
 import hashlib, json, sqlite3, sys
 lines = open(sys.argv[1], 'rb').read().split(b'\n')[:-1]
-rows = sqlite3.connect(sys.argv[2]).execute("select body, person from chain where kind='assessment' order by seq").fetchall()
+batches = sqlite3.connect(sys.argv[2]).execute("select body from chain where kind='assessments' order by seq").fetchall()
+rows = [l.split('\t') for (b,) in batches for l in b.split('\n')[:-1]]
 assert len(rows) == len(lines)
-for line, (body, person) in zip(lines, rows):
-    assert hashlib.sha256(line + b'\n').hexdigest() == json.loads(body)['record_sha256'], body
-    assert person == json.loads(line)['id']
+for line, (person, level, review, reasons, record) in zip(lines, rows):
+    assert hashlib.sha256(line + b'\n').hexdigest() == record, record
+    out = json.loads(line)
+    assert person == out['id'] and level == (out['level'] or '') and review == str(int(out['review']['required']))
 print('ok')
 PY
 # No raw id anywhere in the log (ids are like S2026-0000001).
@@ -65,18 +69,21 @@ tamper() {  # NAME EXPECTED_ROW SQL [verify options]
   [[ $rc == 1 ]] || fail "$name: verify exited $rc: $(cat "t_$name.out")"
   grep -q "$row" "t_$name.out" || fail "$name: $(cat "t_$name.out")"
 }
-r=$(sql skon-audit.sqlite "select min(seq) from chain where review = 1")
-tamper change "row $r:" "update chain set body = replace(body, '\"review_required\":true', '\"review_required\":false'), review = 0 where seq = $r"
-l=$(sql skon-audit.sqlite "select min(seq) from chain where body like '%\"level\":\"low\"%'")
-tamper change_level "row $l:" "update chain set body = replace(body, '\"level\":\"low\"', '\"level\":\"high\"') where seq = $l"
-tamper column_only "row 100:" "update chain set review = 1 - review where seq = 100"
-tamper delete "row 500 is missing" "delete from chain where seq = 500"
-tamper insert "row 11:" "update chain set seq = seq + 1000000 where seq > 10; update chain set seq = seq - 999999 where seq > 1000000; insert into chain select 11, kind, time, run, person, review, body, digest, hash from chain where seq = 10"
-tamper reorder "row 20" "update chain set seq = -1 where seq = 20; update chain set seq = 20 where seq = 21; update chain set seq = 21 where seq = -1"
-tamper truncate "fewer than the" "delete from chain where seq > 2000" --checkpoint cp.json --key-file ck.key
+# The two runs: row 1 run, rows 2-4 their batches of assessments, row 5 its end; rows 6-10 likewise.
+[[ $(sql skon-audit.sqlite "select group_concat(kind) from chain") == run,assessments,assessments,assessments,run_end,run,assessments,assessments,assessments,run_end ]] || fail "unexpected rows"
+r=$(sql skon-audit.sqlite "select min(seq) from chain where kind = 'assessments' and review > 0")
+# One person's review required turned off: the line's flag and the batch's count.
+tamper change "row $r:" "update chain set body = substr(body, 1, instr(body, char(9) || '1' || char(9)) - 1) || char(9) || '0' || char(9) || substr(body, instr(body, char(9) || '1' || char(9)) + 3), review = review - 1 where seq = $r"
+l=$(sql skon-audit.sqlite "select min(seq) from chain where body like '%' || char(9) || 'low' || char(9) || '%'")
+tamper change_level "row $l:" "update chain set body = replace(body, char(9) || 'low' || char(9), char(9) || 'high' || char(9)) where seq = $l"
+tamper column_only "row 3:" "update chain set review = review + 1 where seq = 3"
+tamper delete "row 4 is missing" "delete from chain where seq = 4"
+tamper insert "row 3:" "update chain set seq = seq + 1000000 where seq > 2; update chain set seq = seq - 999999 where seq > 1000000; insert into chain select 3, kind, time, run, person, review, body, digest, hash from chain where seq = 2"
+tamper reorder "row 7" "update chain set seq = -1 where seq = 7; update chain set seq = 7 where seq = 8; update chain set seq = 8 where seq = -1"
+tamper truncate "fewer than the" "delete from chain where seq > 6" --checkpoint cp.json --key-file ck.key
 # A tail cut and rebuilt with valid hashes (a new run appended) is caught too:
 cp skon-audit.sqlite t_forged.sqlite
-sql t_forged.sqlite "delete from chain where seq > 2000" >/dev/null
+sql t_forged.sqlite "delete from chain where seq > 6" >/dev/null
 "$skon" -q "${run[@]}" -o forged.jsonl --audit t_forged.sqlite  # a valid chain, but not the one checkpointed
 "$skon" -q "${run[@]}" --top 2 -o forged2.jsonl --audit t_forged.sqlite  # and longer than it was
 set +e; "$skon" audit verify --audit t_forged.sqlite --checkpoint cp.json --key-file ck.key >t_forged.out; rc=$?; set -e
@@ -96,7 +103,8 @@ set +e; "$skon" audit verify --audit newer.sqlite 2>e.txt; rc=$?; set -e
 [[ $rc == 3 ]] && grep -q "newer than this skon" e.txt || fail "newer schema: $rc $(cat e.txt)"
 
 # Decisions.
-read -r rid person < <(sql skon-audit.sqlite "select run, person from chain where kind='assessment' and review=1 limit 1" | tr '|' ' ')
+IFS=, read -r rid person _ < <("$skon" audit pending --audit skon-audit.sqlite 2>/dev/null | sed -n 2p)
+[[ ${#person} == 32 ]] || fail "pending lists no pseudonym"
 before=$("$skon" audit pending --audit skon-audit.sqlite 2>/dev/null | wc -l)
 set +e; "$skon" review record --audit skon-audit.sqlite --run "$rid" --person "$person" --decision disagree --by "Bo (UU)" 2>e.txt; rc=$?; set -e
 [[ $rc == 2 ]] && grep -q "needs its reason" e.txt || fail "disagree without a note: $rc"
@@ -114,7 +122,7 @@ import json, sqlite3, sys
 ids = [json.loads(l)['id'] for l in open(sys.argv[1])]
 c = sqlite3.connect(sys.argv[2])
 second = c.execute("select run from chain where kind='run' order by seq").fetchall()[1][0]
-people = [p for (p,) in c.execute("select person from chain where kind='assessment' and run=? order by seq", (second,))]
+people = [l.split('\t')[0] for (b,) in c.execute("select body from chain where kind='assessments' and run=? order by seq", (second,)) for l in b.split('\n')[:-1]]
 print(ids[people.index(sys.argv[3])])
 PY
 )
@@ -128,7 +136,7 @@ grep -q "agree  (Eva (leder)" card.txt || fail "card, second decision: $(tail -5
 "$skon" -q assess --rules "$src/rules" --purpose early_warning --model m.json --data big.csv --today 2026-11-26 -o big.jsonl --audit killed.sqlite &
 pid=$!
 for _ in $(seq 100); do
-  [[ -f killed.sqlite ]] && [[ $(sql killed.sqlite "select count(*) from chain where kind='assessment'" 2>/dev/null || echo 0) -gt 0 ]] && break
+  [[ -f killed.sqlite ]] && [[ $(sql killed.sqlite "select count(*) from chain where kind='assessments'" 2>/dev/null || echo 0) -gt 0 ]] && break
   sleep 0.05
 done
 kill -9 $pid; wait $pid 2>/dev/null || true
@@ -173,11 +181,11 @@ sed -i 's/^  review high_level required when level >= high/  retention 24 months
 SOURCE_DATE_EPOCH=1735689600 "$skon" -q assess --rules rules_kept --purpose early_warning --model m.json --data current.csv --today 2026-11-26 --top 4 -o kept.jsonl --audit old.sqlite 2>/dev/null \
   || SOURCE_DATE_EPOCH=1735689600 "$skon" -q assess --rules rules_kept --purpose early_warning --model m.json --data current.csv --top 4 -o kept.jsonl --audit old.sqlite
 kept_run=$(sql old.sqlite "select run from chain where kind='run' order by seq desc limit 1")
-n_new=$(sql old.sqlite "select count(*) from chain where kind='assessment' and person is not null and (time >= '2026' or run = '$kept_run')")
+n_new=$(sql old.sqlite "select count(*) from chain where kind='assessments' and body is not null and (time >= '2026' or run = '$kept_run')")
 "$skon" audit purge --audit old.sqlite --before 2026-01-01 2>/dev/null
 "$skon" audit verify --audit old.sqlite >/dev/null || fail "a purge broke the chain"
-[[ $(sql old.sqlite "select count(*) from chain where time < '2026' and kind='assessment' and (run is null or run != '$kept_run') and (person is not null or body is not null)") == 0 ]] || fail "purged rows keep personal data"
-[[ $(sql old.sqlite "select count(*) from chain where kind='assessment' and run = '$kept_run'") == 3000 ]] || fail "a run within its purpose's retention was purged"
-[[ $(sql old.sqlite "select count(*) from chain where kind='assessment' and person is not null") == "$n_new" ]] || fail "the purge took younger rows"
+[[ $(sql old.sqlite "select count(*) from chain where time < '2026' and kind='assessments' and (run is null or run != '$kept_run') and (run is not null or body is not null)") == 0 ]] || fail "purged rows keep personal data"
+[[ $("$skon" audit show --audit old.sqlite --run "$kept_run" | grep -c '"kind":"assessment"') == 3000 ]] || fail "a run within its purpose's retention was purged"
+[[ $(sql old.sqlite "select count(*) from chain where kind='assessments' and body is not null") == "$n_new" ]] || fail "the purge took younger rows"
 [[ $(sql old.sqlite "select count(*) from chain where kind='purge'") == 1 ]] || fail "the purge is not in the chain"
 echo "audit: all checks passed"

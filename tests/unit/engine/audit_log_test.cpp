@@ -139,8 +139,97 @@ TEST_CASE("audit log: a file that is not a log, or has a newer schema, is refuse
   std::ofstream(text) << "not a database at all\n";
   CHECK_THROWS_AS(engine::AuditLog::open(text.string(), false), models::InputError);
   const fs::path newer = fresh_log("audit_newer.sqlite", 1);
-  tamper(newer, "UPDATE skon_audit_meta SET value = '2' WHERE key = 'schema_version'");
+  tamper(newer, "UPDATE skon_audit_meta SET value = '3' WHERE key = 'schema_version'");
   CHECK_THROWS_AS(engine::AuditLog::open(newer.string(), false), models::InputError);
   CHECK_THROWS_AS(engine::AuditLog::open(test::temp_path("no_such_log.sqlite").string(), false),
                   models::InputError);
+}
+
+TEST_CASE(
+    "audit log: a batch row reads as its assessments, for show, pending, decisions and purge") {
+  const fs::path path = test::temp_path("audit_batch.sqlite");
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path.string() + suffix);
+  auto log = engine::AuditLog::open(path.string(), true);
+  // The packed form of docs/audit.md: PSEUDONYM, LEVEL ("" = insufficient data), REVIEW,
+  // REASON,IDS, RECORD_SHA256 — tab-separated, one line each.
+  const std::string sha(64, 'a');
+  engine::AuditRow batch;
+  batch.kind = "assessments";
+  batch.time = "2026-01-01T00:00:00Z";
+  batch.run = "r1";
+  batch.review = 2;
+  batch.body = "p1\thigh\t1\thigh_level,low_wellbeing\t" + sha + "\n" +  //
+               "p2\tlow\t0\t\t" + sha + "\n" +                           //
+               "p3\t\t1\tinsufficient_data\t" + sha + "\n";
+  engine::AuditRow run;
+  run.kind = "run";
+  run.time = batch.time;
+  run.run = "r1";
+  run.body = R"({"retention_months":6})";
+  std::vector<engine::AuditRow> rows{run, batch};
+  log->append(rows);
+  CHECK(log->verify().ok);
+
+  std::vector<engine::StoredRow> seen;
+  log->rows("assessment", "", "", [&](const engine::StoredRow& s) { seen.push_back(s); });
+  REQUIRE(seen.size() == 3);
+  CHECK(seen[0].seq == 2);
+  CHECK(seen[2].entry == 3);
+  CHECK(seen[0].row.person == "p1");
+  CHECK(seen[0].row.review == 1);
+  CHECK(seen[0].row.body == R"({"outcome":"assessed","level":"high","review_ids":["high_level",)"
+                            R"("low_wellbeing"],"record_sha256":")" +
+                                sha + "\"}");
+  CHECK(seen[1].row.body == R"({"outcome":"assessed","level":"low","review_ids":[],)"
+                            R"("record_sha256":")" +
+                                sha + "\"}");
+  CHECK(seen[2].row.body.starts_with(R"({"outcome":"insufficient_data","level":null,)"));
+  int for_p2 = 0;
+  log->rows("", "", "p2", [&](const engine::StoredRow& s) { for_p2 += s.row.person == "p2"; });
+  CHECK(for_p2 == 1);
+
+  CHECK(log->has_assessment("r1", "p3"));
+  CHECK_FALSE(log->has_assessment("r1", "p"));  // a prefix of a pseudonym is not one
+  CHECK_FALSE(log->has_assessment("r2", "p1"));
+  std::vector<std::string> pending;
+  log->pending("", [&](const engine::StoredRow& s) { pending.push_back(s.row.person); });
+  CHECK(pending == std::vector<std::string>{"p1", "p3"});
+  std::vector<engine::AuditRow> decision(1);
+  decision[0].kind = "decision";
+  decision[0].time = "2026-01-02T00:00:00Z";
+  decision[0].run = "r1";
+  decision[0].person = "p1";
+  decision[0].body = "{}";
+  log->append(decision);
+  pending.clear();
+  log->pending("", [&](const engine::StoredRow& s) { pending.push_back(s.row.person); });
+  CHECK(pending == std::vector<std::string>{"p3"});
+
+  // Past its retention the batch keeps only its place in the chain.
+  CHECK(log->purge("2026-01-05T00:00:00Z", "2026-12-01T00:00:00Z", "tester") == 2);
+  CHECK(log->verify().ok);
+  int purged = 0, assessments = 0;
+  log->rows("", "", "", [&](const engine::StoredRow& s) {
+    purged += s.purged;
+    assessments += s.row.kind == "assessment";
+  });
+  CHECK(purged == 2);
+  CHECK(assessments == 0);
+}
+
+TEST_CASE("audit log: a batch whose lines were rewritten along with its hashes is refused") {
+  const fs::path path = test::temp_path("audit_batch_bad.sqlite");
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path.string() + suffix);
+  auto log = engine::AuditLog::open(path.string(), true);
+  std::vector<engine::AuditRow> rows(1);
+  rows[0].kind = "assessments";
+  rows[0].time = "2026-01-01T00:00:00Z";
+  rows[0].run = "r1";
+  rows[0].review = 1;
+  rows[0].body = "p1\thigh\t1\n";  // two fields short: verifies, but cannot be read
+  log->append(rows);
+  CHECK(log->verify().ok);
+  CHECK_THROWS_AS(log->rows("", "", "", [](const engine::StoredRow&) {}), models::InputError);
+  CHECK_THROWS_AS(log->pending("", [](const engine::StoredRow&) {}), models::InputError);
+  CHECK_THROWS_AS((void)log->has_assessment("r1", "p2"), models::InputError);
 }

@@ -21,18 +21,18 @@
 
 namespace skon::engine {
 
-inline constexpr int kAuditSchemaVersion = 1;
+inline constexpr int kAuditSchemaVersion = 2;
 
 using Digest = std::array<std::uint8_t, 32>;
 std::string to_hex(const Digest& d);
 
 // One row to append: searchable columns and the rest of its content as JSON (`body`).
 struct AuditRow {
-  std::string kind;  // run, assessment, run_end, decision, approval, purge
+  std::string kind;  // run, assessments (a batch), run_end, decision, approval, purge
   std::string time;  // ISO 8601 UTC
   std::string run;
   std::string person;
-  int review = -1;  // assessments: 1 review required, 0 not; -1 none
+  int review = -1;  // an assessment: 1 review required, 0 not; a batch: how many; -1 none
   std::string body;
   Digest digest{};  // row_digest(); filled by append() when left zero
 };
@@ -42,6 +42,7 @@ Digest row_digest(const AuditRow& row);
 
 struct StoredRow {
   std::int64_t seq = 0;
+  int entry = 0;  // an assessment of a batch row: its line (from 1); 0 for a row of its own
   AuditRow row;
   bool purged = false;
   Digest hash{};
@@ -81,7 +82,8 @@ class AuditLog {
   // digest, every hash against the previous one, every searchable column against its body.
   VerifyResult verify(const std::function<void(std::int64_t)>& progress = {}) const;
 
-  // Rows in order, filtered by SQL on the indexed columns: kind, run, person ("" = any).
+  // Rows in order, filtered by kind, run and person ("" = any); a batch of assessments comes as
+  // its logical `assessment` rows (the batch row itself only once purged).
   void rows(const std::string& kind, const std::string& run, const std::string& person,
             const std::function<void(const StoredRow&)>& each) const;
 
@@ -99,6 +101,8 @@ class AuditLog {
 
   // The hash of row `seq`, if the log has it.
   std::optional<Digest> hash_at(std::int64_t seq) const;
+  // Whether any row has the hash `hex` (a head recorded earlier).
+  bool has_hash(const std::string& hex) const;
 
   // The head as a checkpoint, signed with HMAC-SHA-256 under `key`.
   Checkpoint checkpoint(const std::string& key, const std::string& now) const;

@@ -1,9 +1,9 @@
 #pragma once
 
 // The rows Skøn appends to its audit log (audit_log.hpp), each a canonical JSON body: a run when
-// it starts (with its manifest), one row per assessment (pseudonym, outcome, level, review and
-// its reason ids, SHA-256 of the output record — never a raw id or a record value), the run's end
-// (counts; its absence marks an interrupted run), a human decision, an approval, a purge.
+// it starts (with its manifest), its assessments a batch to a row (pseudonym, outcome, level,
+// review and its reason ids, SHA-256 of the output record — never a raw id or a record value), the
+// run's end (counts; its absence marks an interrupted run), a human decision, an approval, a purge.
 
 #include <string>
 #include <string_view>
@@ -26,10 +26,13 @@ std::string current_os_user();
 AuditRow audit_run_row(const RunManifest& started, const Actor& by, int retention_months);
 AuditRow audit_run_end_row(const RunManifest& ended);
 
-// One assessment; `record` is the output record as written (its SHA-256 is logged). Fills `out`
-// (digest included), reusing its storage.
-void audit_assessment_row(const Assessor& assessor, const Assessment& a, std::string_view person,
-                          std::string_view record, const RunManifest& run, AuditRow& out);
+// A run's assessments, a batch to a row (the packed form in audit_log.hpp): start one, add each
+// assessment (`record` is the output record as written; its SHA-256 is logged), then seal it
+// (its digest). Reuses `batch`'s storage.
+void start_assessment_batch(const RunManifest& run, AuditRow& batch);
+void add_assessment(const Assessor& assessor, const Assessment& a, std::string_view person,
+                    std::string_view record, AuditRow& batch);
+void seal_assessment_batch(AuditRow& batch);
 
 enum class Decision { Agree, Disagree, NeedsInformation };
 std::string_view decision_name(Decision d);

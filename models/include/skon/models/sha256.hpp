@@ -10,6 +10,13 @@ namespace skon::models {
 // SHA-256 of a byte string, lowercase hex.
 std::string sha256_hex(std::string_view bytes);
 
+// SHA-256 of a byte string into `out` (32 bytes), without OpenSSL's per-call algorithm lookup
+// (its lock showed in profiles of a million record hashes): for hashing in a run's inner loop.
+void sha256_into(std::string_view bytes, unsigned char* out);
+
+// Appends the lowercase hex of `n` bytes to `out`.
+void append_hex(const unsigned char* bytes, std::size_t n, std::string& out);
+
 // SHA-256 of a file's bytes, read in blocks; throws InputError when unreadable.
 std::string sha256_file_hex(const std::filesystem::path& path);
 
