@@ -95,6 +95,13 @@ demo_pipeline() {
     --capacity 10 --json >"$out/evaluation.json"
   "$skon" evaluate --model "$out/scenario_extended.model.json" --data "$out/holdout.csv" --by sex,municipality \
     --capacity 10 >"$out/evaluation_scenario.txt"
+  echo "== approve: early_warning requires its DPO's and school head's approval of these rules and model"
+  # (In a municipality each approves under their own name after reading the rules and the
+  # model card; the audit log records the approval of exactly these files' hashes.)
+  "$skon" -q approve --rules rules/ --purpose early_warning --model "$out/early_warning.model.json" \
+    --audit "$out/skon-audit.sqlite" --by "Demo: databeskyttelsesrådgiver" --role dpo --note "demo"
+  "$skon" -q approve --rules rules/ --purpose early_warning --model "$out/early_warning.model.json" \
+    --audit "$out/skon-audit.sqlite" --by "Demo: skolechef" --role school_head --note "demo"
   echo "== assess the current cohort"
   "$skon" assess --rules rules/ --purpose early_warning --model "$out/early_warning.model.json" \
     --data "$out/current.csv" "${key[@]}" -o "$out/assessments.jsonl"

@@ -15,7 +15,6 @@
 #include "exit_codes.hpp"
 #include "file_checks.hpp"
 #include "run_inputs.hpp"
-#include "skon/engine/approvals.hpp"
 #include "skon/engine/sink.hpp"
 #include "skon/models/atomic_file.hpp"
 #include "skon/models/sha256.hpp"
@@ -64,12 +63,7 @@ int run_assess(const AssessOptions& opt) {
     models::AtomicFile probe(opt.output);  // its temporary file made and removed at once
   }
   const auto audit = engine::AuditLog::open(audit_path, /*create=*/true);
-  if (const auto why =
-          engine::missing_approvals(*audit, *loaded.program, loaded.run->inputs().purpose,
-                                    loaded.run->inputs().model_sha256)) {
-    throw models::InputError(*why + "\nnothing was assessed");
-  }
-  loaded.run->set_audit(audit.get());
+  loaded.run->set_audit(audit.get());  // refuses what the purpose's approvers have not approved
 
   models::ReadOptions read = opt.args.data_options.to_read_options(
       opt.output == "-" ? "rejects.csv" : opt.output + ".rejects.csv");

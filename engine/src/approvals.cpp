@@ -78,7 +78,7 @@ std::optional<std::string> missing_approvals(const AuditLog& log, const dsl::Pro
          (model_sha256.empty() ? std::string()
                                : " and model (" + model_sha256.substr(0, 12) + "…)") +
          ":" + why + "\n  record it with: skon approve --rules ... --purpose " + p.name +
-         " --by NAME --role ROLE";
+         (model_sha256.empty() ? "" : " --model ...") + " --by NAME --role ROLE";
 }
 
 }  // namespace skon::engine

@@ -7,6 +7,7 @@
 #include "audit_writer.hpp"
 #include "duplicate_ids.hpp"
 #include "skon/dsl/date.hpp"
+#include "skon/engine/approvals.hpp"
 #include "skon/engine/columns.hpp"
 #include "skon/engine/constraints.hpp"
 #include "skon/engine/ordered_pool.hpp"
@@ -105,6 +106,14 @@ void Run::set_audit(AuditLog* log) {
     throw models::UsageError(
         "the audit log records people by pseudonym: give the pseudonym key (--id-key-file or "
         "SKON_ID_KEY), also with --reveal-ids");
+  }
+  // A purpose that requires approval runs only what its roles approved, recorded in this log:
+  // checked here, so no caller of the engine can log a run that skips it.
+  if (log != nullptr) {
+    if (const auto why =
+            missing_approvals(*log, *inputs_.program, inputs_.purpose, inputs_.model_sha256)) {
+      throw models::InputError(*why + "\nnothing was assessed");
+    }
   }
   options_.audit = log;
 }

@@ -15,5 +15,8 @@ SOURCE_DATE_EPOCH=1790000000 "$skon" -q train --rules "$dir/rules" --purpose ear
 SOURCE_DATE_EPOCH=1790000000 "$skon" -q train --rules "$dir/rules" --purpose first_year \
   --data "$dir/history.csv" -o "$dir/m_first_year.json" >/dev/null
 rm -f "$dir/history.csv"
+# The shipped early_warning requires approval by its DPO and school head: the fixture's log holds
+# them for this model, and every case assesses with a copy of it ($SKON_AUDIT, run_case.sh).
+bash "$src/tests/e2e/approve.sh" "$skon" "$dir/rules" "$dir/m.json" "$dir/skon-audit.sqlite"
 (umask 077 && printf '3f9a1c0b7e2d4a6f8b1c9d0e2f4a6b8c' >"$dir/key.txt")
 echo "fixture ready in $dir"

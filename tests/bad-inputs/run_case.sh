@@ -17,6 +17,7 @@ cp -r "$fixture/." "$work/"
 cd "$work"
 export SOURCE_DATE_EPOCH=1790000000
 unset SKON_ID_KEY
+export SKON_AUDIT="$work/skon-audit.sqlite"  # the fixture's, with the approvals assess needs
 secret="" message="" exit_code=0
 setup() { :; }
 check() { :; }

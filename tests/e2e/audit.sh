@@ -17,6 +17,8 @@ unset SKON_AUDIT
 "$skon" -q generate --rows 3000 --seed 10 --current -o current.csv
 "$skon" -q train --rules "$src/rules" --purpose early_warning --data history.csv -o m.json >/dev/null
 run=(assess --rules "$src/rules" --purpose early_warning --model m.json --data current.csv --today 2026-11-26)
+# early_warning requires its DPO's and school head's approval, recorded in each log it runs into.
+approve() { bash "$src/tests/e2e/approve.sh" "$skon" "${2:-$src/rules}" m.json "$1"; }
 # One or more SQL statements on a log (the last one's rows printed), as an attacker with the file would.
 sql() { python3 -c "
 import sqlite3, sys
@@ -27,6 +29,7 @@ for q in sys.argv[2].split(';'):
 c.commit()
 print('\n'.join('|'.join(map(str, x)) for x in rows))" "$@"; }
 
+approve skon-audit.sqlite
 "$skon" -q "${run[@]}" -o out.jsonl --operator "Anna Jensen (UU)"
 [[ -f skon-audit.sqlite ]] || fail "no log beside the output"
 [[ $(stat -c %a skon-audit.sqlite) == 600 ]] || fail "the log is readable by others"
@@ -69,21 +72,21 @@ tamper() {  # NAME EXPECTED_ROW SQL [verify options]
   [[ $rc == 1 ]] || fail "$name: verify exited $rc: $(cat "t_$name.out")"
   grep -q "$row" "t_$name.out" || fail "$name: $(cat "t_$name.out")"
 }
-# The two runs: row 1 run, rows 2-4 their batches of assessments, row 5 its end; rows 6-10 likewise.
-[[ $(sql skon-audit.sqlite "select group_concat(kind) from chain") == run,assessments,assessments,assessments,run_end,run,assessments,assessments,assessments,run_end ]] || fail "unexpected rows"
+# Rows 1-2 the approvals; then each run: its start, its batches of assessments, its end.
+[[ $(sql skon-audit.sqlite "select group_concat(kind) from chain") == approval,approval,run,assessments,assessments,assessments,run_end,run,assessments,assessments,assessments,run_end ]] || fail "unexpected rows"
 r=$(sql skon-audit.sqlite "select min(seq) from chain where kind = 'assessments' and review > 0")
 # One person's review required turned off: the line's flag and the batch's count.
 tamper change "row $r:" "update chain set body = substr(body, 1, instr(body, char(9) || '1' || char(9)) - 1) || char(9) || '0' || char(9) || substr(body, instr(body, char(9) || '1' || char(9)) + 3), review = review - 1 where seq = $r"
 l=$(sql skon-audit.sqlite "select min(seq) from chain where body like '%' || char(9) || 'low' || char(9) || '%'")
 tamper change_level "row $l:" "update chain set body = replace(body, char(9) || 'low' || char(9), char(9) || 'high' || char(9)) where seq = $l"
-tamper column_only "row 3:" "update chain set review = review + 1 where seq = 3"
-tamper delete "row 4 is missing" "delete from chain where seq = 4"
-tamper insert "row 3:" "update chain set seq = seq + 1000000 where seq > 2; update chain set seq = seq - 999999 where seq > 1000000; insert into chain select 3, kind, time, run, person, review, body, digest, hash from chain where seq = 2"
-tamper reorder "row 7" "update chain set seq = -1 where seq = 7; update chain set seq = 7 where seq = 8; update chain set seq = 8 where seq = -1"
-tamper truncate "fewer than the" "delete from chain where seq > 6" --checkpoint cp.json --key-file ck.key
+tamper column_only "row 5:" "update chain set review = review + 1 where seq = 5"
+tamper delete "row 6 is missing" "delete from chain where seq = 6"
+tamper insert "row 5:" "update chain set seq = seq + 1000000 where seq > 4; update chain set seq = seq - 999999 where seq > 1000000; insert into chain select 5, kind, time, run, person, review, body, digest, hash from chain where seq = 4"
+tamper reorder "row 9" "update chain set seq = -1 where seq = 9; update chain set seq = 9 where seq = 10; update chain set seq = 10 where seq = -1"
+tamper truncate "fewer than the" "delete from chain where seq > 8" --checkpoint cp.json --key-file ck.key
 # A tail cut and rebuilt with valid hashes (a new run appended) is caught too:
 cp skon-audit.sqlite t_forged.sqlite
-sql t_forged.sqlite "delete from chain where seq > 6" >/dev/null
+sql t_forged.sqlite "delete from chain where seq > 8" >/dev/null
 "$skon" -q "${run[@]}" -o forged.jsonl --audit t_forged.sqlite  # a valid chain, but not the one checkpointed
 "$skon" -q "${run[@]}" --top 2 -o forged2.jsonl --audit t_forged.sqlite  # and longer than it was
 set +e; "$skon" audit verify --audit t_forged.sqlite --checkpoint cp.json --key-file ck.key >t_forged.out; rc=$?; set -e
@@ -133,6 +136,7 @@ grep -q "agree  (Eva (leder)" card.txt || fail "card, second decision: $(tail -5
 
 # Killed mid-run: the log verifies and the run has no end.
 "$skon" -q generate --rows 300000 --seed 11 --current -o big.csv
+approve killed.sqlite
 "$skon" -q assess --rules "$src/rules" --purpose early_warning --model m.json --data big.csv --today 2026-11-26 -o big.jsonl --audit killed.sqlite &
 pid=$!
 for _ in $(seq 100); do
@@ -145,6 +149,7 @@ kill -9 $pid; wait $pid 2>/dev/null || true
 [[ ! -e big.jsonl ]] || fail "the killed run left an output"
 
 # Two runs and reviews writing one log at once.
+approve shared.sqlite
 "$skon" -q "${run[@]}" -o c1.jsonl --audit shared.sqlite &
 p1=$!
 "$skon" -q "${run[@]}" --top 3 -o c2.jsonl --audit shared.sqlite &
@@ -157,13 +162,22 @@ wait $p2 || fail "concurrent run 2"
 # Approvals: a purpose that requires them is refused until they are recorded, and a one-byte
 # change in a rule file voids them.
 cp -r "$src/rules" rules
-sed -i 's/^  review high_level required when level >= high/  requires approval by uu_counsellor\n&/' rules/early_warning.skon
-grep -q "requires approval by" rules/early_warning.skon || fail "could not add the requirement"
+grep -q "requires approval by dpo, school_head" rules/early_warning.skon || fail "the shipped purpose needs no approval"
 arun=(assess --rules rules --purpose early_warning --model m.json --data current.csv --today 2026-11-26 --audit approvals.sqlite)
 set +e; "$skon" -q "${arun[@]}" -o ap.jsonl 2>e.txt; rc=$?; set -e
-[[ $rc == 3 ]] && grep -q "no approval by uu_counsellor" e.txt || fail "unapproved: $rc $(cat e.txt)"
-"$skon" approve --rules rules --purpose early_warning --model m.json --by "Jurist Lise Holm" --role uu_counsellor --audit approvals.sqlite 2>/dev/null
+[[ $rc == 3 ]] && grep -q "no approval by dpo" e.txt && grep -q "no approval by school_head" e.txt || fail "unapproved: $rc $(cat e.txt)"
+[[ ! -e ap.jsonl ]] || fail "an unapproved run wrote its output"
+"$skon" approve --rules rules --purpose early_warning --model m.json --by "DPO Lise Holm" --role dpo --audit approvals.sqlite 2>/dev/null
+set +e; "$skon" -q "${arun[@]}" -o ap.jsonl 2>e.txt; rc=$?; set -e
+[[ $rc == 3 ]] && ! grep -q "no approval by dpo" e.txt && grep -q "no approval by school_head" e.txt || fail "one role of two: $rc $(cat e.txt)"
+set +e; "$skon" approve --rules rules --purpose early_warning --model m.json --by "Bo" --role teacher --audit approvals.sqlite 2>e.txt; rc=$?; set -e
+[[ $rc == 2 ]] || fail "a role the purpose does not name approved: $rc $(cat e.txt)"
+"$skon" approve --rules rules --purpose early_warning --model m.json --by "Skolechef Ib Lund" --role school_head --audit approvals.sqlite 2>/dev/null
 "$skon" -q "${arun[@]}" -o ap.jsonl || fail "approved rules were refused"
+# Another model (retrained) is a new version: refused until approved.
+"$skon" -q train --rules "$src/rules" --purpose early_warning --data history.csv --calibration none -o m2.json >/dev/null
+set +e; "$skon" -q "${arun[@]/m.json/m2.json}" -o ap3.jsonl 2>e.txt; rc=$?; set -e
+[[ $rc == 3 ]] && grep -q "the model" e.txt || fail "an unapproved model ran: $rc $(cat e.txt)"
 sed -i '0,/Fravær/s/Fravær/Fraver/' rules/early_warning.skon  # one character
 set +e; "$skon" -q "${arun[@]}" -o ap2.jsonl 2>e.txt; rc=$?; set -e
 [[ $rc == 3 ]] && grep -q "early_warning.skon (changed)" e.txt || fail "a changed rule file ran: $rc $(cat e.txt)"
@@ -172,12 +186,14 @@ set +e; "$skon" -q "${arun[@]}" -o ap2.jsonl 2>e.txt; rc=$?; set -e
 # personal data and still verifies, and its purge is itself a row of the chain.
 set +e; "$skon" audit purge --audit skon-audit.sqlite --before 2026-11-01 2>e.txt; rc=$?; set -e
 [[ $rc == 2 ]] && grep -q "six months" e.txt || fail "young rows purged: $rc"
+approve old.sqlite
 SOURCE_DATE_EPOCH=1735689600 "$skon" -q "${run[@]}" --today 2025-06-01 -o old.jsonl --audit old.sqlite 2>/dev/null \
   || SOURCE_DATE_EPOCH=1735689600 "$skon" -q assess --rules "$src/rules" --purpose early_warning --model m.json --data current.csv -o old.jsonl --audit old.sqlite
 "$skon" -q "${run[@]}" -o new.jsonl --audit old.sqlite
 # A purpose that keeps its assessments two years: its year-old run is kept.
 cp -r "$src/rules" rules_kept
 sed -i 's/^  review high_level required when level >= high/  retention 24 months\n&/' rules_kept/early_warning.skon
+approve old.sqlite rules_kept
 SOURCE_DATE_EPOCH=1735689600 "$skon" -q assess --rules rules_kept --purpose early_warning --model m.json --data current.csv --today 2026-11-26 --top 4 -o kept.jsonl --audit old.sqlite 2>/dev/null \
   || SOURCE_DATE_EPOCH=1735689600 "$skon" -q assess --rules rules_kept --purpose early_warning --model m.json --data current.csv --top 4 -o kept.jsonl --audit old.sqlite
 kept_run=$(sql old.sqlite "select run from chain where kind='run' order by seq desc limit 1")

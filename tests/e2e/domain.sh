@@ -43,7 +43,8 @@ grep -q "cannot write '$work/no/such/folder/x.csv'" "$work/err.txt" || { cat "$w
 "$skon" -q generate --rows 20000 --seed 9 -o "$work/train.csv"
 "$skon" -q train --rules rules/ --purpose early_warning --data "$work/train.csv" -o "$work/m.json" >/dev/null
 export SKON_ID_KEY="tests-only key, never a real one"
-assess=(assess --rules rules/ --purpose early_warning --model "$work/m.json" --today 2026-11-26)
+bash tests/e2e/approve.sh "$skon" rules/ "$work/m.json" "$work/audit.sqlite"  # the purpose requires it
+assess=(assess --rules rules/ --purpose early_warning --model "$work/m.json" --today 2026-11-26 --audit "$work/audit.sqlite")
 set +e
 "$skon" "${assess[@]}" --data "$work/dirty.csv" -o "$work/d.jsonl" 2>"$work/err.txt"; rc=$?
 set -e

@@ -39,8 +39,10 @@ for purpose in early_warning; do
 done
 
 assess() {  # RULES_DIR PURPOSE OUT
+  # Each permutation is a rule set of its own (other hashes): approved as the purpose requires.
+  bash "$src/tests/e2e/approve.sh" "$skon" "$1" "$work/$2.model.json" "$work/audit.sqlite" "$2"
   "$skon" -q assess --rules "$1" --purpose "$2" --model "$work/$2.model.json" \
-    --data "$work/current.csv" --today 2026-11-26 -o "$3"
+    --data "$work/current.csv" --today 2026-11-26 --audit "$work/audit.sqlite" -o "$3"
   # The run id names the rule files' hashes, which a permutation changes; the records must not.
   sed -E 's/"run":"[0-9a-f]+",//' "$3" >"$3.records"
 }

@@ -9,6 +9,9 @@
 #include <fstream>
 #include <random>
 
+#include "skon/engine/approvals.hpp"
+#include "skon/engine/audit_log.hpp"
+#include "skon/engine/audit_rows.hpp"
 #include "skon/engine/columns.hpp"
 #include "skon/engine/provenance.hpp"
 #include "skon/engine/sink.hpp"
@@ -162,4 +165,37 @@ TEST_CASE("run: renaming a rule file changes the rule set's hash (file names ord
   const std::string a = hash_of("a.skon", "b.skon");
   CHECK(hash_of("a.skon", "b.skon") == a);
   CHECK(hash_of("a.skon", "c.skon") != a);  // same bytes, another name
+}
+
+TEST_CASE("run: a purpose that requires approval logs only what each role approved") {
+  Setup s;
+  // The prelude's purpose, requiring its counsellor's approval.
+  std::string text = std::string(test::kPrelude);
+  const std::string roles_line = "  roles uu_counsellor\n";
+  text.replace(text.find(roles_line), roles_line.size(),
+               roles_line + "  requires approval by uu_counsellor\n");
+  s.rules = test::load(text);
+  REQUIRE_FALSE(s.rules.bag.has_errors());
+  dsl::DiagnosticBag bag;
+  auto run = s.prepare(20600, bag);
+  REQUIRE(run);
+  const fs::path path = test::temp_path("run_approvals.sqlite");
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path.string() + suffix);
+  auto log = engine::AuditLog::open(path.string(), true);
+  CHECK_THROWS_WITH_AS(run->set_audit(log.get()), doctest::Contains("no approval by uu_counsellor"),
+                       models::InputError);
+
+  const auto approve = [&](const std::string& model_sha) {
+    std::vector<engine::AuditRow> row{engine::audit_approval_row(
+        engine::describe_approval(*s.rules.program, 0, model_sha, "uu_counsellor", ""),
+        {"Lise", "tester"}, "2026-06-01T00:00:00Z")};
+    log->append(row);
+  };
+  approve(std::string(64, '0'));  // another model's
+  CHECK_THROWS_WITH_AS(run->set_audit(log.get()), doctest::Contains("the model"),
+                       models::InputError);
+  approve(s.model_sha);
+  CHECK_NOTHROW(run->set_audit(log.get()));
+  // Without a log nothing is checked (and nothing logged): the CLI always gives one.
+  CHECK_NOTHROW(run->set_audit(nullptr));
 }

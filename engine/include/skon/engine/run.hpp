@@ -92,7 +92,9 @@ class Run {
   std::string pseudonym(std::string_view id) const;
 
   // Appends the run and each assessment to `log` (null: none). Throws UsageError without a
-  // pseudonym key: the log holds pseudonyms even when the output reveals ids.
+  // pseudonym key (the log holds pseudonyms even when the output reveals ids), and InputError
+  // when the purpose `requires approval by` roles and the log holds no approval by each of them
+  // of this rule set and model (saying what changed since their last one).
   void set_audit(AuditLog* log);
 
   // The person as the audit log names them: always the pseudonym (empty without a key).
