@@ -33,8 +33,8 @@ const char* to_string(DataCategory c) {
   switch (c) {
     case DataCategory::Ordinary:
       return "ordinary";
-    case DataCategory::Confidential:
-      return "confidential";
+    case DataCategory::CprNumber:
+      return "cpr_number";
     case DataCategory::Special:
       return "special";
     case DataCategory::Criminal:
@@ -88,11 +88,12 @@ namespace {
 // Statement keywords cannot name fields or derived values: a condition reading `points` or
 // `flag` would be ambiguous with the statement that follows it.
 constexpr std::string_view kReservedNames[] = {
-    "when",      "flag",        "points",          "raise",        "cap",    "require", "review",
-    "owner",     "approved_by", "legal_reference", "effective",    "roles",  "sources", "model",
-    "features",  "forbid",      "justify",         "completeness", "bands",  "gate",    "direction",
-    "suspended", "guidance",    "given",           "probability",  "expect", "level",   "flags",
-    "missing",   "known",       "count",           "sum",          "fired",  "tags"};
+    "when",         "flag",        "points",      "raise",           "cap",        "require",
+    "review",       "owner",       "approved_by", "legal_reference", "gdpr_basis", "effective",
+    "roles",        "sources",     "model",       "features",        "forbid",     "justify",
+    "completeness", "bands",       "gate",        "direction",       "suspended",  "guidance",
+    "given",        "probability", "expect",      "level",           "flags",      "missing",
+    "known",        "count",       "sum",         "fired",           "tags"};
 
 bool is_reserved(std::string_view name) {
   return std::find(std::begin(kReservedNames), std::end(kReservedNames), name) !=
@@ -353,8 +354,8 @@ void Checker::declare() {
 }
 
 void Checker::check_sources() {
-  static const std::vector<std::string> kCategories = {"ordinary", "confidential", "special",
-                                                       "criminal"};
+  static const std::vector<std::string> kCategories = {"ordinary", "special", "criminal",
+                                                       "cpr_number"};
   for (ast::Module& m : p_.modules) {
     for (ast::Decl& d : m.decls) {
       auto* s = std::get_if<ast::SourceDecl>(&d);
@@ -378,8 +379,8 @@ void Checker::check_sources() {
             const auto& c = st.ident->name;
             if (c == "ordinary")
               info.category = DataCategory::Ordinary;
-            else if (c == "confidential")
-              info.category = DataCategory::Confidential;
+            else if (c == "cpr_number")
+              info.category = DataCategory::CprNumber;
             else if (c == "special")
               info.category = DataCategory::Special;
             else if (c == "criminal")
@@ -387,8 +388,18 @@ void Checker::check_sources() {
             else {
               Diagnostic& diag = bag_.add(DiagCode::E0209, st.ident->span,
                                           "unknown data category " + backticked(c));
-              diag.help = "use ordinary, confidential, special (GDPR Art. 9) or criminal (Art. 10)";
-              if (auto sug = closest_match(c, kCategories)) diag.fix = FixIt{st.ident->span, *sug};
+              diag.help =
+                  "use the GDPR's: ordinary (Art. 6), special (Art. 9), criminal (Art. 10) or "
+                  "cpr_number (databeskyttelsesloven § 11)";
+              if (c == "confidential") {  // the first edition's word: not a GDPR category
+                diag.help =
+                    "`confidential` is not a GDPR category: data under a duty of "
+                    "confidentiality is `ordinary` (Art. 6) unless it is `special` (Art. 9) or "
+                    "`criminal` (Art. 10); a source holding the CPR number is `cpr_number` "
+                    "(databeskyttelsesloven § 11)";
+              } else if (auto sug = closest_match(c, kCategories)) {
+                diag.fix = FixIt{st.ident->span, *sug};
+              }
             }
             break;
           }
@@ -414,7 +425,7 @@ void Checker::check_sources() {
       if (!has_category) {
         bag_.add(DiagCode::E0110, s->name.span,
                  "source " + backticked(info.name) + " does not say its data category")
-            .help = "add `category ordinary` (or confidential, special, criminal)";
+            .help = "add `category ordinary` (or special, criminal, cpr_number)";
       }
     }
   }
@@ -604,6 +615,9 @@ void Checker::check_purposes() {
             break;
           case Key::LegalReference:
             info.legal_reference = st.text->value;
+            break;
+          case Key::GdprBasis:
+            info.gdpr_basis = st.text->value;
             break;
           case Key::Effective:
             info.effective_from = st.from->days;
@@ -941,6 +955,7 @@ void Checker::check_rules() {
         case Key::Owner:
         case Key::ApprovedBy:
         case Key::LegalReference:
+        case Key::GdprBasis:
           break;
         case Key::Effective:
           rule.effective_from = st.from->days;

@@ -12,14 +12,15 @@ namespace skon::dsl::detail {
 void Checker::check_policies() {
   // A special-category source needs a legal basis wherever it is used, so check every one.
   for (const SourceInfo& s : p_.source_infos) {
-    if ((s.category == DataCategory::Special || s.category == DataCategory::Criminal) &&
-        !s.legal_basis) {
-      Diagnostic& d = bag_.add(
-          DiagCode::E0304, s.span,
-          "source " + backticked(s.name) + " holds " +
-              (s.category == DataCategory::Special ? "special-category data (GDPR Art. 9)"
-                                                   : "data on criminal offences (GDPR Art. 10)") +
-              " but names no legal basis");
+    if (s.category != DataCategory::Ordinary && !s.legal_basis) {
+      Diagnostic& d =
+          bag_.add(DiagCode::E0304, s.span,
+                   "source " + backticked(s.name) + " holds " +
+                       (s.category == DataCategory::Special ? "special-category data (GDPR Art. 9)"
+                        : s.category == DataCategory::Criminal
+                            ? "data on criminal offences (GDPR Art. 10)"
+                            : "the CPR number (databeskyttelsesloven § 11)") +
+                       " but names no legal basis");
       d.help = "add `legal_basis \"...\"` citing the provision that permits the processing";
     }
   }

@@ -189,6 +189,8 @@ class Printer {
         return "approved_by " + quote(*st.text);
       case Key::LegalReference:
         return "legal_reference " + quote(*st.text);
+      case Key::GdprBasis:
+        return "gdpr_basis " + quote(*st.text);
       case Key::Effective:
         return "effective from " + st.from->text + (st.to ? " to " + st.to->text : "");
       default:
@@ -290,6 +292,7 @@ class Printer {
         case Key::Owner:
         case Key::ApprovedBy:
         case Key::LegalReference:
+        case Key::GdprBasis:
         case Key::Effective:
           s = governance(st);
           break;
@@ -365,6 +368,7 @@ class Printer {
         case Key::Owner:
         case Key::ApprovedBy:
         case Key::LegalReference:
+        case Key::GdprBasis:
         case Key::Effective:
           s = governance(st);
           break;

@@ -329,6 +329,9 @@ bool Lowerer::governance(const PtNode& c, Stmt& st) {
   } else if (c.is_type<legal_reference_stmt>()) {
     st.key = K::LegalReference;
     st.text = text(*k[0]);
+  } else if (c.is_type<gdpr_basis_stmt>()) {
+    st.key = K::GdprBasis;
+    st.text = text(*k[0]);
   } else if (c.is_type<effective_stmt>()) {
     st.key = K::Effective;
     st.from = date(*k[0]);

@@ -225,6 +225,7 @@ struct PurposeStmt {
     Owner,
     ApprovedBy,
     LegalReference,
+    GdprBasis,  // the GDPR Art. 6 basis, beside the national act of legal_reference
     Effective,
     Roles,
     Sources,
@@ -272,6 +273,7 @@ struct RuleStmt {
     Owner,
     ApprovedBy,
     LegalReference,
+    GdprBasis,  // the GDPR Art. 6 basis, beside the national act of legal_reference
     Effective,
     When,
     Flag,

@@ -31,8 +31,9 @@ inline constexpr std::size_t kMaxExpressionNodes = 50'000;
 enum class ValueType : std::uint8_t { Number, Bool, Category, Date, Level, Text, Error };
 const char* to_string(ValueType t);
 
-// GDPR categories of personal data a source can hold.
-enum class DataCategory : std::uint8_t { Ordinary, Confidential, Special, Criminal };
+// The GDPR's categories of personal data a source can hold: ordinary (Art. 6), special categories
+// (Art. 9), criminal offences (Art. 10), and the CPR number (databeskyttelsesloven § 11).
+enum class DataCategory : std::uint8_t { Ordinary, Special, Criminal, CprNumber };
 const char* to_string(DataCategory c);
 
 struct SourceInfo {
@@ -120,6 +121,7 @@ struct PurposeInfo {
   Span span;
   // governance
   std::optional<std::string> owner, approved_by, legal_reference;
+  std::optional<std::string> gdpr_basis;  // the GDPR Art. 6 basis (usually 6(1)(e))
   std::optional<std::int32_t> effective_from, effective_to;  // days since epoch, inclusive
   std::optional<std::string> suspended;                      // the reason
   // what it may use
