@@ -31,6 +31,8 @@ void setup_explain(CLI::App& app, CommandTable& table);
 // The audit log's subcommands (commands/audit.cpp; review.cpp: review record, approve).
 void setup_audit(CLI::App& app, CommandTable& table);
 void setup_review(CLI::App& app, CommandTable& table);
+// The legal reviewer's commands (commands/diff.cpp).
+void setup_diff(CLI::App& app, CommandTable& table);
 
 // Declares the subcommands that are specified in DESIGN.md but not built yet; each answers
 // that it is not available yet and exits with the usage code.

@@ -16,6 +16,7 @@
 #include "skon/engine/audit_rows.hpp"
 #include "skon/models/atomic_file.hpp"
 #include "skon/models/errors.hpp"
+#include "text_output.hpp"
 
 namespace skon::cli {
 namespace {
@@ -55,16 +56,6 @@ std::string days_ago(long days) {
   char b[32];
   std::strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return b;
-}
-
-void write_output(const std::string& path, const std::string& text) {
-  if (path == "-") {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    return;
-  }
-  models::AtomicFile out(path);
-  out.write(text);
-  out.commit();
 }
 
 nlohmann::ordered_json row_json(const engine::StoredRow& s) {
@@ -130,7 +121,7 @@ int run_checkpoint(const AuditOptions& opt) {
     return kExitFindings;
   }
   const engine::Checkpoint c = log->checkpoint(read_secret(opt.key_file), audit_now());
-  write_output(opt.output, engine::checkpoint_json(c));
+  write_text_output(opt.output, engine::checkpoint_json(c));
   std::fprintf(stderr,
                "skon audit checkpoint: %lld rows, head %s; keep it away from the log's "
                "machine\n",
@@ -174,7 +165,7 @@ int run_export(const AuditOptions& opt) {
            (s.row.review < 0 ? "" : std::to_string(s.row.review)) + "," +
            engine::to_hex(s.row.digest) + "," + engine::to_hex(s.hash) + "," + quoted + "\n";
   });
-  write_output(opt.output, out);
+  write_text_output(opt.output, out);
   return kExitOk;
 }
 

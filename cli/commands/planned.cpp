@@ -32,8 +32,6 @@ constexpr PlannedCommand kPlanned[] = {
     {"monitor", "drift, calibration and group gaps on a newer cohort", "the monitoring issue"},
     {"doc", "the legal reviewer's document generated from the rule files",
      "the documentation issue"},
-    {"diff", "what changed between two rule sets, in a reviewer's terms",
-     "the documentation issue"},
 };
 
 }  // namespace

@@ -15,9 +15,11 @@
 namespace skon::bench {
 
 // Runs argv (stdout and stderr to /dev/null); returns {wall seconds, peak RSS in MiB}, or
-// {-1, -1} when it fails. Call while the calling process is small: a forked child's peak RSS
-// counts the parent's pages until exec.
-inline std::pair<double, double> run_child(const std::vector<std::string>& argv) {
+// {-1, -1} when it fails (exits other than 0, or than 0 or 1 with `findings_ok`: a command that
+// reports findings, as `skon diff` does for a change needing approval). Call while the calling
+// process is small: a forked child's peak RSS counts the parent's pages until exec.
+inline std::pair<double, double> run_child(const std::vector<std::string>& argv,
+                                           bool findings_ok = false) {
   const auto t0 = std::chrono::steady_clock::now();
   const pid_t pid = fork();
   if (pid == 0) {
@@ -33,7 +35,7 @@ inline std::pair<double, double> run_child(const std::vector<std::string>& argv)
   int status = 0;
   struct rusage usage {};
   wait4(pid, &status, 0, &usage);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return {-1, -1};
+  if (!WIFEXITED(status) || WEXITSTATUS(status) > (findings_ok ? 1 : 0)) return {-1, -1};
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return {seconds, static_cast<double>(usage.ru_maxrss) / 1024.0};

@@ -39,7 +39,7 @@ skon_cli_test(NAME check_strict_fails_on_warnings EXIT 1
 skon_cli_test(NAME check_missing_path EXIT 1 STDOUT_MATCH "E0001" ARGS check no/such/dir)
 skon_cli_test(NAME check_requires_path EXIT 2 STDERR_MATCH "paths" ARGS check)
 skon_cli_test(NAME planned_subcommand_is_usage_error EXIT 2
-  STDERR_MATCH "^skon diff: not available yet" ARGS diff old new)
+  STDERR_MATCH "^skon monitor: not available yet" ARGS monitor --data x.csv)
 
 # skon fmt and skon test
 add_test(NAME cli.fmt_roundtrip
@@ -105,3 +105,8 @@ set_tests_properties(cli.errors PROPERTIES LABELS cli)
 add_test(NAME cli.docs_sh_blocks
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/docs_sh.sh $<TARGET_FILE:skon> ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli.docs_sh_blocks PROPERTIES LABELS cli)
+
+# skon diff: changes in a reviewer's terms, their class, and the impact on a cohort (tests/e2e/diff.sh).
+add_test(NAME cli.diff
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/diff.sh $<TARGET_FILE:skon> ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli.diff PROPERTIES LABELS cli)

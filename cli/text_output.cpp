@@ -1,0 +1,19 @@
+#include "text_output.hpp"
+
+#include <cstdio>
+
+#include "skon/models/atomic_file.hpp"
+
+namespace skon::cli {
+
+void write_text_output(const std::string& path, const std::string& text) {
+  if (path == "-") {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return;
+  }
+  models::AtomicFile out(path);  // a failed write never leaves half a document
+  out.write(text);
+  out.commit();
+}
+
+}  // namespace skon::cli
