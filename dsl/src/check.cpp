@@ -88,12 +88,12 @@ namespace {
 // Statement keywords cannot name fields or derived values: a condition reading `points` or
 // `flag` would be ambiguous with the statement that follows it.
 constexpr std::string_view kReservedNames[] = {
-    "when",         "flag",        "points",      "raise",           "cap",        "require",
-    "review",       "owner",       "approved_by", "legal_reference", "gdpr_basis", "effective",
-    "roles",        "sources",     "model",       "features",        "forbid",     "justify",
-    "completeness", "bands",       "gate",        "direction",       "suspended",  "guidance",
-    "given",        "probability", "expect",      "level",           "flags",      "missing",
-    "known",        "count",       "sum",         "fired",           "tags"};
+    "when",    "flag",        "points",          "raise",      "cap",     "require",      "review",
+    "owner",   "approved_by", "legal_reference", "gdpr_basis", "not_for", "effective",    "roles",
+    "sources", "model",       "features",        "forbid",     "justify", "completeness", "bands",
+    "gate",    "direction",   "suspended",       "guidance",   "given",   "probability",  "expect",
+    "level",   "flags",       "missing",         "known",      "count",   "sum",          "fired",
+    "tags"};
 
 bool is_reserved(std::string_view name) {
   return std::find(std::begin(kReservedNames), std::end(kReservedNames), name) !=
@@ -619,6 +619,9 @@ void Checker::check_purposes() {
           case Key::GdprBasis:
             info.gdpr_basis = st.text->value;
             break;
+          case Key::NotFor:
+            info.not_for = st.text->value;
+            break;
           case Key::Effective:
             info.effective_from = st.from->days;
             if (st.to) {
@@ -956,6 +959,7 @@ void Checker::check_rules() {
         case Key::ApprovedBy:
         case Key::LegalReference:
         case Key::GdprBasis:
+        case Key::NotFor:
           break;
         case Key::Effective:
           rule.effective_from = st.from->days;

@@ -191,6 +191,8 @@ class Printer {
         return "legal_reference " + quote(*st.text);
       case Key::GdprBasis:
         return "gdpr_basis " + quote(*st.text);
+      case Key::NotFor:
+        return "not_for " + quote(*st.text);
       case Key::Effective:
         return "effective from " + st.from->text + (st.to ? " to " + st.to->text : "");
       default:
@@ -293,6 +295,7 @@ class Printer {
         case Key::ApprovedBy:
         case Key::LegalReference:
         case Key::GdprBasis:
+        case Key::NotFor:
         case Key::Effective:
           s = governance(st);
           break;
@@ -369,6 +372,7 @@ class Printer {
         case Key::ApprovedBy:
         case Key::LegalReference:
         case Key::GdprBasis:
+        case Key::NotFor:
         case Key::Effective:
           s = governance(st);
           break;

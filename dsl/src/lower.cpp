@@ -332,6 +332,9 @@ bool Lowerer::governance(const PtNode& c, Stmt& st) {
   } else if (c.is_type<gdpr_basis_stmt>()) {
     st.key = K::GdprBasis;
     st.text = text(*k[0]);
+  } else if (c.is_type<not_for_stmt>()) {
+    st.key = K::NotFor;
+    st.text = text(*k[0]);
   } else if (c.is_type<effective_stmt>()) {
     st.key = K::Effective;
     st.from = date(*k[0]);

@@ -24,7 +24,7 @@ expect_change() {  # NAME EXIT REGEX SED_SCRIPT FILE
   [[ $rc == "$code" ]] || fail "$name: exit $rc, expected $code: $(cat "$name.txt")"
   grep -Eq -- "$regex" "$name.txt" || fail "$name: $(cat "$name.txt")"
 }
-expect_change threshold 1 "needs approval \(1\):|rule high_absence: threshold moved from 10 to 15" '55s/absence_pct > 10/absence_pct > 15/' early_warning.skon
+expect_change threshold 1 "needs approval \(1\):|rule high_absence: threshold moved from 10 to 15" '0,/when absence_pct > 10/s//when absence_pct > 15/' early_warning.skon
 expect_change forbid_removed 1 "forbidden field municipality: removed" 's/^  forbid sex, age, municipality/  forbid sex, age/' early_warning.skon
 expect_change gate_loosened 1 "gate auc: loosened from >= 0.7 to >= 0.65" 's/^  gate auc >= 0.70/  gate auc >= 0.65/' early_warning.skon
 expect_change gate_tightened 0 "informational \(1\):|gate auc: tightened from >= 0.7 to >= 0.75" 's/^  gate auc >= 0.70/  gate auc >= 0.75/' early_warning.skon
@@ -40,7 +40,7 @@ expect_change approvers 1 "approving role school_head: removed" 's/^  requires a
 grep -q "no change a reviewer would see" same.txt || fail "identical: $(cat same.txt)"
 
 # The formats: JSON for tools, Markdown for a case file.
-rm -rf new && cp -r old new && sed -i '55s/absence_pct > 10/absence_pct > 15/' new/early_warning.skon
+rm -rf new && cp -r old new && sed -i '0,/when absence_pct > 10/s//when absence_pct > 15/' new/early_warning.skon
 set +e; "$skon" diff old new --format json >d.json; "$skon" diff old new --format md >d.md; set -e
 python3 - d.json <<'PY' || fail "json"
 import json, sys

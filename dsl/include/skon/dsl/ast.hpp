@@ -226,6 +226,7 @@ struct PurposeStmt {
     ApprovedBy,
     LegalReference,
     GdprBasis,  // the GDPR Art. 6 basis, beside the national act of legal_reference
+    NotFor,     // what the purpose must not be used for
     Effective,
     Roles,
     Sources,
@@ -274,6 +275,7 @@ struct RuleStmt {
     ApprovedBy,
     LegalReference,
     GdprBasis,  // the GDPR Art. 6 basis, beside the national act of legal_reference
+    NotFor,     // what the purpose must not be used for
     Effective,
     When,
     Flag,

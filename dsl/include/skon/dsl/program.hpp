@@ -122,6 +122,7 @@ struct PurposeInfo {
   // governance
   std::optional<std::string> owner, approved_by, legal_reference;
   std::optional<std::string> gdpr_basis;  // the GDPR Art. 6 basis (usually 6(1)(e))
+  std::optional<std::string> not_for;     // what it must not be used for, in the owner's words
   std::optional<std::int32_t> effective_from, effective_to;  // days since epoch, inclusive
   std::optional<std::string> suspended;                      // the reason
   // what it may use
