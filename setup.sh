@@ -21,8 +21,11 @@ readonly BUILD_PACKAGES=(
   clang-format  # the formatting check in the test command
   clang libclang-rt-14-dev  # libFuzzer targets (tests/fuzz), run briefly by the test command
 )
+# What the tests drive besides skon: python3 (reading logs and outputs back in the end-to-end tests)
+# and Chromium (the HTML documents in a headless browser, tests/e2e/doc_browser.sh).
+readonly TEST_PACKAGES=(python3 chromium)
 # Reference peers used by the scripts that regenerate committed reference outputs and by the
-# benchmarks; the tests themselves need no python.
+# benchmarks.
 readonly PEER_PACKAGES=(python3 python3-sklearn python3-pandas python3-statsmodels)
 
 install_missing() {
@@ -155,7 +158,7 @@ main() {
     demo-pipeline) shift; demo_pipeline "$@" ;;
     demo-date) demo_assessment_date "$2" ;;
     test)
-      install_missing "${BUILD_PACKAGES[@]}"
+      install_missing "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
       cmake --workflow --preset release
       cmake --workflow --preset asan
       cmake --workflow --preset fuzz

@@ -125,6 +125,7 @@ int run_skon(int argc, char** argv) {
   setup_audit(app, table);
   setup_review(app, table);
   setup_diff(app, table);
+  setup_doc(app, table);
   setup_help(app, table);
   setup_planned_commands(app, table);
   // Global options (--log-level, -q) work before or after the subcommand.

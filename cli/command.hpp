@@ -31,8 +31,9 @@ void setup_explain(CLI::App& app, CommandTable& table);
 // The audit log's subcommands (commands/audit.cpp; review.cpp: review record, approve).
 void setup_audit(CLI::App& app, CommandTable& table);
 void setup_review(CLI::App& app, CommandTable& table);
-// The legal reviewer's commands (commands/diff.cpp).
+// The legal reviewer's commands (commands/diff.cpp, doc.cpp).
 void setup_diff(CLI::App& app, CommandTable& table);
+void setup_doc(CLI::App& app, CommandTable& table);
 
 // Declares the subcommands that are specified in DESIGN.md but not built yet; each answers
 // that it is not available yet and exits with the usage code.

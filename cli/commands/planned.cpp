@@ -30,8 +30,6 @@ constexpr PlannedCommand kPlanned[] = {
     {"compare", "purposes and scenarios side by side: quality vs. ethical cost",
      "the compare issue"},
     {"monitor", "drift, calibration and group gaps on a newer cohort", "the monitoring issue"},
-    {"doc", "the legal reviewer's document generated from the rule files",
-     "the documentation issue"},
 };
 
 }  // namespace

@@ -110,3 +110,18 @@ set_tests_properties(cli.docs_sh_blocks PROPERTIES LABELS cli)
 add_test(NAME cli.diff
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/diff.sh $<TARGET_FILE:skon> ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli.diff PROPERTIES LABELS cli)
+
+# skon doc: the legal reviewer's document (tests/e2e/doc.sh), golden in both languages, and the
+# HTML in headless Chromium (tests/e2e/doc_browser.sh).
+add_test(NAME cli.doc
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/doc.sh $<TARGET_FILE:skon> ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli.doc PROPERTIES LABELS cli)
+skon_cli_test(NAME doc_golden_da EXIT 0 STDOUT ${CMAKE_CURRENT_SOURCE_DIR}/golden/doc/rules.da.md
+  WORKDIR ${PROJECT_SOURCE_DIR} ARGS doc --rules rules --today 2026-11-29 -o -)
+skon_cli_test(NAME doc_golden_en EXIT 0 STDOUT ${CMAKE_CURRENT_SOURCE_DIR}/golden/doc/rules.en.md
+  WORKDIR ${PROJECT_SOURCE_DIR} ARGS doc --rules rules --today 2026-11-29 --lang en -o -)
+skon_cli_test(NAME doc_golden_html EXIT 0 STDOUT ${CMAKE_CURRENT_SOURCE_DIR}/golden/doc/rules.en.html
+  WORKDIR ${PROJECT_SOURCE_DIR} ARGS doc --rules rules --today 2026-11-29 --lang en --format html -o -)
+add_test(NAME browser.doc
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/doc_browser.sh $<TARGET_FILE:skon> ${PROJECT_SOURCE_DIR})
+set_tests_properties(browser.doc PROPERTIES LABELS browser)

@@ -1,0 +1,45 @@
+#pragma once
+
+// A small document model — headings, paragraphs, tables, lists, quotations — rendered to Markdown
+// or to one self-contained HTML file (inline CSS, nothing loaded from the network, laid out for
+// print). The documents Skøn generates (the legal reviewer's document; later the analyst's
+// report) are built as blocks once and rendered either way, so both say the same.
+//
+// Inline text may use `code` and **strong**; everything else is literal (escaped for HTML and
+// for Markdown tables).
+
+#include <string>
+#include <vector>
+
+namespace skon::engine {
+
+struct DocBlock {
+  enum class Kind { Heading, Paragraph, Table, List, Quote };
+  Kind kind = Kind::Paragraph;
+  int level = 1;                               // headings: 1..3
+  std::string text;                            // heading, paragraph, quotation
+  std::string cite;                            // a quotation's source (file:line)
+  std::vector<std::string> header;             // table
+  std::vector<std::vector<std::string>> rows;  // table
+  std::vector<std::string> items;              // list
+};
+
+struct Document {
+  std::string title;
+  std::string lang = "da";  // the HTML's language
+  std::vector<DocBlock> blocks;
+
+  void heading(int level, std::string text);
+  void paragraph(std::string text);
+  void table(std::vector<std::string> header, std::vector<std::vector<std::string>> rows);
+  void list(std::vector<std::string> items);
+  void quote(std::string text, std::string cite);
+};
+
+std::string render_markdown(const Document& doc);
+std::string render_html(const Document& doc);
+
+// The house style of Skøn's HTML documents (shared by every generated document).
+const char* document_css();
+
+}  // namespace skon::engine
