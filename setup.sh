@@ -119,6 +119,19 @@ demo_pipeline() {
   "$skon" explain --rules rules/ --purpose early_warning --model "$out/early_warning.model.json" \
     --data "$out/current.csv" --id "$id" "${key[@]}" --lang en >"$out/explanation.en.txt"
 
+  echo "== for legal review: the rule set as a document, and what a proposed change would do"
+  "$skon" doc --rules rules/ -o "$out/legal.html" --audit "$out/skon-audit.sqlite"
+  # A realistic proposal: the absence threshold of early_warning from 10 % to 15 %, shown in a
+  # reviewer's terms and by whom it would move in the later year (2020), whose outcomes are known.
+  rm -rf "$out/proposal" && cp -r rules "$out/proposal"
+  sed -i '0,/when absence_pct > 10/s//when absence_pct > 15/' "$out/proposal/early_warning.skon"
+  local diff=(diff rules/ "$out/proposal" --purpose early_warning --cohort "$out/holdout.csv"
+              --model "$out/early_warning.model.json" "${key[@]}" --examples 3)
+  local rc=0
+  "$skon" "${diff[@]}" >"$out/proposal-diff.txt" || rc=$?
+  [[ $rc == 1 ]] || { echo "setup: skon diff should find a change needing approval (exit $rc)" >&2; return 1; }
+  "$skon" "${diff[@]}" --format md -o "$out/proposal-diff.md" || [[ $? == 1 ]]
+
   echo
   echo "== summary"
   awk -F, 'NR > 1 { n++; level[$4 == "insufficient_data" ? "insufficient data" : $5]++; if ($10 == "true") review++ }
@@ -128,6 +141,7 @@ demo_pipeline() {
   printf 'early warning (school data only):  %s\n' "$(grep -m1 'ROC AUC' "$out/evaluation.txt" | tr -s ' ' | sed 's/^ //')"
   printf 'scenario with extended data:       %s\n' "$(grep -m1 'ROC AUC' "$out/evaluation_scenario.txt" | tr -s ' ' | sed 's/^ //')"
   echo "one explanation card: $out/explanation.txt"
+  echo "for legal review: $out/legal.html; a proposed change and whom it moves: $out/proposal-diff.txt"
   # Both runs are in the audit log beside the assessments; it verifies, and lists who awaits a
   # professional's decision (skon review record ... records one).
   "$skon" audit verify --audit "$out/skon-audit.sqlite"
