@@ -119,6 +119,8 @@ AuditRow audit_decision_row(const std::string& run, const std::string& person, D
 AuditRow audit_approval_row(const Approval& a, const Actor& by, const std::string& now) {
   nlohmann::ordered_json files = nlohmann::ordered_json::array();
   for (const RuleFile& f : a.rule_files) files.push_back({{"name", f.name}, {"sha256", f.sha256}});
+  nlohmann::ordered_json texts = nlohmann::ordered_json::array();
+  for (const auto& [name, text] : a.rule_texts) texts.push_back({{"name", name}, {"text", text}});
   return json_row(
       "approval", now, "", "",
       {{"purpose", a.purpose},
@@ -128,6 +130,7 @@ AuditRow audit_approval_row(const Approval& a, const Actor& by, const std::strin
        {"note", a.note},
        {"rules_sha256", a.rules_sha256},
        {"rule_files", files},
+       {"rule_texts", texts},
        {"model_sha256", a.model_sha256.empty() ? nlohmann::ordered_json(nullptr)
                                                : nlohmann::ordered_json(a.model_sha256)}});
 }

@@ -181,6 +181,10 @@ set +e; "$skon" -q "${arun[@]/m.json/m2.json}" -o ap3.jsonl 2>e.txt; rc=$?; set 
 sed -i '0,/Fravær/s/Fravær/Fraver/' rules/early_warning.skon  # one character
 set +e; "$skon" -q "${arun[@]}" -o ap2.jsonl 2>e.txt; rc=$?; set -e
 [[ $rc == 3 ]] && grep -q "early_warning.skon (changed)" e.txt || fail "a changed rule file ran: $rc $(cat e.txt)"
+# ... and the refusal says what changed in a reviewer's terms (the approved texts are in the log).
+sed -i '0,/when absence_pct > 10/s//when absence_pct > 15/' rules/early_warning.skon
+set +e; "$skon" -q "${arun[@]}" -o ap2.jsonl 2>e.txt; rc=$?; set -e
+[[ $rc == 3 ]] && grep -q "rule high_absence: threshold moved from 10 to 15 .* (needs approval)" e.txt || fail "no reviewer's terms: $rc $(cat e.txt)"
 
 # Purge: refused for young rows; a log written a year ago (the clock set back) loses its
 # personal data and still verifies, and its purge is itself a row of the chain.

@@ -199,3 +199,30 @@ TEST_CASE("run: a purpose that requires approval logs only what each role approv
   // Without a log nothing is checked (and nothing logged): the CLI always gives one.
   CHECK_NOTHROW(run->set_audit(nullptr));
 }
+
+TEST_CASE("approvals: an approval's rule texts never write outside a private folder") {
+  Setup s;
+  std::string text = std::string(test::kPrelude);
+  const std::string roles_line = "  roles uu_counsellor\n";
+  text.replace(text.find(roles_line), roles_line.size(),
+               roles_line + "  requires approval by uu_counsellor\n");
+  s.rules = test::load(text);
+  REQUIRE_FALSE(s.rules.bag.has_errors());
+  const fs::path path = test::temp_path("approvals_escape.sqlite");
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path.string() + suffix);
+  auto log = engine::AuditLog::open(path.string(), true);
+  // A forged approval (the log's chain rebuilt by someone who can write it) naming a file
+  // outside: its texts are not written, and the refusal still names what is missing.
+  engine::Approval forged =
+      engine::describe_approval(*s.rules.program, 0, std::string(64, '0'), "uu_counsellor", "");
+  const fs::path escape = fs::temp_directory_path() / "skon_escaped.skon";
+  fs::remove(escape);
+  forged.rule_texts = {{"../skon_escaped.skon", "levels low\n"}, {"/tmp/x.skon", "levels low\n"}};
+  std::vector<engine::AuditRow> row{
+      engine::audit_approval_row(forged, {"Mallory", "tester"}, "2026-06-01T00:00:00Z")};
+  log->append(row);
+  const auto why = engine::missing_approvals(*log, *s.rules.program, 0, s.model_sha);
+  REQUIRE(why);
+  CHECK(why->find("the model") != std::string::npos);
+  CHECK_FALSE(fs::exists(escape));
+}

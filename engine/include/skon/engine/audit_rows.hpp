@@ -43,6 +43,9 @@ struct Approval {
   std::string purpose, role, note;
   std::string rules_sha256;
   std::vector<RuleFile> rule_files;
+  // Each file's text (by name): what was approved, so a later refusal can say what changed in a
+  // reviewer's terms (skon diff) and not only which files. Rules hold no personal data.
+  std::vector<std::pair<std::string, std::string>> rule_texts;
   std::string model_sha256;  // "" when the purpose has no model
 };
 AuditRow audit_approval_row(const Approval& a, const Actor& by, const std::string& now);
