@@ -58,6 +58,8 @@ std::int32_t assessment_date(const std::string& given) {
   return *d;
 }
 
+}  // namespace
+
 std::string read_key(const RunArguments& args) {
   std::string key;
   if (!args.id_key_file.empty()) {
@@ -106,8 +108,6 @@ std::string read_key(const RunArguments& args) {
   }
   return key;
 }
-
-}  // namespace
 
 void refuse_stream_data(const std::string& data) {
   std::error_code ec;

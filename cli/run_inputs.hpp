@@ -48,6 +48,10 @@ LoadedRun load_run(const RunArguments& args, engine::RunOptions options, bool wi
 std::unique_ptr<dsl::Program> load_checked_rules(const std::vector<std::string>& paths,
                                                  std::string_view verb);
 
+// The pseudonym key: --id-key-file, else $SKON_ID_KEY; UsageError when there is none or it is
+// short or guessable, InputError when the file cannot be read.
+std::string read_key(const RunArguments& args);
+
 // The purpose named `name`; InputError (with the closest name) when there is none.
 dsl::Index find_purpose(const dsl::Program& program, const std::string& name);
 

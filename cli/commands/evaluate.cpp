@@ -19,7 +19,9 @@
 #include "run_inputs.hpp"
 #include "skon/engine/columns.hpp"
 #include "skon/engine/constraints.hpp"
+#include "skon/models/atomic_file.hpp"
 #include "skon/models/model.hpp"
+#include "skon/models/sha256.hpp"
 
 namespace skon::cli {
 namespace {
@@ -36,6 +38,39 @@ struct EvaluateOptions {
   double threshold = -1;  // < 0: not asked for
   bool json = false;
   DataOptions data_options;
+  // Per-row predictions for analysts who continue in R or Python.
+  std::string predictions;
+  RunArguments ids;  // only its id column, key file and --reveal-ids are used
+};
+
+// The predictions file: one row per person measured — pseudonym (or the raw id with
+// --reveal-ids), probability, outcome — written atomically, or nothing at all.
+class PredictionsFile {
+ public:
+  PredictionsFile(const std::string& path, const RunArguments& ids)
+      : out_(path),
+        hmac_(ids.reveal_ids ? nullptr : std::make_unique<models::HmacSha256>(read_key(ids))) {
+    out_.write("id,probability,outcome\n");
+  }
+  void add(std::string_view id, double probability, double outcome) {
+    line_.clear();
+    if (hmac_) {
+      hmac_->hex_into(id, pseudonym_);
+      line_.append(pseudonym_, 0, 32);
+    } else {
+      line_.append(id);
+    }
+    char b[48];
+    std::snprintf(b, sizeof b, ",%.17g,%d\n", probability, outcome > 0.5 ? 1 : 0);
+    line_ += b;
+    out_.write(line_);
+  }
+  void commit() { out_.commit(); }
+
+ private:
+  models::AtomicFile out_;
+  std::unique_ptr<models::HmacSha256> hmac_;
+  std::string line_, pseudonym_;
 };
 
 std::string num(double v, int digits = 3) {
@@ -113,6 +148,12 @@ int run_evaluate(const EvaluateOptions& opt) {
   spec.by = opt.by;
   spec.capacity = opt.capacity_pct / 100;
   if (opt.threshold >= 0) spec.threshold = opt.threshold;
+  std::unique_ptr<PredictionsFile> predictions;
+  if (!opt.predictions.empty()) {
+    spec.id_column = opt.ids.id_column;
+    predictions = std::make_unique<PredictionsFile>(opt.predictions, opt.ids);
+    spec.prediction = [&](std::string_view id, double p, double y) { predictions->add(id, p, y); };
+  }
   const dsl::Index score_field =
       subject.model ? dsl::kNone : subject.program->purposes[subject.purpose].score_field;
   const models::Evaluation e =
@@ -121,6 +162,7 @@ int run_evaluate(const EvaluateOptions& opt) {
           : models::evaluate_score(engine::column_spec(*subject.program, score_field), spec);
   // A score purpose's quality gates are checked here, on data with outcomes: a score that does
   // not meet them may not be used (exit 1, the findings on standard error).
+  if (predictions) predictions->commit();
   dsl::DiagnosticBag gates;
   if (!subject.model) {
     engine::check_quality_gates(*subject.program, subject.purpose, e.metrics,
@@ -279,6 +321,14 @@ void setup_evaluate(CLI::App& app, CommandTable& table) {
                   "also show the confusion matrix at this probability")
       ->check(CLI::Range(0.0, 1.0));
   sub->add_flag("--json", opt->json, "machine-readable output");
+  sub->add_option("--predictions", opt->predictions,
+                  "also write each row's id, probability and outcome to this CSV file");
+  sub->add_option("--id-column", opt->ids.id_column, "the id column (for --predictions)")
+      ->capture_default_str();
+  sub->add_option("--id-key-file", opt->ids.id_key_file,
+                  "the pseudonym key for --predictions (or SKON_ID_KEY)");
+  sub->add_flag("--reveal-ids", opt->ids.reveal_ids,
+                "--predictions with the raw ids instead of pseudonyms");
   opt->data_options.add_to(*sub);
   sub->callback([opt, &table] { table.selected = [opt] { return run_evaluate(*opt); }; });
 }

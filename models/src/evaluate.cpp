@@ -20,6 +20,8 @@ Evaluation evaluate_with(const std::vector<FeatureTransform>& features, const Ev
   for (const auto& f : features) cols.push_back(f.column);
   const std::size_t target_at = cols.size();
   cols.push_back({spec.target, ColumnType::Text, {}, {}, {}, "", ""});
+  const std::size_t id_at = cols.size();
+  if (spec.prediction) cols.push_back({spec.id_column, ColumnType::Text, {}, {}, {}, "", ""});
   std::vector<std::size_t> group_at;
   for (const auto& g : spec.by) {
     const auto it = std::find_if(features.begin(), features.end(),
@@ -50,6 +52,7 @@ Evaluation evaluate_with(const std::vector<FeatureTransform>& features, const Ev
     }
     labels.push_back(y);
     probs.push_back(p);
+    if (spec.prediction) spec.prediction(row.texts[id_at], p, y);
     for (std::size_t g = 0; g < spec.by.size(); ++g) {
       const std::size_t at = group_at[g];
       if (at < features.size()) {

@@ -262,29 +262,21 @@ TrainReport train_checked(const TrainSpec& spec) {
   Fitted final_model;
   std::optional<int> year_min, year_max;
 
+  // Without calibration no rows are set aside for it: they train the model.
+  const bool calibrated = spec.calibration != Calibration::Method::None;
   std::set<double> years(d.years.begin(), d.years.end());
-  if (!years.empty()) {
-    year_min = static_cast<int>(*years.begin());
-    year_max = static_cast<int>(*years.rbegin());
-  }
   if (years.size() >= 2) {
     const double last = *years.rbegin();
     const double second = *std::next(years.rbegin());
     for (std::uint32_t i = 0; i < n; ++i) {
       if (d.years[i] == last)
         test.push_back(i);
-      else if (years.size() >= 3 && d.years[i] == second)
+      else if (calibrated && years.size() >= 3 && d.years[i] == second)
         calib.push_back(i);
       else
         train.push_back(i);
     }
-    if (years.size() == 2) std::tie(train, calib) = split(train, 0.2, spec.seed);
-    validation = "temporal: trained on " + std::to_string(static_cast<int>(*years.begin())) + "–" +
-                 std::to_string(
-                     static_cast<int>(years.size() >= 3 ? *std::next(years.rbegin(), 2) : second)) +
-                 (years.size() >= 3 ? ", calibrated on " + std::to_string(static_cast<int>(second))
-                                    : ", calibrated on 20 % of it") +
-                 ", tested on " + std::to_string(static_cast<int>(last));
+    if (calibrated && years.size() == 2) std::tie(train, calib) = split(train, 0.2, spec.seed);
     final_model = fit_on(spec, d, train, calib);
     eval_probs = predict(final_model, d, test);
     for (auto i : test) {
@@ -306,19 +298,46 @@ TrainReport train_checked(const TrainSpec& spec) {
       }
       std::sort(in_fold.begin(), in_fold.end());
       std::sort(out_fold.begin(), out_fold.end());
-      auto [fit_rows, cal_rows] =
-          split(in_fold, 0.2, spec.seed + static_cast<std::uint64_t>(fold) + 1);
+      Rows fit_rows = in_fold, cal_rows;
+      if (calibrated) {
+        std::tie(fit_rows, cal_rows) =
+            split(in_fold, 0.2, spec.seed + static_cast<std::uint64_t>(fold) + 1);
+      }
       const Fitted m = fit_on(spec, d, fit_rows, cal_rows);
       const auto p = predict(m, d, out_fold);
       for (std::size_t i = 0; i < out_fold.size(); ++i) eval_probs[out_fold[i]] = p[i];
     }
     eval_labels = d.labels;
     eval_groups = d.groups;
-    validation = std::to_string(k) +
-                 "-fold cross-validation (no cohort year); the saved model is "
-                 "trained on 80 % and calibrated on 20 %";
-    std::tie(train, calib) = split(all, 0.2, spec.seed);
+    train = all;
+    if (calibrated) std::tie(train, calib) = split(all, 0.2, spec.seed);
     final_model = fit_on(spec, d, train, calib);
+  }
+  // The years the model was fitted on — not the whole file's, whose last years validate it.
+  if (!years.empty()) {
+    for (auto i : train) {
+      const int y = static_cast<int>(d.years[i]);
+      year_min = year_min ? std::min(*year_min, y) : y;
+      year_max = year_max ? std::max(*year_max, y) : y;
+    }
+  }
+  const auto span = [&] {
+    return std::to_string(*year_min) +
+           (*year_min == *year_max ? "" : "–" + std::to_string(*year_max));
+  };
+  if (years.size() >= 2) {
+    const int last = static_cast<int>(*years.rbegin());
+    const int second = static_cast<int>(*std::next(years.rbegin()));
+    validation = "temporal: trained on " + span() +
+                 (!calibrated         ? ", not calibrated"
+                  : years.size() >= 3 ? ", calibrated on " + std::to_string(second)
+                                      : ", calibrated on 20 % of it") +
+                 ", tested on " + std::to_string(last);
+  } else {
+    validation = std::to_string(std::max(2, spec.folds)) +
+                 "-fold cross-validation (no cohort year); the saved model is " +
+                 (calibrated ? "trained on 80 % and calibrated on 20 %"
+                             : "trained on every row, not calibrated");
   }
 
   LogisticModel& model = report.model;
@@ -364,7 +383,7 @@ TrainReport train_checked(const TrainSpec& spec) {
   if (!t.converged) report.notes.push_back("the fit did not converge within the iteration limit");
   model.metrics = evaluate_predictions(eval_labels, eval_probs, spec.groups, eval_groups,
                                        spec.capacity, validation);
-  model.scorecard = make_scorecard(model, d.raw);
+  model.scorecard = make_scorecard(model, d.raw, train);
   return report;
 }
 
@@ -394,7 +413,7 @@ std::string model_card(const LogisticModel& m) {
     << "| training rows | " << m.training.rows << " |\n"
     << "| outcome rate | " << fmt(100 * m.training.base_rate(), 1) << " % (" << m.training.positives
     << " positives) |\n"
-    << "| cohort years | "
+    << "| years of the training rows | "
     << (m.training.year_min
             ? std::to_string(*m.training.year_min) + "–" + std::to_string(*m.training.year_max)
             : std::string("not recorded"))
@@ -403,26 +422,59 @@ std::string model_card(const LogisticModel& m) {
     << "| penalty | " << to_string(m.training.penalty) << ", C = " << m.training.C << " |\n"
     << "| class weights | negative " << fmt(m.training.weight_negative) << ", positive "
     << fmt(m.training.weight_positive) << " |\n\n";
-  s << "## Features\n\n| field | source | coefficient(s) | direction |\n|---|---|---|---|\n";
+  s << "## Features\n\n| field | source | direction |\n|---|---|---|\n";
   const auto& owner = m.preprocessor.column_feature();
   for (std::size_t f = 0; f < m.preprocessor.features().size(); ++f) {
     const auto& ft = m.preprocessor.features()[f];
-    std::string coefs;
-    for (std::size_t j = 0; j < m.coefficients.size(); ++j) {
-      if (owner[j] != f) continue;
-      coefs += (coefs.empty() ? "" : ", ") + m.coefficients[j].name + " " +
-               fmt(m.coefficients[j].value, 4);
-    }
     const int d = f < m.directions.size() ? m.directions[f] : 0;
-    s << "| " << ft.column.name << " | " << ft.column.source << " | " << coefs << " | "
+    s << "| " << ft.column.name << " | " << ft.column.source << " | "
       << (d > 0   ? "may only raise risk"
           : d < 0 ? "may only lower risk"
                   : "free")
       << " |\n";
   }
+  // What one unit of each coefficient is: the model works on standardized numbers and on 0/1
+  // columns, so a coefficient reads only with its unit.
+  s << "\n### Coefficients and their units\n\n"
+    << "Each coefficient is the change in log-odds for one unit of its column. A number's unit is "
+       "one standard deviation of the training rows; a category's column is 1 for that value "
+       "against the reference value; a missing indicator is 1 when the value is missing (it is "
+       "then imputed with the training mean).\n\n"
+    << "| column | coefficient (log-odds) | per | training mean | training SD |\n"
+    << "|---|---|---|---|---|\n"
+    << "| intercept | " << fmt(m.intercept, 4) << " | — | — | — |\n";
+  for (std::size_t j = 0; j < m.coefficients.size(); ++j) {
+    const Coefficient& c = m.coefficients[j];
+    const FeatureTransform& ft = m.preprocessor.features()[owner[j]];
+    const bool indicator = c.name.ends_with(":missing");
+    std::string per, mean = "—", sd = "—";
+    if (indicator) {
+      per = "missing (0/1)";
+      mean = fmt(c.reference, 3) + " missing";
+    } else if (ft.column.type == ColumnType::Category) {
+      per = "1 = this value, vs " + ft.levels[static_cast<std::size_t>(ft.reference)];
+      mean = fmt(c.reference, 3) + " share";
+    } else {
+      per = "1 SD (" + fmt(ft.scale, 4) + ")";
+      mean = fmt(ft.mean, 4);
+      sd = fmt(ft.scale, 4);
+    }
+    s << "| " << c.name << " | " << fmt(c.value, 4) << " | " << per << " | " << mean << " | " << sd
+      << " |\n";
+  }
   if (!m.coefficients.empty() && m.coefficients.front().std_error) {
     s << "\n### Coefficients of the unpenalized fit (Wald statistics)\n\n"
       << "| column | coefficient | std. error | 95 % interval | p-value |\n|---|---|---|---|---|\n";
+    if (m.intercept_std_error) {
+      Coefficient intercept;
+      intercept.value = m.intercept;
+      intercept.std_error = m.intercept_std_error;
+      char p[32];
+      std::snprintf(p, sizeof p, "%.3g", intercept.p_value());
+      s << "| intercept | " << fmt(intercept.value, 4) << " | " << fmt(*intercept.std_error, 4)
+        << " | " << fmt(intercept.ci_low(), 4) << " – " << fmt(intercept.ci_high(), 4) << " | " << p
+        << " |\n";
+    }
     for (const auto& c : m.coefficients) {
       char p[32];
       std::snprintf(p, sizeof p, "%.3g", c.p_value());
@@ -441,8 +493,10 @@ std::string model_card(const LogisticModel& m) {
     << "| top " << fmt(100 * mm.capacity, 0) << " % flagged: precision / recall | "
     << fmt(mm.capacity_precision) << " / " << fmt(mm.capacity_recall) << " |\n\n";
   s << "## Calibration\n\nMethod: " << to_string(m.calibration.method)
-    << ", fitted on data the model was not trained on.\n\n| predicted | rows | mean predicted | "
-       "observed |\n|---|---|---|---|\n";
+    << (m.calibration.method == Calibration::Method::None
+            ? " — the probabilities are the fitted model's own, not recalibrated."
+            : ", fitted on rows the model was not trained on (see the validation above).")
+    << "\n\n| predicted | rows | mean predicted | observed |\n|---|---|---|---|\n";
   for (const auto& b : mm.reliability) {
     if (b.count == 0) continue;
     s << "| " << fmt(b.low, 1) << "–" << fmt(b.high, 1) << " | " << b.count << " | "
@@ -461,6 +515,28 @@ std::string model_card(const LogisticModel& m) {
     s << "\nLargest gaps between groups: flag rate " << fmt(g.gap_flag_rate) << ", TPR "
       << fmt(g.gap_tpr) << ", FPR " << fmt(g.gap_fpr) << ", calibration " << fmt(g.gap_calibration)
       << ".\n";
+  }
+  const ScorecardAgreement& ag = m.scorecard.agreement;
+  if (ag.rows > 0) {
+    s << "\n## Scorecard — an approximation of the model\n\n"
+      << "The model file's scorecard turns the model into points per range or value of each field "
+         "("
+      << std::lround(m.scorecard.points_per_log_odds * std::log(2.0))
+      << " points double the odds; add them to " << m.scorecard.base_points
+      << " and read the probability off its table), for reading the whole model on one page. It "
+         "is not the model, and assessments never use it. On the "
+      << ag.rows << " training rows its probability is within " << fmt(ag.tolerance, 2)
+      << " of the model's for " << fmt(100 * ag.within, 1) << " % of them (mean difference "
+      << fmt(ag.mean_abs, 4) << ", largest " << fmt(ag.max_abs, 3) << "), and its top 10 % holds "
+      << fmt(100 * ag.top_overlap, 1) << " % of the model's top 10 %.\n\n"
+      << "| field | points per range or value |\n|---|---|\n";
+    for (const auto& f : m.scorecard.features) {
+      std::string bins;
+      for (const auto& b : f.bins) {
+        bins += (bins.empty() ? "" : "; ") + b.label + ": " + std::to_string(b.points);
+      }
+      s << "| " << f.field << " | " << bins << " |\n";
+    }
   }
   s << "\n## Limitations\n\n"
     << "- A logistic model is linear in its (standardized) features: interactions and thresholds "

@@ -125,3 +125,8 @@ skon_cli_test(NAME doc_golden_html EXIT 0 STDOUT ${CMAKE_CURRENT_SOURCE_DIR}/gol
 add_test(NAME browser.doc
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/doc_browser.sh $<TARGET_FILE:skon> ${PROJECT_SOURCE_DIR})
 set_tests_properties(browser.doc PROPERTIES LABELS browser)
+
+# skon evaluate --predictions (tests/e2e/evaluate_predictions.sh).
+add_test(NAME cli.evaluate_predictions
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/evaluate_predictions.sh $<TARGET_FILE:skon> ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli.evaluate_predictions PROPERTIES LABELS cli)

@@ -131,10 +131,10 @@ TEST_CASE("model: temporal training, explanations that add up, file round trip")
   CHECK(loaded.probability(raw, d2.data()) == m.probability(raw, design.data()));
   fs::remove(path);
 
-  // The scorecard covers every feature, with a missing bin where the data had gaps.
+  // The scorecard covers every feature, with a bin for a missing value.
   REQUIRE(m.scorecard.features.size() == 4);
   CHECK(m.scorecard.features[0].bins.back().missing);
-  CHECK(m.scorecard.features[2].bins.size() == 3);
+  CHECK(m.scorecard.features[2].bins.size() == 4);  // stx, hhx, eux, ukendt
   CHECK(m.scorecard.table.size() > 3);
   CHECK(model_card(m).find("## Groups by track") != std::string::npos);
 }
@@ -336,4 +336,74 @@ TEST_CASE("model file: a written model has every key docs/model-file.schema.json
   const auto schema = nlohmann::json::parse(in);
   check_required(schema, model, "");
   CHECK(model["coefficients"][0].contains("p_value"));
+}
+
+TEST_CASE("model: the scorecard reproduces the model within its stated agreement") {
+  Synthetic data(20000, true);
+  TrainSpec spec = data.spec();
+  spec.year = "cohort_year";
+  const LogisticModel m = train_model(spec).model;
+  const ScorecardAgreement& a = m.scorecard.agreement;
+  CHECK(a.rows == m.training.rows);
+  CHECK(a.within >= 0.99);
+  CHECK(a.mean_abs < 0.01);
+  CHECK(a.top_overlap > 0.9);
+  // Across the range, the extremes included (the open-ended top bin used to flatten the strongest
+  // predictor), the points give nearly the model's probability.
+  std::vector<double> design(m.preprocessor.width());
+  double worst = 0;
+  // (Within the training rows' range: beyond it the end bins hold, where the model extrapolates.)
+  for (double absence : {0.0, 5.0, 20.0, 45.0, 60.0}) {
+    for (double grade : {2.0, 4.5, 7.0, 12.0}) {
+      const double raw[4] = {absence, grade, 2, 0};
+      const double model_p = m.probability(raw, design.data());
+      const double card_p = m.scorecard.probability(m.scorecard.points(raw), m.calibration);
+      worst = std::max(worst, std::abs(model_p - card_p));
+    }
+  }
+  CHECK(worst < 0.03);
+  const double missing[4] = {kMissing, 7, 0, 1};  // a missing value: the model's imputation
+  CHECK(std::abs(m.probability(missing, design.data()) -
+                 m.scorecard.probability(m.scorecard.points(missing), m.calibration)) < 0.03);
+  const std::string card = model_card(m);
+  CHECK(card.find("## Scorecard — an approximation of the model") != std::string::npos);
+  CHECK(card.find("It is not the model") != std::string::npos);
+}
+
+TEST_CASE(
+    "model: the card says what the model was fitted on, in units, and claims no calibration "
+    "it lacks") {
+  Synthetic data(20000, true);
+  TrainSpec spec = data.spec();
+  spec.year = "cohort_year";
+  {
+    const LogisticModel m = train_model(spec).model;
+    CHECK(m.training.year_min == 2019);
+    CHECK(m.training.year_max == 2021);  // the training rows' years, not the file's (to 2023)
+    CHECK(model_card(m).find("| years of the training rows | 2019–2021 |") != std::string::npos);
+  }
+  spec.calibration = Calibration::Method::None;
+  spec.options.penalty = Penalty::None;  // an unpenalized fit has Wald statistics
+  const LogisticModel m = train_model(spec).model;
+  // Without calibration the year it would have used trains the model.
+  CHECK(m.metrics.validation.rfind("temporal: trained on 2019–2022, not calibrated, tested on 2023",
+                                   0) == 0);
+  CHECK(m.training.year_max == 2022);
+  const std::string card = model_card(m);
+  CHECK(card.find("Method: none — the probabilities are the fitted model's own") !=
+        std::string::npos);
+  CHECK(card.find("not trained on") == std::string::npos);
+  // Units beside each coefficient, and the intercept in both tables.
+  CHECK(card.find("| absence_pct | ") != std::string::npos);
+  CHECK(card.find(" | 1 SD (") != std::string::npos);
+  const auto& track = m.preprocessor.features()[2];  // its reference: the most frequent value
+  CHECK(card.find("| track=") != std::string::npos);
+  CHECK(card.find("1 = this value, vs " +
+                  track.levels[static_cast<std::size_t>(track.reference)]) != std::string::npos);
+  CHECK(card.find("| absence_pct:missing | ") != std::string::npos);
+  CHECK(card.find("missing (0/1)") != std::string::npos);
+  REQUIRE(m.intercept_std_error);
+  const auto wald = card.find("### Coefficients of the unpenalized fit");
+  REQUIRE(wald != std::string::npos);
+  CHECK(card.find("| intercept | ", wald) != std::string::npos);
 }

@@ -4,8 +4,10 @@
 // DeLong interval, calibration, precision and recall at a follow-up capacity, and gaps between
 // groups. Each person's probability is computed by LogisticModel::score, as `skon assess` does.
 
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "skon/models/metrics.hpp"
@@ -22,6 +24,10 @@ struct EvaluationSpec {
   std::vector<std::string> by;     // columns to report group metrics for
   double capacity = 0.10;          // share a municipality can follow up on
   std::optional<double> threshold;
+  // Each measured row's id (column `id_column`), probability and outcome, in file order, for
+  // analysts who continue elsewhere (`skon evaluate --predictions`). Not called when empty.
+  std::string id_column = "id";
+  std::function<void(std::string_view id, double probability, double outcome)> prediction;
 };
 
 struct Evaluation {
