@@ -17,12 +17,19 @@
 #include "run_inputs.hpp"
 #include "skon/dsl/suggest.hpp"
 #include "skon/engine/columns.hpp"
+#include "skon/engine/constraints.hpp"
 #include "skon/engine/training.hpp"
 #include "skon/engine/version.hpp"
 #include "skon/models/atomic_file.hpp"
 
 namespace skon::cli {
 namespace {
+
+std::string fmt3(double v) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.3g", v);
+  return b;
+}
 
 struct TrainOptions {
   std::vector<std::string> rules;
@@ -116,8 +123,32 @@ int run_train(const TrainOptions& opt) {
   std::printf("top %.0f %%: precision %.3f, recall %.3f\n", 100 * mm.capacity,
               mm.capacity_precision, mm.capacity_recall);
   for (const auto& g : mm.groups) {
-    std::printf("largest gaps by %s: flag rate %.3f, TPR %.3f, FPR %.3f\n", g.field.c_str(),
+    std::printf("largest gaps by %s: flag rate %.3f, TPR %.3f, FPR %.3f", g.field.c_str(),
                 g.gap_flag_rate, g.gap_tpr, g.gap_fpr);
+    if (g.resamples > 0) {
+      std::printf(" (bootstrap SD %.3f, %.3f, %.3f)", g.sd_flag_rate, g.sd_tpr, g.sd_fpr);
+    }
+    std::printf("\n");
+  }
+  // Each quality gate's verdict with its uncertainty: `skon assess` enforces them.
+  for (const dsl::Gate& gate : program->purposes[pi].gates) {
+    const engine::GateVerdict v = engine::gate_verdict(*program, gate, mm);
+    const std::string bound = std::string(gate.at_least ? ">= " : "<= ") + fmt3(gate.bound) +
+                              (gate.confidence ? " at " + fmt3(100 * *gate.confidence) + " %" : "");
+    if (!v.measured) {
+      std::printf("gate %s %s: not measured (train with --by)\n", v.name.c_str(), bound.c_str());
+      continue;
+    }
+    std::string uncertainty;
+    if (!std::isnan(v.sd)) {
+      const double z = models::z_for(gate.confidence.value_or(0.95));
+      uncertainty = " ± " + fmt3(v.sd) + " (" + fmt3(100 * gate.confidence.value_or(0.95)) +
+                    " % interval " + fmt3(std::max(0.0, v.value - z * v.sd)) + "–" +
+                    fmt3(v.value + z * v.sd) + ")";
+    }
+    std::printf("gate %s %s: %s%s — %s%s\n", v.name.c_str(), bound.c_str(), fmt3(v.value).c_str(),
+                uncertainty.c_str(), v.holds ? "met" : "NOT met",
+                gate.confidence ? " on the interval's bound" : " on the point estimate");
   }
   if (report.rows_rejected > 0) {
     std::printf("%zu rows skipped; reasons in %s\n", report.rows_rejected,

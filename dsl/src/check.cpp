@@ -795,6 +795,20 @@ void Checker::check_purposes() {
             g.at_least = st.gate->op == ast::BinaryOp::Ge;
             g.bound = st.gate->bound.value;
             g.span = st.span;
+            if (st.gate->confidence) {
+              const double level = st.gate->confidence->value;
+              if (g.metric != "group_gap") {
+                bag_.add(DiagCode::E0209, st.span, "only a `group_gap` gate can act on an interval")
+                    .help =
+                    "remove `at ... %`, or gate the group gap: `gate group_gap on sex <= "
+                    "0.05 at 95 %`";
+              } else if (level < 50 || level >= 100) {
+                bag_.add(DiagCode::E0209, st.span, "an interval's level is between 50 % and 100 %")
+                    .help = "use e.g. `at 95 %`";
+              } else {
+                g.confidence = level / 100;
+              }
+            }
             if (std::find(kMetrics.begin(), kMetrics.end(), g.metric) == kMetrics.end()) {
               unknown(bag_, st.gate->metric, "quality metric", kMetrics);
               break;

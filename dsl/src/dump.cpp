@@ -98,7 +98,8 @@ std::string dump_module(const ast::Module& module) {
               if (st.gate) {
                 out += " gate:" + st.gate->metric.name +
                        (st.gate->on ? "@" + st.gate->on->name : "") + ast::to_string(st.gate->op) +
-                       st.gate->bound.text;
+                       st.gate->bound.text +
+                       (st.gate->confidence ? "@" + st.gate->confidence->text + "%" : "");
               }
               if (st.condition) out += " " + dump_expr(*st.condition);
               out += "\n";

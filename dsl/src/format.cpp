@@ -338,7 +338,8 @@ class Printer {
           break;
         case Key::Gate:
           s = "gate " + st.gate->metric.name + (st.gate->on ? " on " + st.gate->on->name : "") +
-              (st.gate->op == BinaryOp::Ge ? " >= " : " <= ") + st.gate->bound.text;
+              (st.gate->op == BinaryOp::Ge ? " >= " : " <= ") + st.gate->bound.text +
+              (st.gate->confidence ? " at " + st.gate->confidence->text + " %" : "");
           break;
         case Key::Direction:
           s = "direction " + st.idents[0].name + (st.raises ? " raises" : " lowers");

@@ -218,7 +218,8 @@ struct bands_stmt : if_must< kw_bands, list_must< band, comma > > {};
 struct gate_on : if_must< kw_on, name_required > {};
 struct gate_op_raw : sor< TAO_PEGTL_STRING( ">=" ), TAO_PEGTL_STRING( "<=" ) > {};
 struct gate_op : tok< gate_op_raw > {};
-struct gate_stmt : if_must< kw_gate, name_required, opt< gate_on >, gate_op, number_required > {};
+struct gate_at : if_must< kw_at, number_required, percent > {};  // acts on the interval's bound
+struct gate_stmt : if_must< kw_gate, name_required, opt< gate_on >, gate_op, number_required, opt< gate_at > > {};
 struct raises_raw : key< str_raises > {};
 struct lowers_raw : key< str_lowers > {};
 struct direction_word : sor< tok< raises_raw >, tok< lowers_raw > > {};

@@ -474,7 +474,8 @@ ast::PurposeDecl Lowerer::purpose_decl(const PtNode& n) {
       std::size_t j = 1;
       if (k[j]->is_type<gate_on>()) g.on = ident(*k[j++]->children[0]);
       g.op = k[j++]->string_view() == ">=" ? ast::BinaryOp::Ge : ast::BinaryOp::Le;
-      g.bound = number(*k[j]);
+      g.bound = number(*k[j++]);
+      if (j < k.size() && k[j]->is_type<gate_at>()) g.confidence = number(*k[j]->children[0]);
       st.gate = std::move(g);
     } else if (c.is_type<direction_stmt>()) {
       st.key = Key::Direction;

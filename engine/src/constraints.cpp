@@ -19,6 +19,16 @@ std::string number(double v) {
   return ss.str();
 }
 
+// A group gap's bootstrap SD, when the metrics carry one (NaN otherwise).
+double gap_sd(const models::ModelMetrics& m, const dsl::Program& p, const dsl::Gate& g) {
+  for (const auto& r : m.groups) {
+    if (g.field != dsl::kNone && r.field == p.fields[g.field].name && r.resamples > 0) {
+      return r.sd_largest;
+    }
+  }
+  return std::nan("");
+}
+
 // The model metric a gate names; NaN when the model did not record it.
 double metric(const models::ModelMetrics& m, const dsl::Program& p, const dsl::Gate& g) {
   if (g.metric == "auc") return m.auc;
@@ -33,6 +43,22 @@ double metric(const models::ModelMetrics& m, const dsl::Program& p, const dsl::G
 
 }  // namespace
 
+GateVerdict gate_verdict(const dsl::Program& program, const dsl::Gate& gate,
+                         const models::ModelMetrics& metrics) {
+  GateVerdict v;
+  v.name = gate.metric + (gate.field != dsl::kNone ? " on " + program.fields[gate.field].name : "");
+  v.value = metric(metrics, program, gate);
+  v.sd = gate.metric == "group_gap" ? gap_sd(metrics, program, gate) : std::nan("");
+  v.measured = !std::isnan(v.value) && (!gate.confidence || !std::isnan(v.sd));
+  if (!v.measured) return v;
+  // A gate `at 95 %` acts on the interval's far bound: the point must clear the bound by its
+  // uncertainty (a group gap's bootstrap SD times the level's z).
+  const double margin = gate.confidence ? models::z_for(*gate.confidence) * v.sd : 0;
+  v.checked = gate.at_least ? v.value - margin : v.value + margin;
+  v.holds = gate.at_least ? v.checked >= gate.bound : v.checked <= gate.bound;
+  return v;
+}
+
 bool check_quality_gates(const dsl::Program& program, dsl::Index pi,
                          const models::ModelMetrics& metrics, GateSubject subject,
                          dsl::DiagnosticBag& bag) {
@@ -40,25 +66,31 @@ bool check_quality_gates(const dsl::Program& program, dsl::Index pi,
   const bool model = subject == GateSubject::Model;
   const std::string whose = model ? "the model's " : "the score's ";
   for (const dsl::Gate& gate : program.purposes[pi].gates) {
-    const double value = metric(metrics, program, gate);
-    const std::string name =
-        gate.metric + (gate.field != dsl::kNone ? " on " + program.fields[gate.field].name : "");
-    if (std::isnan(value)) {
+    const GateVerdict v = gate_verdict(program, gate, metrics);
+    if (!v.measured) {
       const std::string by =
           gate.field != dsl::kNone ? "`--by " + program.fields[gate.field].name + "`" : "";
+      const bool no_sd = !std::isnan(v.value);
       bag.add(dsl::DiagCode::E0310, gate.span,
-              (model ? "the model records no " : "the evaluation measured no ") + name +
+              (model ? "the model records no " : "the evaluation measured no ") +
+                  (no_sd ? "uncertainty for " : std::string()) + v.name +
                   " to check this gate against")
           .help =
-          model ? (by.empty() ? "retrain the model with this skon" : "retrain with " + by)
-                : (by.empty() ? "evaluate on data with both outcomes" : "evaluate with " + by);
+          no_sd
+              ? std::string(model ? "retrain the model with this skon" : "evaluate with this skon")
+          : model ? (by.empty() ? "retrain the model with this skon" : "retrain with " + by)
+                  : (by.empty() ? "evaluate on data with both outcomes" : "evaluate with " + by);
       continue;
     }
-    const bool ok = gate.at_least ? value >= gate.bound : value <= gate.bound;
-    if (!ok) {
+    if (!v.holds) {
+      const std::string level = gate.confidence ? number(100 * *gate.confidence) + " %" : "";
       bag.add(dsl::DiagCode::E0310, gate.span,
-              whose + name + " is " + number(value) + "; the purpose requires " +
-                  (gate.at_least ? ">= " : "<= ") + number(gate.bound))
+              whose + v.name + " is " + number(v.value) +
+                  (gate.confidence
+                       ? " (its " + level + " interval reaches " + number(v.checked) + ")"
+                       : "") +
+                  "; the purpose requires " + (gate.at_least ? ">= " : "<= ") + number(gate.bound) +
+                  (gate.confidence ? " at " + level : ""))
           .help = std::string(model ? "the model" : "the score") +
                   " may not be used for this purpose until it meets the gate (" +
                   metrics.validation + ")";

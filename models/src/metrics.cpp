@@ -4,7 +4,9 @@
 #include <cfloat>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <limits>
+#include <random>
 #include <stdexcept>
 
 namespace skon::models {
@@ -234,6 +236,74 @@ Confusion confusion_at_capacity(std::span<const double> labels, std::span<const 
   return c;
 }
 
+namespace {
+
+// The gaps' bootstrap standard deviations: the rows with a group resampled with replacement
+// (seeded: the same data give the same figures), each resample's gaps computed from its counts
+// per group at the same threshold.
+void bootstrap_gaps(GroupReport& report, std::size_t groups, std::span<const double> group,
+                    std::span<const double> labels, std::span<const double> probs,
+                    double threshold) {
+  constexpr int kResamples = 200;
+  std::vector<std::uint32_t> rows;
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    if (!std::isnan(group[i])) rows.push_back(static_cast<std::uint32_t>(i));
+  }
+  if (rows.size() < 2 || groups < 2) return;
+  struct Counts {
+    double n = 0, pos = 0, flagged = 0, flagged_pos = 0, psum = 0;
+  };
+  std::mt19937_64 rng(0x5eed2026 + std::hash<std::string>{}(report.field));
+  std::uniform_int_distribution<std::size_t> pick(0, rows.size() - 1);
+  std::vector<Counts> counts(groups);
+  double sum[5] = {}, squares[5] = {};
+  for (int b = 0; b < kResamples; ++b) {
+    std::fill(counts.begin(), counts.end(), Counts{});
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      const std::uint32_t i = rows[pick(rng)];
+      Counts& c = counts[static_cast<std::size_t>(group[i])];
+      const bool pos = labels[i] > 0.5, flag = probs[i] >= threshold;
+      c.n += 1;
+      c.pos += pos;
+      c.flagged += flag;
+      c.flagged_pos += flag && pos;
+      c.psum += probs[i];
+    }
+    double lo[4], hi[4];
+    std::fill(lo, lo + 4, INFINITY);
+    std::fill(hi, hi + 4, -INFINITY);
+    for (const Counts& c : counts) {
+      if (c.n == 0) continue;
+      const double v[4] = {c.flagged / c.n, c.pos > 0 ? c.flagged_pos / c.pos : kNaN,
+                           c.n > c.pos ? (c.flagged - c.flagged_pos) / (c.n - c.pos) : kNaN,
+                           (c.psum - c.pos) / c.n};
+      for (int m = 0; m < 4; ++m) {
+        if (std::isnan(v[m])) continue;
+        lo[m] = std::min(lo[m], v[m]);
+        hi[m] = std::max(hi[m], v[m]);
+      }
+    }
+    double gaps[5];
+    for (int m = 0; m < 4; ++m) gaps[m] = hi[m] >= lo[m] ? hi[m] - lo[m] : 0.0;
+    gaps[4] = std::max({gaps[0], gaps[1], gaps[2], gaps[3]});
+    for (int m = 0; m < 5; ++m) sum[m] += gaps[m], squares[m] += gaps[m] * gaps[m];
+  }
+  double sd[5];
+  for (int m = 0; m < 5; ++m) {
+    const double mean = sum[m] / kResamples;
+    sd[m] = std::sqrt(std::max(0.0, squares[m] / kResamples - mean * mean) * kResamples /
+                      (kResamples - 1));
+  }
+  report.resamples = kResamples;
+  report.sd_flag_rate = sd[0];
+  report.sd_tpr = sd[1];
+  report.sd_fpr = sd[2];
+  report.sd_calibration = sd[3];
+  report.sd_largest = sd[4];
+}
+
+}  // namespace
+
 GroupReport group_report(const std::string& field, const std::vector<std::string>& names,
                          std::span<const double> group, std::span<const double> labels,
                          std::span<const double> probs, double threshold) {
@@ -282,7 +352,23 @@ GroupReport group_report(const std::string& field, const std::vector<std::string
   report.gap_auc = gap([](const GroupMetrics& m) { return m.auc; });
   report.gap_calibration =
       gap([](const GroupMetrics& m) { return m.mean_predicted - m.base_rate; });
+  bootstrap_gaps(report, names.size(), group, labels, probs, threshold);
   return report;
+}
+
+double GroupReport::largest() const {
+  return std::max({gap_flag_rate, gap_tpr, gap_fpr, std::abs(gap_calibration)});
+}
+
+double z_for(double level) {
+  // The inverse of the standard normal's CDF at (1 + level) / 2, by bisection on erfc.
+  const double tail = (1 - level) / 2;
+  double lo = 0, hi = 10;
+  for (int i = 0; i < 100; ++i) {
+    const double mid = (lo + hi) / 2;
+    (0.5 * std::erfc(mid / std::sqrt(2.0)) > tail ? lo : hi) = mid;
+  }
+  return (lo + hi) / 2;
 }
 
 }  // namespace skon::models

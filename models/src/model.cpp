@@ -19,7 +19,7 @@ using Json = nlohmann::ordered_json;
 double ModelMetrics::largest_group_gap(const std::string& field) const {
   for (const auto& g : groups) {
     if (g.field == field) {
-      return std::max({g.gap_flag_rate, g.gap_tpr, g.gap_fpr, std::abs(g.gap_calibration)});
+      return g.largest();
     }
   }
   return std::nan("");
@@ -142,6 +142,14 @@ Json group_json(const GroupReport& g) {
   j["gap_fpr"] = number_or_null(g.gap_fpr);
   j["gap_calibration"] = number_or_null(g.gap_calibration);
   j["gap_auc"] = number_or_null(g.gap_auc);
+  if (g.resamples > 0) {
+    j["bootstrap"] = {{"resamples", g.resamples},
+                      {"sd_flag_rate", g.sd_flag_rate},
+                      {"sd_tpr", g.sd_tpr},
+                      {"sd_fpr", g.sd_fpr},
+                      {"sd_calibration", g.sd_calibration},
+                      {"sd_largest", g.sd_largest}};
+  }
   j["groups"] = Json::array();
   for (const auto& m : g.groups) {
     Json r;
@@ -602,6 +610,15 @@ LogisticModel parse_model(const std::string& text, const std::string& name) {
     gr.gap_fpr = r.num(g, "gap_fpr", "metrics.groups", true);
     gr.gap_calibration = r.num(g, "gap_calibration", "metrics.groups", true);
     gr.gap_auc = r.num(g, "gap_auc", "metrics.groups", true);
+    if (g.contains("bootstrap")) {  // model files before the second edition have none
+      const Json& bs = r.at(g, "bootstrap", "metrics.groups");
+      gr.resamples = r.integer<int>(bs, "resamples", "metrics.groups.bootstrap", 0, 1e6);
+      gr.sd_flag_rate = r.num(bs, "sd_flag_rate", "metrics.groups.bootstrap");
+      gr.sd_tpr = r.num(bs, "sd_tpr", "metrics.groups.bootstrap");
+      gr.sd_fpr = r.num(bs, "sd_fpr", "metrics.groups.bootstrap");
+      gr.sd_calibration = r.num(bs, "sd_calibration", "metrics.groups.bootstrap");
+      gr.sd_largest = r.num(bs, "sd_largest", "metrics.groups.bootstrap");
+    }
     for (const auto& x : r.arr(g, "groups", "metrics.groups")) {
       GroupMetrics gm;
       gm.group = r.str(x, "group", "metrics.groups.groups");

@@ -515,6 +515,16 @@ std::string model_card(const LogisticModel& m) {
     s << "\nLargest gaps between groups: flag rate " << fmt(g.gap_flag_rate) << ", TPR "
       << fmt(g.gap_tpr) << ", FPR " << fmt(g.gap_fpr) << ", calibration " << fmt(g.gap_calibration)
       << ".\n";
+    if (g.resamples > 0) {
+      s << "Their uncertainty (standard deviation over " << g.resamples
+        << " bootstrap resamples of the validation rows, at the same threshold): flag rate ± "
+        << fmt(g.sd_flag_rate) << ", TPR ± " << fmt(g.sd_tpr) << ", FPR ± " << fmt(g.sd_fpr)
+        << ", calibration ± " << fmt(g.sd_calibration) << "; the largest gap " << fmt(g.largest())
+        << " ± " << fmt(g.sd_largest) << " (95 % interval "
+        << fmt(std::max(0.0, g.largest() - 1.96 * g.sd_largest)) << "–"
+        << fmt(g.largest() + 1.96 * g.sd_largest)
+        << "). A purpose's `gate group_gap ... at 95 %` acts on the interval's upper bound.\n";
+    }
   }
   const ScorecardAgreement& ag = m.scorecard.agreement;
   if (ag.rows > 0) {

@@ -13,6 +13,7 @@
 #include "skon/engine/audit_log.hpp"
 #include "skon/engine/audit_rows.hpp"
 #include "skon/engine/columns.hpp"
+#include "skon/engine/constraints.hpp"
 #include "skon/engine/provenance.hpp"
 #include "skon/engine/sink.hpp"
 #include "skon/models/sha256.hpp"
@@ -225,4 +226,51 @@ TEST_CASE("approvals: an approval's rule texts never write outside a private fol
   REQUIRE(why);
   CHECK(why->find("the model") != std::string::npos);
   CHECK_FALSE(fs::exists(escape));
+}
+
+TEST_CASE("gates: a group gap gate at 95 % acts on the interval's bound, not the point") {
+  std::string text = std::string(test::kPrelude);
+  const std::string roles_line = "  roles uu_counsellor\n";
+  text.replace(text.find(roles_line), roles_line.size(),
+               roles_line +
+                   "  gate group_gap on sex <= 0.05 at 95 %\n  gate group_gap on "
+                   "sex <= 0.05\n");
+  test::Loaded rules = test::load(text);
+  INFO(text);
+  REQUIRE_FALSE(rules.bag.has_errors());
+  const dsl::PurposeInfo& p = rules.program->purposes[0];
+  REQUIRE(p.gates.size() == 2);
+  CHECK(p.gates[0].confidence == doctest::Approx(0.95));
+  CHECK_FALSE(p.gates[1].confidence);
+  models::ModelMetrics metrics;
+  metrics.validation = "test";
+  models::GroupReport g;
+  g.field = "sex";
+  g.gap_flag_rate = 0.04;  // within 0.05 on the point ...
+  g.resamples = 200;
+  g.sd_largest = 0.01;  // ... but 0.04 + 1.96 x 0.01 = 0.0596 is not
+  metrics.groups.push_back(g);
+  dsl::DiagnosticBag bag;
+  CHECK_FALSE(
+      engine::check_quality_gates(*rules.program, 0, metrics, engine::GateSubject::Model, bag));
+  REQUIRE(bag.error_count() == 1);  // the gate on the point holds
+  CHECK(bag.items()[0].message.find("its 95 % interval reaches 0.0596") != std::string::npos);
+  // Without a recorded uncertainty the interval gate cannot be checked: refused, not passed.
+  metrics.groups[0].resamples = 0;
+  dsl::DiagnosticBag none;
+  CHECK_FALSE(
+      engine::check_quality_gates(*rules.program, 0, metrics, engine::GateSubject::Model, none));
+  CHECK(none.items()[0].message.find("no uncertainty") != std::string::npos);
+}
+
+TEST_CASE("gates: an interval belongs to group gaps, at a level between 50 and 100 %") {
+  for (const char* gate :
+       {"  gate auc >= 0.7 at 95 %\n", "  gate group_gap on sex <= 0.05 at 120 %\n"}) {
+    std::string text = std::string(test::kPrelude);
+    const std::string roles_line = "  roles uu_counsellor\n";
+    text.replace(text.find(roles_line), roles_line.size(), roles_line + gate);
+    test::Loaded rules = test::load(text);
+    INFO(gate);
+    CHECK(rules.bag.has_errors());
+  }
 }

@@ -218,6 +218,7 @@ struct Gate {
   std::optional<Ident> on;     // group_gap on FIELD
   BinaryOp op = BinaryOp::Ge;  // >= or <=
   NumberLit bound;
+  std::optional<NumberLit> confidence;  // `at 95 %`: the gate acts on the interval's bound
 };
 
 struct PurposeStmt {

@@ -91,6 +91,9 @@ struct Gate {
   Index field = kNone;   // group_gap on FIELD
   bool at_least = true;  // >= (else <=)
   double bound = 0;
+  // `at 95 %`: the gate holds only if the whole interval at this level does (group_gap: its
+  // upper bound, from the bootstrap standard deviation); absent, it acts on the point estimate.
+  std::optional<double> confidence;
   Span span;
 };
 

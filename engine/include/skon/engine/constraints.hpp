@@ -17,6 +17,20 @@ namespace skon::engine {
 // field measured by `skon evaluate`.
 enum class GateSubject { Model, Score };
 
+// One quality gate against measured metrics: the value, its uncertainty where the metrics carry
+// one (a group gap's bootstrap SD), the value the gate acts on (the point, or for `at N %` the
+// interval's far bound) and whether it holds.
+struct GateVerdict {
+  std::string name;    // "group_gap on sex"
+  double value = 0;    // NaN: not measured
+  double sd = 0;       // NaN: no uncertainty recorded
+  double checked = 0;  // what is compared with the bound
+  bool holds = false;
+  bool measured = false;
+};
+GateVerdict gate_verdict(const dsl::Program& program, const dsl::Gate& gate,
+                         const models::ModelMetrics& metrics);
+
 // E0310 for each of the purpose's quality gates `metrics` does not meet; returns whether all hold.
 bool check_quality_gates(const dsl::Program& program, dsl::Index purpose,
                          const models::ModelMetrics& metrics, GateSubject subject,

@@ -75,7 +75,17 @@ struct GroupReport {
   std::vector<GroupMetrics> groups;
   // Largest difference between two groups, per metric (NaN ignored).
   double gap_flag_rate = 0, gap_tpr = 0, gap_fpr = 0, gap_calibration = 0, gap_auc = 0;
+  // Their uncertainty: standard deviations over `resamples` bootstrap resamples of the rows (at
+  // the same flagging threshold), of each gap and of the largest one — what a gate `at 95 %`
+  // acts on (the largest gap + 1.96 SD).
+  int resamples = 0;
+  double sd_flag_rate = 0, sd_tpr = 0, sd_fpr = 0, sd_calibration = 0, sd_largest = 0;
+  // The largest of the flag-rate, TPR, FPR and calibration gaps: what `gate group_gap` bounds.
+  double largest() const;
 };
+
+// The two-sided normal interval's z for `level` (0.95 -> 1.96).
+double z_for(double level);
 
 // Metrics per group; `group` holds each record's group index (NaN: no group, left out), `names`
 // the group names. Flags use `threshold`.
