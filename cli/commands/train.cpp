@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 #include "command.hpp"
 #include "data_options.hpp"
@@ -24,6 +25,27 @@
 
 namespace skon::cli {
 namespace {
+
+// "2015..2018" or "2019" as an inclusive range of years.
+std::optional<std::pair<int, int>> year_range(const std::string& text, const char* option) {
+  if (text.empty()) return std::nullopt;
+  const auto dots = text.find("..");
+  try {
+    std::size_t used = 0;
+    const int from = std::stoi(text.substr(0, dots), &used);
+    if (used != (dots == std::string::npos ? text.size() : dots)) throw std::invalid_argument("");
+    int to = from;
+    if (dots != std::string::npos) {
+      to = std::stoi(text.substr(dots + 2), &used);
+      if (used != text.size() - dots - 2) throw std::invalid_argument("");
+    }
+    if (to < from) throw std::invalid_argument("");
+    return std::pair{from, to};
+  } catch (const std::exception&) {
+    throw models::UsageError(std::string(option) + " '" + text +
+                             "' is not a year or a range of years; give e.g. 2015..2018");
+  }
+}
 
 std::string fmt3(double v) {
   char b[32];
@@ -47,6 +69,8 @@ struct TrainOptions {
   std::string calibration = "platt";
   double capacity_pct = 10;
   int folds = 5;
+  std::string train_years, calibrate_years, test_years;  // "2015..2018"
+  bool refit_all = false;
   std::uint64_t seed = 2026;
   DataOptions data_options;
 };
@@ -87,6 +111,10 @@ int run_train(const TrainOptions& opt) {
                                                    : models::Calibration::Method::Platt;
   spec.capacity = opt.capacity_pct / 100.0;
   spec.folds = opt.folds;
+  spec.train_years = year_range(opt.train_years, "--train-years");
+  spec.calibrate_years = year_range(opt.calibrate_years, "--calibrate-years");
+  spec.test_years = year_range(opt.test_years, "--test-years");
+  spec.refit_all = opt.refit_all;
   spec.seed = opt.seed;
   spec.created = utc_timestamp();
   spec.tool_version = std::string(engine::version());
@@ -210,6 +238,12 @@ void setup_train(CLI::App& app, CommandTable& table) {
   sub->add_option("--capacity", opt->capacity_pct, "percent a municipality can follow up on")
       ->check(CLI::Range(0.0, 100.0))
       ->capture_default_str();
+  sub->add_option("--train-years", opt->train_years, "years to train on, e.g. 2015..2017");
+  sub->add_option("--calibrate-years", opt->calibrate_years,
+                  "years to calibrate on (default: 20 % of the training rows)");
+  sub->add_option("--test-years", opt->test_years, "years to test on (default: the last)");
+  sub->add_flag("--refit-all", opt->refit_all,
+                "after validation, refit on the training and test years for production");
   sub->add_option("--folds", opt->folds, "folds when there is no cohort year")
       ->check(CLI::Range(2, 50))
       ->capture_default_str();

@@ -263,6 +263,7 @@ std::string to_json_text(const LogisticModel& m) {
                        {"positive", m.training.weight_positive}};
   t["iterations"] = m.training.iterations;
   t["converged"] = m.training.converged;
+  if (m.training.refit_all) t["refit_all"] = true;
   j["training"] = t;
 
   j["features"] = Json::array();
@@ -497,6 +498,7 @@ LogisticModel parse_model(const std::string& text, const std::string& name) {
       r.num(r.at(t, "class_weight", "training"), "positive", "training.class_weight");
   m.training.iterations = r.integer<int>(t, "iterations", "training", -1e6, 1e6);
   m.training.converged = r.boolean(t, "converged", "training");
+  m.training.refit_all = t.contains("refit_all") && r.boolean(t, "refit_all", "training");
 
   std::vector<FeatureTransform> features;
   const Json& fa = r.arr(j, "features", "(top)");

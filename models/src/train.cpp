@@ -265,18 +265,50 @@ TrainReport train_checked(const TrainSpec& spec) {
   // Without calibration no rows are set aside for it: they train the model.
   const bool calibrated = spec.calibration != Calibration::Method::None;
   std::set<double> years(d.years.begin(), d.years.end());
-  if (years.size() >= 2) {
+  const bool window = spec.train_years || spec.calibrate_years || spec.test_years;
+  bool calibrated_on_split = false;  // calibrated on 20 % of the training rows
+  if (window && years.empty()) {
+    throw InputError(spec.data_path +
+                     ": a training window (--train-years, --calibrate-years, "
+                     "--test-years) needs a cohort year column");
+  }
+  const auto in = [](const std::optional<std::pair<int, int>>& w, double y) {
+    return w && y >= w->first && y <= w->second;
+  };
+  if (window || years.size() >= 2) {
     const double last = *years.rbegin();
-    const double second = *std::next(years.rbegin());
+    const double second = years.size() >= 2 ? *std::next(years.rbegin()) : last;
+    const auto test_year = [&](double y) {
+      return spec.test_years ? in(spec.test_years, y) : y == last;
+    };
+    const auto calib_year = [&](double y) {
+      if (!calibrated) return false;
+      if (window) return in(spec.calibrate_years, y);
+      return years.size() >= 3 && y == second;
+    };
     for (std::uint32_t i = 0; i < n; ++i) {
-      if (d.years[i] == last)
+      const double y = d.years[i];
+      const int windows =
+          test_year(y) + calib_year(y) + (spec.train_years ? in(spec.train_years, y) : 0);
+      if (windows > 1) {
+        throw UsageError("cohort year " + std::to_string(static_cast<int>(y)) +
+                         " is in more than one of the training, calibration and test windows");
+      }
+      if (test_year(y))
         test.push_back(i);
-      else if (calibrated && years.size() >= 3 && d.years[i] == second)
+      else if (calib_year(y))
         calib.push_back(i);
-      else
+      else if (!spec.train_years || in(spec.train_years, y))
         train.push_back(i);
     }
-    if (calibrated && years.size() == 2) std::tie(train, calib) = split(train, 0.2, spec.seed);
+    if (calibrated && calib.empty()) {
+      std::tie(train, calib) = split(train, 0.2, spec.seed);
+      calibrated_on_split = true;
+    }
+    if (train.empty() || test.empty()) {
+      throw InputError(spec.data_path + ": the " + (train.empty() ? "training" : "test") +
+                       " window holds no rows");
+    }
     final_model = fit_on(spec, d, train, calib);
     eval_probs = predict(final_model, d, test);
     for (auto i : test) {
@@ -321,23 +353,43 @@ TrainReport train_checked(const TrainSpec& spec) {
       year_max = year_max ? std::max(*year_max, y) : y;
     }
   }
-  const auto span = [&] {
-    return std::to_string(*year_min) +
-           (*year_min == *year_max ? "" : "–" + std::to_string(*year_max));
+  const auto span_of = [&](const Rows& rows) {
+    int lo = 0, hi = 0;
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      const int y = static_cast<int>(d.years[rows[r]]);
+      lo = r == 0 ? y : std::min(lo, y);
+      hi = r == 0 ? y : std::max(hi, y);
+    }
+    return std::to_string(lo) + (lo == hi ? "" : "–" + std::to_string(hi));
   };
-  if (years.size() >= 2) {
-    const int last = static_cast<int>(*years.rbegin());
-    const int second = static_cast<int>(*std::next(years.rbegin()));
-    validation = "temporal: trained on " + span() +
-                 (!calibrated         ? ", not calibrated"
-                  : years.size() >= 3 ? ", calibrated on " + std::to_string(second)
-                                      : ", calibrated on 20 % of it") +
-                 ", tested on " + std::to_string(last);
+  if (!test.empty() && !years.empty()) {
+    validation = "temporal: trained on " + span_of(train) +
+                 (!calibrated           ? ", not calibrated"
+                  : calibrated_on_split ? ", calibrated on 20 % of it"
+                                        : ", calibrated on " + span_of(calib)) +
+                 ", tested on " + span_of(test);
   } else {
     validation = std::to_string(std::max(2, spec.folds)) +
                  "-fold cross-validation (no cohort year); the saved model is " +
                  (calibrated ? "trained on 80 % and calibrated on 20 %"
                              : "trained on every row, not calibrated");
+  }
+  // Refitted for production on the training and test years (the metrics stay the validated
+  // model's, measured before the test years were seen).
+  if (spec.refit_all && !test.empty() && !years.empty()) {
+    Rows production = train;
+    production.insert(production.end(), test.begin(), test.end());
+    std::sort(production.begin(), production.end());
+    final_model = fit_on(spec, d, production, calib);
+    train = std::move(production);
+    validation += "; then refitted on " + span_of(train) + " for production";
+    year_min.reset();
+    year_max.reset();
+    for (auto i : train) {
+      const int y = static_cast<int>(d.years[i]);
+      year_min = year_min ? std::min(*year_min, y) : y;
+      year_max = year_max ? std::max(*year_max, y) : y;
+    }
   }
 
   LogisticModel& model = report.model;
@@ -380,6 +432,7 @@ TrainReport train_checked(const TrainSpec& spec) {
   t.weight_positive = final_model.fit.weight_positive;
   t.iterations = final_model.fit.iterations;
   t.converged = final_model.fit.converged;
+  t.refit_all = spec.refit_all && !test.empty() && !years.empty();
   if (!t.converged) report.notes.push_back("the fit did not converge within the iteration limit");
   model.metrics = evaluate_predictions(eval_labels, eval_probs, spec.groups, eval_groups,
                                        spec.capacity, validation);
@@ -418,6 +471,10 @@ std::string model_card(const LogisticModel& m) {
             ? std::to_string(*m.training.year_min) + "–" + std::to_string(*m.training.year_max)
             : std::string("not recorded"))
     << " |\n"
+    << (m.training.refit_all
+            ? "| refitted for production | yes: on the training and test years after validation; "
+              "the performance below is the validated model's |\n"
+            : "")
     << "| data sha256 | `" << m.training.data_sha256 << "` |\n"
     << "| penalty | " << to_string(m.training.penalty) << ", C = " << m.training.C << " |\n"
     << "| class weights | negative " << fmt(m.training.weight_negative) << ", positive "

@@ -407,3 +407,29 @@ TEST_CASE(
   REQUIRE(wald != std::string::npos);
   CHECK(card.find("| intercept | ", wald) != std::string::npos);
 }
+
+TEST_CASE("model: a training window of the analyst's choosing, and refitting for production") {
+  Synthetic data(20000, true);  // years 2019..2023
+  TrainSpec spec = data.spec();
+  spec.year = "cohort_year";
+  spec.train_years = std::pair{2019, 2020};
+  spec.calibrate_years = std::pair{2021, 2021};
+  spec.test_years = std::pair{2022, 2023};
+  const LogisticModel windowed = train_model(spec).model;
+  CHECK(windowed.metrics.validation ==
+        "temporal: trained on 2019–2020, calibrated on 2021, tested on 2022–2023");
+  CHECK(windowed.training.year_max == 2020);
+  CHECK(windowed.metrics.rows == 8000);  // two test years of 4,000
+  // Refit for production: the same validation, then the model fitted on training and test years.
+  spec.refit_all = true;
+  const LogisticModel refit = train_model(spec).model;
+  CHECK(refit.metrics.auc == windowed.metrics.auc);  // measured before the test years were seen
+  CHECK(refit.training.refit_all);
+  CHECK(refit.training.year_max == 2023);
+  CHECK(refit.training.rows == 16000);
+  CHECK(refit.metrics.validation.ends_with("; then refitted on 2019–2023 for production"));
+  CHECK(model_card(refit).find("| refitted for production | yes") != std::string::npos);
+  // Overlapping windows are a usage error.
+  spec.test_years = std::pair{2020, 2023};
+  CHECK_THROWS_AS(train_model(spec), skon::models::UsageError);
+}

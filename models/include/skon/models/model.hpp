@@ -33,6 +33,8 @@ struct TrainingInfo {
   double weight_negative = 1, weight_positive = 1;
   int iterations = 0;
   bool converged = false;
+  // After validation, refitted on the training and test years for production.
+  bool refit_all = false;
   double base_rate() const {
     return rows ? static_cast<double>(positives) / static_cast<double>(rows) : 0;
   }

@@ -31,6 +31,13 @@ struct TrainSpec {
   Calibration::Method calibration = Calibration::Method::Platt;
   double capacity = 0.10;  // share a municipality can follow up on
   int folds = 5;
+  // The training window (cohort years, inclusive). Unset: trained on the earlier years,
+  // calibrated on the second-to-last, tested on the last. Any one set, the others default: tested
+  // on the last year, calibrated on 20 % of the training rows, trained on every other year.
+  std::optional<std::pair<int, int>> train_years, calibrate_years, test_years;
+  // After validation, refit on the training and test years for production (calibration stays
+  // fitted on its own rows); the metrics remain the validated model's.
+  bool refit_all = false;
   std::uint64_t seed = 2026;
   std::string created;  // ISO 8601, stamped into the model
   std::string tool_version;
