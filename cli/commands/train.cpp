@@ -106,6 +106,34 @@ int run_train(const TrainOptions& opt) {
   spec.options.C = opt.C;
   spec.options.l1_ratio = opt.l1_ratio;
   spec.options.balanced = opt.class_weight == "balanced";
+  if (!spec.options.balanced && opt.class_weight != "none") {
+    // Explicit weights, as scikit-learn's class_weight={0: w0, 1: w1}: "0:1,1:3".
+    double w[2] = {-1, -1};
+    std::size_t at = 0;
+    bool ok = true;
+    while (ok && at < opt.class_weight.size()) {
+      const std::size_t comma = opt.class_weight.find(',', at);
+      const std::string part = opt.class_weight.substr(at, comma - at);
+      const std::size_t colon = part.find(':');
+      ok = colon != std::string::npos &&
+           (part.substr(0, colon) == "0" || part.substr(0, colon) == "1");
+      if (ok) {
+        char* end = nullptr;
+        const std::string number = part.substr(colon + 1);
+        const double v = std::strtod(number.c_str(), &end);
+        ok = !number.empty() && *end == '\0' && v > 0 && std::isfinite(v);
+        if (ok) w[part[0] - '0'] = v;
+      }
+      at = comma == std::string::npos ? opt.class_weight.size() : comma + 1;
+    }
+    if (!ok || w[0] < 0 || w[1] < 0) {
+      throw models::UsageError("--class-weight '" + opt.class_weight +
+                               "': give none, balanced, or both classes' weights as 0:W,1:W "
+                               "(e.g. 0:1,1:3)");
+    }
+    spec.options.weight_negative = w[0];
+    spec.options.weight_positive = w[1];
+  }
   spec.calibration = opt.calibration == "isotonic" ? models::Calibration::Method::Isotonic
                      : opt.calibration == "none"   ? models::Calibration::Method::None
                                                    : models::Calibration::Method::Platt;
@@ -229,9 +257,8 @@ void setup_train(CLI::App& app, CommandTable& table) {
   sub->add_option("--l1-ratio", opt->l1_ratio, "elastic-net mix")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
-  sub->add_option("--class-weight", opt->class_weight, "none or balanced")
-      ->check(CLI::IsMember({"none", "balanced"}))
-      ->capture_default_str();
+  sub->add_option("--class-weight", opt->class_weight,
+                  "none, balanced, or each class's weight as 0:W,1:W (e.g. 0:1,1:3)");
   sub->add_option("--calibration", opt->calibration, "platt, isotonic or none")
       ->check(CLI::IsMember({"platt", "isotonic", "none"}))
       ->capture_default_str();

@@ -57,4 +57,9 @@ grep -q "^S20" raw.csv || fail "--reveal-ids shows no raw id"
 set +e; SKON_ID_KEY= "$skon" evaluate --model m.json --data past.csv --predictions nokey.csv 2>err.txt; rc=$?; set -e
 [[ $rc == 2 ]] || fail "without a key: exit $rc"
 [[ ! -e nokey.csv ]] && [[ -z $(find . -name '*.tmp-*') ]] || fail "a file was left without a key"
+# Explicit class weights, as scikit-learn's class_weight={0: 1, 1: 3}; a malformed one is refused.
+"$skon" -q train --rules "$src/rules" --purpose early_warning --data history.csv --class-weight 0:1,1:3 -o w.json >/dev/null
+python3 -c "import json,sys; w = json.load(open('w.json'))['training']['class_weight']; sys.exit(w != {'negative': 1.0, 'positive': 3.0})" || fail "class weights not recorded"
+set +e; "$skon" -q train --rules "$src/rules" --purpose early_warning --data history.csv --class-weight 1:3 -o w2.json 2>err.txt; rc=$?; set -e
+[[ $rc == 2 ]] && [[ ! -e w2.json ]] || fail "a weight for one class only: $rc"
 echo "evaluate --predictions: all checks passed"
