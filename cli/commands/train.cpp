@@ -63,7 +63,7 @@ struct TrainOptions {
   std::string year;
   std::vector<std::string> by;
   std::string penalty = "l2";
-  double C = 1.0;
+  std::string C = "1";  // a positive number, or "auto"
   double l1_ratio = 0.5;
   std::string class_weight = "none";
   std::string calibration = "platt";
@@ -103,7 +103,17 @@ int run_train(const TrainOptions& opt) {
                          : opt.penalty == "l1"         ? models::Penalty::L1
                          : opt.penalty == "elasticnet" ? models::Penalty::ElasticNet
                                                        : models::Penalty::L2;
-  spec.options.C = opt.C;
+  if (opt.C == "auto") {
+    spec.auto_C = true;
+    if (opt.penalty == "none")
+      throw models::UsageError("--C auto chooses a penalty's strength; --penalty none has none");
+  } else {
+    char* end = nullptr;
+    spec.options.C = std::strtod(opt.C.c_str(), &end);
+    if (opt.C.empty() || *end != '\0' || !(spec.options.C > 0) || !std::isfinite(spec.options.C)) {
+      throw models::UsageError("--C '" + opt.C + "': give a positive number, or auto");
+    }
+  }
   spec.options.l1_ratio = opt.l1_ratio;
   spec.options.balanced = opt.class_weight == "balanced";
   if (!spec.options.balanced && opt.class_weight != "none") {
@@ -174,6 +184,15 @@ int run_train(const TrainOptions& opt) {
               opt.output.c_str(), m.purpose.c_str(), m.training.rows, 100 * m.training.base_rate(),
               seconds);
   std::printf("validation: %s\n", mm.validation.c_str());
+  if (!report.c_path.empty()) {
+    std::printf("C path (mean over the folds; the test rows unseen):\n%10s %10s %8s\n", "C",
+                "log loss", "AUC");
+    for (const auto& p : report.c_path) {
+      std::printf("%10g %10.5f %8.4f%s\n", p.C, p.log_loss, p.auc,
+                  p.C == m.training.C ? "  <-" : "");
+    }
+    std::printf("%s\n", report.c_selection.c_str());
+  }
   std::printf("AUC %.3f (95 %% CI %.3f-%.3f), PR AUC %.3f, Brier %.4f, calibration error %.4f\n",
               mm.auc, mm.auc_ci_low, mm.auc_ci_high, mm.pr_auc, mm.brier, mm.calibration_error);
   std::printf("top %.0f %%: precision %.3f, recall %.3f\n", 100 * mm.capacity,
@@ -251,8 +270,9 @@ void setup_train(CLI::App& app, CommandTable& table) {
   sub->add_option("--penalty", opt->penalty, "l2, l1, elasticnet or none")
       ->check(CLI::IsMember({"l2", "l1", "elasticnet", "none"}))
       ->capture_default_str();
-  sub->add_option("--C", opt->C, "inverse regularization strength (as scikit-learn)")
-      ->check(CLI::PositiveNumber)
+  sub->add_option("--C", opt->C,
+                  "inverse regularization strength (as scikit-learn), or auto: chosen by "
+                  "cross-validation inside the training years")
       ->capture_default_str();
   sub->add_option("--l1-ratio", opt->l1_ratio, "elastic-net mix")
       ->check(CLI::Range(0.0, 1.0))

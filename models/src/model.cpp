@@ -264,6 +264,7 @@ std::string to_json_text(const LogisticModel& m) {
   t["iterations"] = m.training.iterations;
   t["converged"] = m.training.converged;
   if (m.training.refit_all) t["refit_all"] = true;
+  if (!m.training.C_selection.empty()) t["C_selection"] = m.training.C_selection;
   j["training"] = t;
 
   j["features"] = Json::array();
@@ -499,6 +500,7 @@ LogisticModel parse_model(const std::string& text, const std::string& name) {
   m.training.iterations = r.integer<int>(t, "iterations", "training", -1e6, 1e6);
   m.training.converged = r.boolean(t, "converged", "training");
   m.training.refit_all = t.contains("refit_all") && r.boolean(t, "refit_all", "training");
+  if (t.contains("C_selection")) m.training.C_selection = r.str(t, "C_selection", "training");
 
   std::vector<FeatureTransform> features;
   const Json& fa = r.arr(j, "features", "(top)");

@@ -244,7 +244,76 @@ TrainReport train_model(const TrainSpec& given) {
 
 namespace {
 
-TrainReport train_checked(const TrainSpec& spec) {
+// The `--C auto` grid: half-decades from 0.001 to 100.
+constexpr double kCGrid[] = {0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30, 100};
+
+// Picks C inside the training rows only (the test rows never see it): forward-chaining over
+// their years, else k-fold; the C with the lowest mean log loss of uncalibrated probabilities.
+double choose_C(const TrainSpec& spec, const Data& d, const Rows& train, TrainReport& report) {
+  std::set<double> years;
+  for (auto i : train) years.insert(d.years.empty() ? 0 : d.years[i]);
+  std::vector<std::pair<Rows, Rows>> folds;  // (fit, validate)
+  if (!d.years.empty() && years.size() >= 2) {
+    for (auto y = std::next(years.begin()); y != years.end(); ++y) {
+      Rows before, held;  // the years before it, and the year itself
+      for (auto i : train) {
+        if (d.years[i] < *y) before.push_back(i);
+        if (d.years[i] == *y) held.push_back(i);
+      }
+      folds.emplace_back(std::move(before), std::move(held));
+    }
+    report.c_selection = "forward-chaining over the training years " +
+                         std::to_string(static_cast<int>(*years.begin())) + "–" +
+                         std::to_string(static_cast<int>(*years.rbegin()));
+  } else {
+    const int k = std::max(2, spec.folds);
+    Rows shuffled = train;
+    std::mt19937_64 rng(spec.seed + 7);
+    std::shuffle(shuffled.begin(), shuffled.end(), rng);
+    for (int f = 0; f < k; ++f) {
+      Rows fit, held;
+      for (std::size_t r = 0; r < shuffled.size(); ++r) {
+        (static_cast<int>(r % static_cast<std::size_t>(k)) == f ? held : fit)
+            .push_back(shuffled[r]);
+      }
+      std::sort(fit.begin(), fit.end());
+      std::sort(held.begin(), held.end());
+      folds.emplace_back(std::move(fit), std::move(held));
+    }
+    report.c_selection = std::to_string(k) + "-fold cross-validation of the training rows";
+  }
+  TrainSpec uncalibrated = spec;
+  uncalibrated.calibration = Calibration::Method::None;
+  double best = kCGrid[6], best_loss = INFINITY;
+  for (double C : kCGrid) {
+    uncalibrated.options.C = C;
+    double loss = 0, auc = 0;
+    std::size_t used = 0;
+    for (const auto& [fit, held] : folds) {
+      if (fit.empty() || held.empty()) continue;
+      const Fitted m = fit_on(uncalibrated, d, fit, {});
+      const std::vector<double> p = predict(m, d, held);
+      std::vector<double> y;
+      for (auto i : held) y.push_back(d.labels[i]);
+      loss += log_loss(y, p);
+      auc += roc_auc(y, p).auc;
+      ++used;
+    }
+    if (used == 0) break;
+    const CPathPoint point{C, loss / static_cast<double>(used), auc / static_cast<double>(used)};
+    report.c_path.push_back(point);
+    if (point.log_loss < best_loss) best_loss = point.log_loss, best = C;
+  }
+  char shown[32];
+  std::snprintf(shown, sizeof shown, "%g", best);
+  report.c_selection = "C = " + std::string(shown) + " by " + report.c_selection +
+                       " (lowest mean log loss of " + std::to_string(report.c_path.size()) +
+                       " values from 0.001 to 100)";
+  return best;
+}
+
+TrainReport train_checked(const TrainSpec& given) {
+  TrainSpec spec = given;  // `--C auto` sets its C
   Data d = read_data(spec);
   const std::size_t n = d.labels.size();
   if (n < 10)
@@ -309,6 +378,7 @@ TrainReport train_checked(const TrainSpec& spec) {
       throw InputError(spec.data_path + ": the " + (train.empty() ? "training" : "test") +
                        " window holds no rows");
     }
+    if (spec.auto_C) spec.options.C = choose_C(spec, d, train, report);
     final_model = fit_on(spec, d, train, calib);
     eval_probs = predict(final_model, d, test);
     for (auto i : test) {
@@ -316,7 +386,9 @@ TrainReport train_checked(const TrainSpec& spec) {
       for (std::size_t g = 0; g < spec.groups.size(); ++g) eval_groups[g].push_back(d.groups[g][i]);
     }
   } else {
-    // k-fold: out-of-fold predictions for the metrics.
+    // k-fold: out-of-fold predictions for the metrics (C chosen once, on all rows' folds: an
+    // optimistic choice the card names).
+    if (spec.auto_C) spec.options.C = choose_C(spec, d, all, report);
     const int k = std::max(2, spec.folds);
     Rows shuffled = all;
     std::mt19937_64 rng(spec.seed);
@@ -433,6 +505,7 @@ TrainReport train_checked(const TrainSpec& spec) {
   t.iterations = final_model.fit.iterations;
   t.converged = final_model.fit.converged;
   t.refit_all = spec.refit_all && !test.empty() && !years.empty();
+  t.C_selection = report.c_selection;
   if (!t.converged) report.notes.push_back("the fit did not converge within the iteration limit");
   model.metrics = evaluate_predictions(eval_labels, eval_probs, spec.groups, eval_groups,
                                        spec.capacity, validation);
@@ -476,7 +549,10 @@ std::string model_card(const LogisticModel& m) {
               "the performance below is the validated model's |\n"
             : "")
     << "| data sha256 | `" << m.training.data_sha256 << "` |\n"
-    << "| penalty | " << to_string(m.training.penalty) << ", C = " << m.training.C << " |\n"
+    << "| penalty | " << to_string(m.training.penalty) << ", C = " << m.training.C
+    << (m.training.C_selection.empty() ? std::string(" (given)")
+                                       : " (chosen: " + m.training.C_selection + ")")
+    << " |\n"
     << "| class weights | negative " << fmt(m.training.weight_negative) << ", positive "
     << fmt(m.training.weight_positive) << " |\n\n";
   s << "## Features\n\n| field | source | direction |\n|---|---|---|\n";

@@ -433,3 +433,43 @@ TEST_CASE("model: a training window of the analyst's choosing, and refitting for
   spec.test_years = std::pair{2020, 2023};
   CHECK_THROWS_AS(train_model(spec), skon::models::UsageError);
 }
+
+TEST_CASE("model: --C auto chooses C inside the training years, never looking at the test year") {
+  Synthetic data(20000, true);  // years 2019..2023: trained on 2019-2021, tested on 2023
+  TrainSpec spec = data.spec();
+  spec.year = "cohort_year";
+  spec.auto_C = true;
+  const TrainReport report = train_model(spec);
+  REQUIRE(report.c_path.size() == 11);
+  CHECK(report.c_path.front().C == 0.001);
+  const auto best = std::min_element(
+      report.c_path.begin(), report.c_path.end(),
+      [](const CPathPoint& a, const CPathPoint& b) { return a.log_loss < b.log_loss; });
+  CHECK(report.model.training.C == best->C);
+  CHECK(report.model.training.C_selection.find("forward-chaining over the training years "
+                                               "2019–2021") != std::string::npos);
+  // The same rows with the test year's outcomes turned around choose along the same path.
+  const std::string flipped = skon::test::temp_path("synth_flipped.csv").string();
+  {
+    std::ifstream in(data.path);
+    std::ofstream out(flipped);
+    std::string line;
+    std::getline(in, line);
+    out << line << "\n";
+    while (std::getline(in, line)) {
+      if (line.ends_with(",2023")) {
+        const auto comma = line.rfind(',', line.size() - 6);
+        line[comma + 1] = line[comma + 1] == '1' ? '0' : '1';
+      }
+      out << line << "\n";
+    }
+  }
+  spec.data_path = flipped;
+  const TrainReport other = train_model(spec);
+  REQUIRE(other.c_path.size() == report.c_path.size());
+  for (std::size_t i = 0; i < other.c_path.size(); ++i) {
+    CHECK(other.c_path[i].log_loss == report.c_path[i].log_loss);
+  }
+  CHECK(other.model.metrics.auc < report.model.metrics.auc);  // the test year did change
+  fs::remove(flipped);
+}

@@ -38,13 +38,26 @@ struct TrainSpec {
   // After validation, refit on the training and test years for production (calibration stays
   // fitted on its own rows); the metrics remain the validated model's.
   bool refit_all = false;
+  // `--C auto`: options.C chosen from a grid by cross-validation inside the training rows only —
+  // forward-chaining over their years (each later year predicted from the years before it), or
+  // k-fold when they span one year — the C with the lowest mean log loss.
+  bool auto_C = false;
   std::uint64_t seed = 2026;
   std::string created;  // ISO 8601, stamped into the model
   std::string tool_version;
 };
 
+// One C of the `--C auto` grid and how it did, averaged over the cross-validation folds.
+struct CPathPoint {
+  double C = 0;
+  double log_loss = 0;
+  double auc = 0;
+};
+
 struct TrainReport {
   LogisticModel model;
+  std::vector<CPathPoint> c_path;  // with auto_C: the grid, in order
+  std::string c_selection;         // with auto_C: how C was chosen, in words
   std::size_t rows_rejected = 0;
   std::vector<std::string> notes;  // what a user should know (e.g. a fold without both classes)
 };
