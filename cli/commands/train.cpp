@@ -70,6 +70,7 @@ struct TrainOptions {
   double capacity_pct = 10;
   int folds = 5;
   std::string train_years, calibrate_years, test_years;  // "2015..2018"
+  std::string impute = "mean", reference = "most-frequent", scale = "standard";
   bool refit_all = false;
   std::uint64_t seed = 2026;
   DataOptions data_options;
@@ -153,6 +154,67 @@ int run_train(const TrainOptions& opt) {
   spec.calibrate_years = year_range(opt.calibrate_years, "--calibrate-years");
   spec.test_years = year_range(opt.test_years, "--test-years");
   spec.refit_all = opt.refit_all;
+  models::PreprocessOptions& pre = spec.preprocess;
+  if (opt.impute == "median") {
+    pre.impute = models::PreprocessOptions::Impute::Median;
+  } else if (opt.impute.starts_with("constant:")) {
+    char* end = nullptr;
+    const std::string value = opt.impute.substr(9);
+    pre.constant = std::strtod(value.c_str(), &end);
+    if (value.empty() || *end != '\0' || !std::isfinite(pre.constant)) {
+      throw models::UsageError("--impute '" + opt.impute +
+                               "': give constant:NUMBER, e.g. constant:0");
+    }
+    pre.impute = models::PreprocessOptions::Impute::Constant;
+  } else if (opt.impute != "mean") {
+    throw models::UsageError("--impute '" + opt.impute + "': give mean, median or constant:NUMBER");
+  }
+  for (std::size_t at = 0; at < opt.reference.size();) {
+    const std::size_t comma = opt.reference.find(',', at);
+    const std::string part = opt.reference.substr(at, comma - at);
+    at = comma == std::string::npos ? opt.reference.size() : comma + 1;
+    if (part == "most-frequent") continue;
+    if (part == "first") {
+      pre.reference = models::PreprocessOptions::Reference::First;
+      continue;
+    }
+    const std::size_t eq = part.find('=');
+    // Only a category the purpose's model uses, and one of its values.
+    const auto feature =
+        eq == std::string::npos
+            ? spec.features.end()
+            : std::find_if(spec.features.begin(), spec.features.end(), [&](const auto& c) {
+                return c.name == part.substr(0, eq) && c.type == models::ColumnType::Category;
+              });
+    if (feature == spec.features.end()) {
+      throw models::UsageError("--reference '" + part +
+                               "': give most-frequent, first, or FIELD=VALUE for a category the "
+                               "purpose's model uses");
+    }
+    if (std::find(feature->levels.begin(), feature->levels.end(), part.substr(eq + 1)) ==
+        feature->levels.end()) {
+      throw models::UsageError("--reference '" + part + "': " + feature->name + " has no value '" +
+                               part.substr(eq + 1) + "'");
+    }
+    pre.reference_for[part.substr(0, eq)] = part.substr(eq + 1);
+  }
+  pre.scale = opt.scale != "none";
+  // A yes/no declared as a category becomes a dummy against a reference value, not a 0/1 number:
+  // a different model from the same data. Say so.
+  for (const auto& column : spec.features) {
+    if (column.type != models::ColumnType::Category || column.levels.size() != 2) continue;
+    std::vector<std::string> values = column.levels;
+    std::sort(values.begin(), values.end());
+    for (const auto& pair : {std::pair{"false", "true"}, std::pair{"ja", "nej"},
+                             std::pair{"no", "yes"}, std::pair{"0", "1"}}) {
+      if (values[0] == pair.first && values[1] == pair.second) {
+        spdlog::warn(
+            "{} is declared as a category of two values ({}, {}): the model sees a "
+            "dummy against its reference value; declare it as bool for a 0/1 number",
+            column.name, column.levels[0], column.levels[1]);
+      }
+    }
+  }
   spec.seed = opt.seed;
   spec.created = utc_timestamp();
   spec.tool_version = std::string(engine::version());
@@ -291,6 +353,15 @@ void setup_train(CLI::App& app, CommandTable& table) {
   sub->add_option("--test-years", opt->test_years, "years to test on (default: the last)");
   sub->add_flag("--refit-all", opt->refit_all,
                 "after validation, refit on the training and test years for production");
+  sub->add_option("--impute", opt->impute,
+                  "a missing number's stand-in: mean, median or constant:NUMBER")
+      ->capture_default_str();
+  sub->add_option("--reference", opt->reference,
+                  "each category's reference value: most-frequent, first, and/or FIELD=VALUE,...")
+      ->capture_default_str();
+  sub->add_option("--scale", opt->scale, "standard (numbers standardized) or none")
+      ->check(CLI::IsMember({"standard", "none"}))
+      ->capture_default_str();
   sub->add_option("--folds", opt->folds, "folds when there is no cohort year")
       ->check(CLI::Range(2, 50))
       ->capture_default_str();

@@ -265,6 +265,7 @@ std::string to_json_text(const LogisticModel& m) {
   t["converged"] = m.training.converged;
   if (m.training.refit_all) t["refit_all"] = true;
   if (!m.training.C_selection.empty()) t["C_selection"] = m.training.C_selection;
+  if (!m.training.preprocessing.empty()) t["preprocessing"] = m.training.preprocessing;
   j["training"] = t;
 
   j["features"] = Json::array();
@@ -280,7 +281,10 @@ std::string to_json_text(const LogisticModel& m) {
                          {"levels", ft.levels},
                          {"reference", ft.levels.at(static_cast<std::size_t>(ft.reference))}};
     } else {
-      fj["transform"] = {{"kind", "standardize"}, {"mean", ft.mean}, {"sd", ft.scale}};
+      fj["transform"] = ft.scaled
+                            ? Json{{"kind", "standardize"}, {"mean", ft.mean}, {"sd", ft.scale}}
+                            : Json{{"kind", "identity"}};
+      if (ft.impute) fj["transform"]["impute"] = *ft.impute;
       if (ft.column.low) fj["transform"]["low"] = *ft.column.low;
       if (ft.column.high) fj["transform"]["high"] = *ft.column.high;
     }
@@ -501,6 +505,9 @@ LogisticModel parse_model(const std::string& text, const std::string& name) {
   m.training.converged = r.boolean(t, "converged", "training");
   m.training.refit_all = t.contains("refit_all") && r.boolean(t, "refit_all", "training");
   if (t.contains("C_selection")) m.training.C_selection = r.str(t, "C_selection", "training");
+  if (t.contains("preprocessing")) {
+    m.training.preprocessing = r.str(t, "preprocessing", "training");
+  }
 
   std::vector<FeatureTransform> features;
   const Json& fa = r.arr(j, "features", "(top)");
@@ -523,10 +530,16 @@ LogisticModel parse_model(const std::string& text, const std::string& name) {
       if (it == ft.levels.end()) r.fail(where + ".transform.reference", "not one of the levels");
       ft.reference = static_cast<int>(it - ft.levels.begin());
     } else {
-      if (kind != "standardize") r.fail(where + ".transform.kind", "expected standardize");
-      ft.mean = r.num(tr, "mean", where + ".transform");
-      ft.scale = r.num(tr, "sd", where + ".transform");
-      if (!(ft.scale > 0)) r.fail(where + ".transform.sd", "must be positive");
+      if (kind != "standardize" && kind != "identity") {
+        r.fail(where + ".transform.kind", "expected standardize or identity");
+      }
+      ft.scaled = kind == "standardize";
+      if (ft.scaled) {
+        ft.mean = r.num(tr, "mean", where + ".transform");
+        ft.scale = r.num(tr, "sd", where + ".transform");
+        if (!(ft.scale > 0)) r.fail(where + ".transform.sd", "must be positive");
+      }
+      if (tr.contains("impute")) ft.impute = r.num(tr, "impute", where + ".transform");
       if (tr.contains("low")) ft.column.low = r.num(tr, "low", where + ".transform");
       if (tr.contains("high")) ft.column.high = r.num(tr, "high", where + ".transform");
     }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "skon/models/errors.hpp"
+
 namespace skon::models {
 
 std::size_t FeatureTransform::width() const {
@@ -46,9 +48,23 @@ Preprocessor Preprocessor::fit(const std::vector<ColumnSpec>& columns,
   return fit(columns, raw, all);
 }
 
+std::string PreprocessOptions::describe() const {
+  std::string s = "missing numbers imputed with the training ";
+  s += impute == Impute::Mean     ? std::string("mean")
+       : impute == Impute::Median ? std::string("median")
+                                  : "constant " + std::to_string(constant);
+  s += " (with a missing indicator where the training rows had gaps); each category's reference "
+       "value ";
+  s += reference == Reference::MostFrequent ? "its most frequent" : "its first declared";
+  for (const auto& [field, value] : reference_for) s += ", " + field + ": " + value;
+  s += scale ? "; numbers standardized" : "; numbers not scaled";
+  return s;
+}
+
 Preprocessor Preprocessor::fit(const std::vector<ColumnSpec>& columns,
                                const std::vector<std::vector<double>>& raw,
-                               const std::vector<std::uint32_t>& rows) {
+                               const std::vector<std::uint32_t>& rows,
+                               const PreprocessOptions& options) {
   std::vector<FeatureTransform> out;
   std::vector<double> x(rows.size());
   for (std::size_t c = 0; c < columns.size(); ++c) {
@@ -64,9 +80,21 @@ Preprocessor Preprocessor::fit(const std::vector<ColumnSpec>& columns,
         ++known;
         ++counts[static_cast<std::size_t>(v)];
       }
-      // The most frequent level is the reference: contributions read as "compared with most".
+      // The most frequent level is the reference (contributions read as "compared with most"),
+      // unless the analyst chose the first or named one.
       t.reference =
-          static_cast<int>(std::max_element(counts.begin(), counts.end()) - counts.begin());
+          options.reference == PreprocessOptions::Reference::First
+              ? 0
+              : static_cast<int>(std::max_element(counts.begin(), counts.end()) - counts.begin());
+      if (const auto named = options.reference_for.find(t.column.name);
+          named != options.reference_for.end()) {
+        const auto at = std::find(t.levels.begin(), t.levels.end(), named->second);
+        if (at == t.levels.end()) {
+          throw UsageError("--reference " + named->first + "=" + named->second + ": " +
+                           named->first + " has no value '" + named->second + "'");
+        }
+        t.reference = static_cast<int>(at - t.levels.begin());
+      }
     } else {
       // Two-pass mean and variance for accuracy (as numpy does).
       double sum = 0;
@@ -82,6 +110,23 @@ Preprocessor Preprocessor::fit(const std::vector<ColumnSpec>& columns,
       }
       const double sd = known ? std::sqrt(ss / static_cast<double>(known)) : 0;
       t.scale = sd > 0 ? sd : 1;  // a constant column stays constant (as StandardScaler)
+      const double mean = t.mean;
+      if (options.impute == PreprocessOptions::Impute::Median && known > 0) {
+        std::vector<double> v;
+        for (double value : x) {
+          if (!is_missing(value)) v.push_back(value);
+        }
+        std::sort(v.begin(), v.end());
+        t.impute = v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+      } else if (options.impute == PreprocessOptions::Impute::Constant) {
+        t.impute = options.constant;
+      }
+      if (!options.scale) {
+        t.scaled = false;
+        t.mean = 0;
+        t.scale = 1;
+        if (!t.impute) t.impute = mean;  // the mean still stands in for a missing value
+      }
     }
     t.missing_indicator = known < x.size();
     out.push_back(std::move(t));
@@ -102,7 +147,8 @@ void Preprocessor::transform(const double* raw, double* out) const {
         out[j++] = l == level ? 1.0 : 0.0;
       }
     } else {
-      out[j++] = missing ? 0.0 : (v - t.mean) / t.scale;
+      out[j++] =
+          missing ? (t.impute ? (*t.impute - t.mean) / t.scale : 0.0) : (v - t.mean) / t.scale;
     }
     if (t.missing_indicator) out[j++] = missing ? 1.0 : 0.0;
   }
@@ -133,9 +179,10 @@ Eigen::MatrixXd Preprocessor::transform_rows(const std::vector<std::vector<doubl
         ++j;
       }
     } else {
+      const double stand_in = t.impute ? (*t.impute - t.mean) / t.scale : 0.0;
       for (std::size_t i = 0; i < n; ++i) {
         const double v = x(i);
-        X(static_cast<Eigen::Index>(i), j) = is_missing(v) ? 0.0 : (v - t.mean) / t.scale;
+        X(static_cast<Eigen::Index>(i), j) = is_missing(v) ? stand_in : (v - t.mean) / t.scale;
       }
       ++j;
     }

@@ -100,7 +100,7 @@ struct Fitted {
 
 Fitted fit_on(const TrainSpec& spec, const Data& d, const Rows& train, const Rows& calib) {
   Fitted out;
-  out.pre = Preprocessor::fit(spec.features, d.raw, train);
+  out.pre = Preprocessor::fit(spec.features, d.raw, train, spec.preprocess);
   Eigen::MatrixXd X = out.pre.transform_rows(d.raw, train);
   Eigen::VectorXd y(static_cast<Eigen::Index>(train.size()));
   for (std::size_t i = 0; i < train.size(); ++i)
@@ -506,6 +506,7 @@ TrainReport train_checked(const TrainSpec& given) {
   t.converged = final_model.fit.converged;
   t.refit_all = spec.refit_all && !test.empty() && !years.empty();
   t.C_selection = report.c_selection;
+  t.preprocessing = spec.preprocess.describe();
   if (!t.converged) report.notes.push_back("the fit did not converge within the iteration limit");
   model.metrics = evaluate_predictions(eval_labels, eval_probs, spec.groups, eval_groups,
                                        spec.capacity, validation);
@@ -548,6 +549,8 @@ std::string model_card(const LogisticModel& m) {
             ? "| refitted for production | yes: on the training and test years after validation; "
               "the performance below is the validated model's |\n"
             : "")
+    << (m.training.preprocessing.empty() ? std::string()
+                                         : "| preprocessing | " + m.training.preprocessing + " |\n")
     << "| data sha256 | `" << m.training.data_sha256 << "` |\n"
     << "| penalty | " << to_string(m.training.penalty) << ", C = " << m.training.C
     << (m.training.C_selection.empty() ? std::string(" (given)")
@@ -587,6 +590,8 @@ std::string model_card(const LogisticModel& m) {
     } else if (ft.column.type == ColumnType::Category) {
       per = "1 = this value, vs " + ft.levels[static_cast<std::size_t>(ft.reference)];
       mean = fmt(c.reference, 3) + " share";
+    } else if (!ft.scaled) {
+      per = "1 unit (not scaled)";
     } else {
       per = "1 SD (" + fmt(ft.scale, 4) + ")";
       mean = fmt(ft.mean, 4);

@@ -473,3 +473,43 @@ TEST_CASE("model: --C auto chooses C inside the training years, never looking at
   CHECK(other.model.metrics.auc < report.model.metrics.auc);  // the test year did change
   fs::remove(flipped);
 }
+
+TEST_CASE("model: preprocessing as the analyst chooses it, recorded in the model file") {
+  Synthetic data(20000, true);
+  TrainSpec spec = data.spec();
+  spec.year = "cohort_year";
+  spec.preprocess.impute = PreprocessOptions::Impute::Median;
+  spec.preprocess.scale = false;
+  spec.preprocess.reference_for["track"] = "eux";
+  const LogisticModel m = train_model(spec).model;
+  const FeatureTransform& absence = m.preprocessor.features()[0];
+  CHECK_FALSE(absence.scaled);
+  REQUIRE(absence.impute);
+  CHECK(*absence.impute == std::floor(*absence.impute));  // the median of whole percentages
+  const FeatureTransform& track = m.preprocessor.features()[2];
+  CHECK(track.levels[static_cast<std::size_t>(track.reference)] == "eux");
+  // A missing absence is scored as its median, plus the missing indicator's own coefficient.
+  std::vector<double> design(m.preprocessor.width());
+  const double missing[4] = {kMissing, 7, 0, 1};
+  m.preprocessor.transform(missing, design.data());
+  CHECK(design[0] == *absence.impute);
+  CHECK(design[1] == 1.0);
+  const std::string card = model_card(m);
+  CHECK(card.find("imputed with the training median") != std::string::npos);
+  CHECK(card.find("1 unit (not scaled)") != std::string::npos);
+  // The file keeps it: a round trip scores alike.
+  const std::string path = skon::test::temp_path("model_preprocess.json").string();
+  save_model(m, path);
+  const LogisticModel loaded = load_model(path);
+  CHECK(to_json_text(loaded) == to_json_text(m));
+  CHECK(loaded.probability(missing, design.data()) == m.probability(missing, design.data()));
+  fs::remove(path);
+  // A constant stand-in, and the first declared value as every category's reference.
+  spec.preprocess = {};
+  spec.preprocess.impute = PreprocessOptions::Impute::Constant;
+  spec.preprocess.constant = 0;
+  spec.preprocess.reference = PreprocessOptions::Reference::First;
+  const LogisticModel c = train_model(spec).model;
+  CHECK(*c.preprocessor.features()[0].impute == 0);
+  CHECK(c.preprocessor.features()[2].reference == 0);
+}

@@ -35,7 +35,8 @@ struct TrainingInfo {
   bool converged = false;
   // After validation, refitted on the training and test years for production.
   bool refit_all = false;
-  std::string C_selection;  // "" (given), or how `--C auto` chose it
+  std::string C_selection;    // "" (given), or how `--C auto` chose it
+  std::string preprocessing;  // the preprocessing choices, in words
   double base_rate() const {
     return rows ? static_cast<double>(positives) / static_cast<double>(rows) : 0;
   }

@@ -2,12 +2,17 @@
 
 // The transformation from a cohort's raw values to the model's design matrix, fitted on training
 // data, stored in the model file and applied identically when scoring:
-//   number, bool, date -> standardized (x - mean) / sd, sd as numpy's default (ddof = 0);
-//   category           -> one column per non-reference level (0/1), reference = most frequent;
-//   missing values     -> imputed with the training mean (numbers) or the reference (categories),
-//                         plus a 0/1 missing-indicator column when the training data had gaps.
+//   number, bool, date -> standardized (x - mean) / sd, sd as numpy's default (ddof = 0), or
+//                         left as they are (PreprocessOptions::scale off);
+//   category           -> one column per non-reference level (0/1), reference = most frequent
+//                         (or the first, or one named);
+//   missing values     -> imputed with the training mean (or median, or a constant) for numbers,
+//                         the reference for categories, plus a 0/1 missing-indicator column when
+//                         the training data had gaps.
 
 #include <Eigen/Dense>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,9 +22,11 @@ namespace skon::models {
 
 struct FeatureTransform {
   ColumnSpec column;
-  // number / bool / date
+  // number / bool / date: (x - mean) / scale; mean 0 and scale 1 when not scaled
   double mean = 0;
   double scale = 1;
+  bool scaled = true;
+  std::optional<double> impute;  // a missing value's stand-in; absent: the mean
   // category
   std::vector<std::string> levels;  // as in the data dictionary
   int reference = 0;                // index of the reference level (no column of its own)
@@ -27,6 +34,19 @@ struct FeatureTransform {
 
   // Design columns this feature produces, in order.
   std::size_t width() const;
+};
+
+// The analyst's preprocessing choices (`skon train --impute --reference --scale`), recorded in
+// the model file through the transforms they give.
+struct PreprocessOptions {
+  enum class Impute : std::uint8_t { Mean, Median, Constant };
+  Impute impute = Impute::Mean;
+  double constant = 0;
+  enum class Reference : std::uint8_t { MostFrequent, First };
+  Reference reference = Reference::MostFrequent;
+  std::map<std::string, std::string> reference_for;  // field -> its named reference value
+  bool scale = true;
+  std::string describe() const;  // in words, for the card
 };
 
 class Preprocessor {
@@ -40,7 +60,8 @@ class Preprocessor {
   // The same over the rows listed in `rows` only (no copy of the data).
   static Preprocessor fit(const std::vector<ColumnSpec>& columns,
                           const std::vector<std::vector<double>>& raw,
-                          const std::vector<std::uint32_t>& rows);
+                          const std::vector<std::uint32_t>& rows,
+                          const PreprocessOptions& options = {});
 
   const std::vector<FeatureTransform>& features() const { return features_; }
   std::size_t width() const { return width_; }

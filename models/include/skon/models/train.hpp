@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "skon/models/model.hpp"
+#include "skon/models/preprocess.hpp"
 #include "skon/models/record_source.hpp"
 
 namespace skon::models {
@@ -42,6 +43,7 @@ struct TrainSpec {
   // forward-chaining over their years (each later year predicted from the years before it), or
   // k-fold when they span one year — the C with the lowest mean log loss.
   bool auto_C = false;
+  PreprocessOptions preprocess;
   std::uint64_t seed = 2026;
   std::string created;  // ISO 8601, stamped into the model
   std::string tool_version;
