@@ -95,9 +95,14 @@ std::string printable(std::string_view s) {
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
+  // ASCII case folding inline: what std::tolower does in the C locale, without a call per byte
+  // (it showed as 7.5 % of `skon train` in bool parsing). Bytes of UTF-8 letters are compared
+  // as they are, as before.
+  const auto lower = [](unsigned char c) {
+    return static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+  };
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
+    if (lower(static_cast<unsigned char>(a[i])) != lower(static_cast<unsigned char>(b[i]))) {
       return false;
     }
   }
