@@ -66,6 +66,14 @@ struct Setup {
   }
 };
 
+// The prelude with `statements` added to its purpose.
+std::string prelude_with(const std::string& statements) {
+  std::string text = std::string(test::kPrelude);
+  const std::string roles_line = "  roles uu_counsellor\n";
+  text.replace(text.find(roles_line), roles_line.size(), roles_line + statements);
+  return text;
+}
+
 nlohmann::json schema(const char* name) {
   std::ifstream in(fs::path(SKON_SOURCE_DIR) / "docs" / name);
   return nlohmann::json::parse(in);
@@ -171,11 +179,7 @@ TEST_CASE("run: renaming a rule file changes the rule set's hash (file names ord
 TEST_CASE("run: a purpose that requires approval logs only what each role approved") {
   Setup s;
   // The prelude's purpose, requiring its counsellor's approval.
-  std::string text = std::string(test::kPrelude);
-  const std::string roles_line = "  roles uu_counsellor\n";
-  text.replace(text.find(roles_line), roles_line.size(),
-               roles_line + "  requires approval by uu_counsellor\n");
-  s.rules = test::load(text);
+  s.rules = test::load(prelude_with("  requires approval by uu_counsellor\n"));
   REQUIRE_FALSE(s.rules.bag.has_errors());
   dsl::DiagnosticBag bag;
   auto run = s.prepare(20600, bag);
@@ -203,11 +207,7 @@ TEST_CASE("run: a purpose that requires approval logs only what each role approv
 
 TEST_CASE("approvals: an approval's rule texts never write outside a private folder") {
   Setup s;
-  std::string text = std::string(test::kPrelude);
-  const std::string roles_line = "  roles uu_counsellor\n";
-  text.replace(text.find(roles_line), roles_line.size(),
-               roles_line + "  requires approval by uu_counsellor\n");
-  s.rules = test::load(text);
+  s.rules = test::load(prelude_with("  requires approval by uu_counsellor\n"));
   REQUIRE_FALSE(s.rules.bag.has_errors());
   const fs::path path = test::temp_path("approvals_escape.sqlite");
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path.string() + suffix);
@@ -229,14 +229,8 @@ TEST_CASE("approvals: an approval's rule texts never write outside a private fol
 }
 
 TEST_CASE("gates: a group gap gate at 95 % acts on the interval's bound, not the point") {
-  std::string text = std::string(test::kPrelude);
-  const std::string roles_line = "  roles uu_counsellor\n";
-  text.replace(text.find(roles_line), roles_line.size(),
-               roles_line +
-                   "  gate group_gap on sex <= 0.05 at 95 %\n  gate group_gap on "
-                   "sex <= 0.05\n");
-  test::Loaded rules = test::load(text);
-  INFO(text);
+  test::Loaded rules = test::load(
+      prelude_with("  gate group_gap on sex <= 0.05 at 95 %\n  gate group_gap on sex <= 0.05\n"));
   REQUIRE_FALSE(rules.bag.has_errors());
   const dsl::PurposeInfo& p = rules.program->purposes[0];
   REQUIRE(p.gates.size() == 2);
@@ -266,10 +260,7 @@ TEST_CASE("gates: a group gap gate at 95 % acts on the interval's bound, not the
 TEST_CASE("gates: an interval belongs to group gaps, at a level between 50 and 100 %") {
   for (const char* gate :
        {"  gate auc >= 0.7 at 95 %\n", "  gate group_gap on sex <= 0.05 at 120 %\n"}) {
-    std::string text = std::string(test::kPrelude);
-    const std::string roles_line = "  roles uu_counsellor\n";
-    text.replace(text.find(roles_line), roles_line.size(), roles_line + gate);
-    test::Loaded rules = test::load(text);
+    test::Loaded rules = test::load(prelude_with(gate));
     INFO(gate);
     CHECK(rules.bag.has_errors());
   }
