@@ -162,6 +162,13 @@ RunManifest Run::execute(models::RecordSource& source, const std::string& input_
                          const std::function<void(const RunProgress&)>& progress,
                          const std::function<std::unique_ptr<models::RecordSource>()>& reopen) {
   const dsl::Program& program = *inputs_.program;
+  // A purpose that requires approval is assessed only in a logged run: set_audit is where the
+  // approvals are checked, so a run without a log would skip them.
+  if (options_.audit == nullptr && !program.purposes[inputs_.purpose].approvers.empty()) {
+    throw models::UsageError("purpose " + program.purposes[inputs_.purpose].name +
+                             " requires approval: its runs must be logged (an audit log with the "
+                             "approvals)");
+  }
   RunManifest manifest = describe(*this);
   manifest.input_sha256 = input_sha256;
   manifest.input_format = std::string(source.format());

@@ -201,7 +201,7 @@ TEST_CASE("run: a purpose that requires approval logs only what each role approv
                        models::InputError);
   approve(s.model_sha);
   CHECK_NOTHROW(run->set_audit(log.get()));
-  // Without a log nothing is checked (and nothing logged): the CLI always gives one.
+  // Taking the log away again is allowed here; execute() then refuses (the next test).
   CHECK_NOTHROW(run->set_audit(nullptr));
 }
 
@@ -264,4 +264,20 @@ TEST_CASE("gates: an interval belongs to group gaps, at a level between 50 and 1
     INFO(gate);
     CHECK(rules.bag.has_errors());
   }
+}
+
+TEST_CASE("run: a purpose that requires approval is never assessed without a log") {
+  Setup s;
+  s.rules = test::load(prelude_with("  requires approval by uu_counsellor\n"));
+  REQUIRE_FALSE(s.rules.bag.has_errors());
+  dsl::DiagnosticBag bag;
+  auto run = s.prepare(20600, bag);
+  REQUIRE(run);
+  models::CohortReader source(s.cohort.string(), run->columns("id"), {});
+  const fs::path out = test::temp_path("run_unlogged.jsonl");
+  auto sink = engine::jsonl_file_sink(out.string(), engine::default_manifest_path(out.string()), 5);
+  CHECK_THROWS_WITH_AS(run->execute(source, "", *sink), doctest::Contains("must be logged"),
+                       models::UsageError);
+  sink.reset();
+  CHECK_FALSE(fs::exists(out));
 }

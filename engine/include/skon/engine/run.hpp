@@ -91,7 +91,8 @@ class Run {
   // run's key, in hex), or the id itself when ids are revealed. Thread-safe.
   std::string pseudonym(std::string_view id) const;
 
-  // Appends the run and each assessment to `log` (null: none). Throws UsageError without a
+  // Appends the run and each assessment to `log` (null: none — refused by execute() for a
+  // purpose that requires approval). Throws UsageError without a
   // pseudonym key (the log holds pseudonyms even when the output reveals ids), and InputError
   // when the purpose `requires approval by` roles and the log holds no approval by each of them
   // of this rule set and model (saying what changed since their last one).
