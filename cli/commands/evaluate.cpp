@@ -19,9 +19,8 @@
 #include "run_inputs.hpp"
 #include "skon/engine/columns.hpp"
 #include "skon/engine/constraints.hpp"
-#include "skon/models/atomic_file.hpp"
+#include "skon/engine/predictions.hpp"
 #include "skon/models/model.hpp"
-#include "skon/models/sha256.hpp"
 
 namespace skon::cli {
 namespace {
@@ -41,36 +40,6 @@ struct EvaluateOptions {
   // Per-row predictions for analysts who continue in R or Python.
   std::string predictions;
   RunArguments ids;  // only its id column, key file and --reveal-ids are used
-};
-
-// The predictions file: one row per person measured — pseudonym (or the raw id with
-// --reveal-ids), probability, outcome — written atomically, or nothing at all.
-class PredictionsFile {
- public:
-  PredictionsFile(const std::string& path, const RunArguments& ids)
-      : out_(path),
-        hmac_(ids.reveal_ids ? nullptr : std::make_unique<models::HmacSha256>(read_key(ids))) {
-    out_.write("id,probability,outcome\n");
-  }
-  void add(std::string_view id, double probability, double outcome) {
-    line_.clear();
-    if (hmac_) {
-      hmac_->hex_into(id, pseudonym_);
-      line_.append(pseudonym_, 0, 32);
-    } else {
-      line_.append(id);
-    }
-    char b[48];
-    std::snprintf(b, sizeof b, ",%.17g,%d\n", probability, outcome > 0.5 ? 1 : 0);
-    line_ += b;
-    out_.write(line_);
-  }
-  void commit() { out_.commit(); }
-
- private:
-  models::AtomicFile out_;
-  std::unique_ptr<models::HmacSha256> hmac_;
-  std::string line_, pseudonym_;
 };
 
 std::string num(double v, int digits = 3) {
@@ -148,10 +117,11 @@ int run_evaluate(const EvaluateOptions& opt) {
   spec.by = opt.by;
   spec.capacity = opt.capacity_pct / 100;
   if (opt.threshold >= 0) spec.threshold = opt.threshold;
-  std::unique_ptr<PredictionsFile> predictions;
+  std::unique_ptr<engine::PredictionsFile> predictions;
   if (!opt.predictions.empty()) {
     spec.id_column = opt.ids.id_column;
-    predictions = std::make_unique<PredictionsFile>(opt.predictions, opt.ids);
+    predictions = std::make_unique<engine::PredictionsFile>(
+        opt.predictions, opt.ids.reveal_ids ? std::string() : read_key(opt.ids));
     spec.prediction = [&](std::string_view id, double p, double y) { predictions->add(id, p, y); };
   }
   const dsl::Index score_field =

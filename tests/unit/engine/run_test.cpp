@@ -74,6 +74,12 @@ std::string prelude_with(const std::string& statements) {
   return text;
 }
 
+// The prelude's purpose, requiring its counsellor's approval.
+void require_approval(Setup& s) {
+  s.rules = test::load(prelude_with("  requires approval by uu_counsellor\n"));
+  REQUIRE_FALSE(s.rules.bag.has_errors());
+}
+
 nlohmann::json schema(const char* name) {
   std::ifstream in(fs::path(SKON_SOURCE_DIR) / "docs" / name);
   return nlohmann::json::parse(in);
@@ -178,9 +184,7 @@ TEST_CASE("run: renaming a rule file changes the rule set's hash (file names ord
 
 TEST_CASE("run: a purpose that requires approval logs only what each role approved") {
   Setup s;
-  // The prelude's purpose, requiring its counsellor's approval.
-  s.rules = test::load(prelude_with("  requires approval by uu_counsellor\n"));
-  REQUIRE_FALSE(s.rules.bag.has_errors());
+  require_approval(s);
   dsl::DiagnosticBag bag;
   auto run = s.prepare(20600, bag);
   REQUIRE(run);
@@ -207,8 +211,7 @@ TEST_CASE("run: a purpose that requires approval logs only what each role approv
 
 TEST_CASE("approvals: an approval's rule texts never write outside a private folder") {
   Setup s;
-  s.rules = test::load(prelude_with("  requires approval by uu_counsellor\n"));
-  REQUIRE_FALSE(s.rules.bag.has_errors());
+  require_approval(s);
   const fs::path path = test::temp_path("approvals_escape.sqlite");
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path.string() + suffix);
   auto log = engine::AuditLog::open(path.string(), true);
@@ -268,8 +271,7 @@ TEST_CASE("gates: an interval belongs to group gaps, at a level between 50 and 1
 
 TEST_CASE("run: a purpose that requires approval is never assessed without a log") {
   Setup s;
-  s.rules = test::load(prelude_with("  requires approval by uu_counsellor\n"));
-  REQUIRE_FALSE(s.rules.bag.has_errors());
+  require_approval(s);
   dsl::DiagnosticBag bag;
   auto run = s.prepare(20600, bag);
   REQUIRE(run);
