@@ -253,21 +253,42 @@ void bootstrap_gaps(GroupReport& report, std::size_t groups, std::span<const dou
   struct Counts {
     double n = 0, pos = 0, flagged = 0, flagged_pos = 0, psum = 0;
   };
-  std::mt19937_64 rng(0x5eed2026 + std::hash<std::string>{}(report.field));
-  std::uniform_int_distribution<std::size_t> pick(0, rows.size() - 1);
+  // Each evaluation row packed once (its group, outcome and flag in one word beside its
+  // probability): a resample then reads one small array, drawn with a fast seeded generator
+  // (splitmix64) and Lemire's multiply-shift for the index.
+  struct Packed {
+    std::uint32_t group_pos_flag;  // group << 2 | pos << 1 | flag
+    double p;
+  };
+  std::vector<Packed> packed(rows.size());
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    const std::uint32_t i = rows[r];
+    packed[r] = {static_cast<std::uint32_t>(group[i]) << 2 |
+                     static_cast<std::uint32_t>(labels[i] > 0.5) << 1 |
+                     static_cast<std::uint32_t>(probs[i] >= threshold),
+                 probs[i]};
+  }
+  std::uint64_t state = 0x5eed2026 + std::hash<std::string>{}(report.field);
+  const auto next = [&state] {
+    std::uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+  };
+  const std::uint64_t n = packed.size();  // < 2^32: rows are numbered in 32 bits
   std::vector<Counts> counts(groups);
   double sum[5] = {}, squares[5] = {};
   for (int b = 0; b < kResamples; ++b) {
     std::fill(counts.begin(), counts.end(), Counts{});
-    for (std::size_t r = 0; r < rows.size(); ++r) {
-      const std::uint32_t i = rows[pick(rng)];
-      Counts& c = counts[static_cast<std::size_t>(group[i])];
-      const bool pos = labels[i] > 0.5, flag = probs[i] >= threshold;
+    for (std::size_t r = 0; r < packed.size(); ++r) {
+      const Packed& row = packed[static_cast<std::size_t>(((next() >> 32) * n) >> 32)];
+      Counts& c = counts[row.group_pos_flag >> 2];
+      const bool pos = row.group_pos_flag & 2, flag = row.group_pos_flag & 1;
       c.n += 1;
       c.pos += pos;
       c.flagged += flag;
       c.flagged_pos += flag && pos;
-      c.psum += probs[i];
+      c.psum += row.p;
     }
     double lo[4], hi[4];
     std::fill(lo, lo + 4, INFINITY);

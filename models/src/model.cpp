@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <sstream>
+#include <unordered_map>
 
 #include "skon/models/atomic_file.hpp"
 #include "skon/models/sha256.hpp"
@@ -457,6 +458,32 @@ LogisticModel model_from_json_text(const std::string& text, const std::string& n
 
 namespace {
 
+// The layout Scorecard::feature_points relies on: values (categories) or ascending ranges, the
+// last range open above, and at most one missing bin, last.
+void check_bin_layout(const ScorecardFeature& f, const Reader& r) {
+  const std::string where = "scorecard.features '" + f.field + "'";
+  const auto& bins = f.bins;
+  const std::size_t values = bins.empty() || !bins.back().missing ? bins.size() : bins.size() - 1;
+  for (std::size_t b = 0; b < bins.size(); ++b) {
+    if (bins[b].missing && b + 1 != bins.size()) r.fail(where, "a missing bin that is not last");
+  }
+  if (values == 0) return;
+  if (bins.front().level) {
+    for (std::size_t b = 0; b < values; ++b) {
+      if (!bins[b].level) r.fail(where, "a range among category values");
+    }
+    return;
+  }
+  for (std::size_t b = 0; b < values; ++b) {
+    if (bins[b].level) r.fail(where, "a category value among ranges");
+    const bool last = b + 1 == values;
+    if (last != !bins[b].high) r.fail(where, "only the last range may be open above");
+    if (b > 0 && !last && !(*bins[b - 1].high < *bins[b].high)) {
+      r.fail(where, "ranges that do not ascend");
+    }
+  }
+}
+
 LogisticModel parse_model(const std::string& text, const std::string& name) {
   Reader r{name};
   Json j;
@@ -667,6 +694,7 @@ LogisticModel parse_model(const std::string& text, const std::string& name) {
       sb.points = r.integer<int>(b, "points", "scorecard.bins", -1e6, 1e6);
       sf.bins.push_back(std::move(sb));
     }
+    check_bin_layout(sf, r);
     m.scorecard.features.push_back(std::move(sf));
   }
   for (const auto& row : r.arr(sc, "table", "scorecard")) {
@@ -721,23 +749,26 @@ void save_model(const LogisticModel& model, const std::string& path) {
 
 int Scorecard::points(const double* raw) const {
   int total = base_points;
-  for (std::size_t f = 0; f < features.size(); ++f) {
-    const double v = raw[f];
-    const auto& bins = features[f].bins;
-    for (std::size_t b = 0; b < bins.size(); ++b) {
-      const ScorecardBin& bin = bins[b];
-      // Numeric bins ascend; the first is open below and the last (no `high`) above.
-      const bool hit = is_missing(v) ? bin.missing
-                       : bin.missing ? false
-                       : bin.level   ? static_cast<double>(*bin.level) == v
-                                     : !bin.high || v < *bin.high;
-      if (hit) {
-        total += bin.points;
-        break;
-      }
-    }
-  }
+  for (std::size_t f = 0; f < features.size(); ++f) total += feature_points(f, raw[f]);
   return total;
+}
+
+int Scorecard::feature_points(std::size_t f, double v) const {
+  const auto& bins = features[f].bins;
+  // The loader holds a feature's bins to one layout: category values, or ranges ascending (the
+  // last open above); a missing bin last. A number's range is found by bisection.
+  const auto values = bins.empty() || !bins.back().missing ? bins.end() : bins.end() - 1;
+  if (is_missing(v)) return values != bins.end() ? bins.back().points : 0;
+  if (values == bins.begin()) return 0;
+  if (bins.front().level) {
+    for (auto it = bins.begin(); it != values; ++it) {
+      if (static_cast<double>(*it->level) == v) return it->points;
+    }
+    return 0;
+  }
+  const auto it = std::partition_point(
+      bins.begin(), values, [v](const ScorecardBin& b) { return b.high && !(v < *b.high); });
+  return it != values ? it->points : 0;
 }
 
 double Scorecard::probability(int total, const Calibration& calibration) const {
@@ -763,8 +794,49 @@ double nice_width(double x, bool up) {
 
 // The scorecard with each number cut into equal-width bins no wider than keeps its points within
 // `tolerance` log-odds of the model's (a number's contribution is linear in it), at most 60.
+// A number's training values as every scorecard tried needs them: their range, and — when they
+// take few distinct values (grades, whole or one-decimal percentages) — each value's count, so
+// that bin means need no pass over the rows.
+struct ValueSummary {
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  bool counted = false;  // `counts` holds every value
+  std::vector<std::pair<double, std::size_t>> counts;
+};
+
+std::vector<ValueSummary> summarize_values(const LogisticModel& m,
+                                           const std::vector<std::vector<double>>& raw,
+                                           const std::vector<std::uint32_t>& rows) {
+  constexpr std::size_t kMostValues = 4096;
+  const auto& features = m.preprocessor.features();
+  std::vector<ValueSummary> out(features.size());
+  for (std::size_t f = 0; f < features.size(); ++f) {
+    if (features[f].column.type != ColumnType::Number) continue;
+    ValueSummary& s = out[f];
+    std::unordered_map<double, std::size_t> counts;
+    counts.reserve(2 * kMostValues);
+    bool few = true;
+    for (auto i : rows) {
+      const double x = raw[f][i];
+      if (is_missing(x)) continue;
+      s.lo = std::min(s.lo, x);
+      s.hi = std::max(s.hi, x);
+      if (few) {
+        ++counts[x];
+        few = counts.size() <= kMostValues;
+      }
+    }
+    if (few) {
+      s.counted = true;
+      s.counts.assign(counts.begin(), counts.end());
+      std::sort(s.counts.begin(), s.counts.end());
+    }
+  }
+  return out;
+}
+
 Scorecard scorecard_at(const LogisticModel& m, const std::vector<std::vector<double>>& raw,
-                       const std::vector<std::uint32_t>& rows, double tolerance,
+                       const std::vector<std::uint32_t>& rows,
+                       const std::vector<ValueSummary>& summaries, double tolerance,
                        int points_to_double) {
   Scorecard sc;
   sc.points_per_log_odds = points_to_double / std::log(2.0);
@@ -805,11 +877,8 @@ Scorecard scorecard_at(const LogisticModel& m, const std::vector<std::vector<dou
         sf.bins.push_back(b);
       }
     } else {
-      double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-      for (auto i : rows) {
-        const double x = raw[f][i];
-        if (!is_missing(x)) lo = std::min(lo, x), hi = std::max(hi, x);
-      }
+      const ValueSummary& summary = summaries[f];
+      double lo = summary.lo, hi = summary.hi;
       if (lo > hi) lo = hi = t.mean;
       const double slope = hi > lo ? (contribution(f, hi) - contribution(f, lo)) / (hi - lo) : 0;
       // Half a bin's width times the slope is the most a bin's points can be off: the widest
@@ -825,13 +894,22 @@ Scorecard scorecard_at(const LogisticModel& m, const std::vector<std::vector<dou
       // one value (whole percentages, grades), the least squared error otherwise.
       std::vector<double> sum(static_cast<std::size_t>(k), 0.0);
       std::vector<std::size_t> count(static_cast<std::size_t>(k), 0);
-      for (auto i : rows) {
-        const double x = raw[f][i];
-        if (is_missing(x)) continue;
-        const auto b = static_cast<std::size_t>(
+      const auto bin_of = [&](double x) {
+        return static_cast<std::size_t>(
             std::clamp(static_cast<int>(std::floor((x - start) / width)), 0, k - 1));
-        sum[b] += x;
-        ++count[b];
+      };
+      if (summary.counted) {
+        for (const auto& [x, n] : summary.counts) {
+          sum[bin_of(x)] += x * static_cast<double>(n);
+          count[bin_of(x)] += n;
+        }
+      } else {
+        for (auto i : rows) {
+          const double x = raw[f][i];
+          if (is_missing(x)) continue;
+          sum[bin_of(x)] += x;
+          ++count[bin_of(x)];
+        }
       }
       const auto shown = [](double v) {
         char b[32];
@@ -889,23 +967,41 @@ Scorecard scorecard_at(const LogisticModel& m, const std::vector<std::vector<dou
   return sc;
 }
 
+// The model's probabilities of `rows`, computed once for every scorecard tried.
+std::vector<double> model_probabilities(const LogisticModel& m,
+                                        const std::vector<std::vector<double>>& raw,
+                                        const std::vector<std::uint32_t>& rows) {
+  const std::size_t nf = m.preprocessor.features().size();
+  std::vector<double> row(nf), p(rows.size());
+  LogisticModel::Scratch scratch;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    for (std::size_t f = 0; f < nf; ++f) row[f] = raw[f][rows[r]];
+    p[r] = m.score(row.data(), scratch).probability;
+  }
+  return p;
+}
+
+// The scorecard's agreement with the model on `rows` (whose model probabilities are `model_p`).
 ScorecardAgreement agreement_of(const Scorecard& sc, const LogisticModel& m,
                                 const std::vector<std::vector<double>>& raw,
-                                const std::vector<std::uint32_t>& rows) {
+                                const std::vector<std::uint32_t>& rows,
+                                const std::vector<double>& model_p) {
   ScorecardAgreement a;
   a.rows = rows.size();
   if (rows.empty()) return a;
-  const std::size_t nf = m.preprocessor.features().size();
-  std::vector<double> row(nf), model_p(rows.size()), card_points(rows.size());
-  LogisticModel::Scratch scratch;
+  // Feature by feature: each column is read in order.
+  std::vector<double> card_points(rows.size(), sc.base_points);
+  for (std::size_t f = 0; f < sc.features.size(); ++f) {
+    const std::vector<double>& column = raw[f];
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      card_points[r] += sc.feature_points(f, column[rows[r]]);
+    }
+  }
   std::size_t within = 0;
   double sum = 0;
   for (std::size_t r = 0; r < rows.size(); ++r) {
-    for (std::size_t f = 0; f < nf; ++f) row[f] = raw[f][rows[r]];
-    model_p[r] = m.score(row.data(), scratch).probability;
-    const int total = sc.points(row.data());
-    card_points[r] = total;
-    const double d = std::abs(sc.probability(total, m.calibration) - model_p[r]);
+    const double d =
+        std::abs(sc.probability(static_cast<int>(card_points[r]), m.calibration) - model_p[r]);
     within += d <= a.tolerance ? 1 : 0;
     sum += d;
     a.max_abs = std::max(a.max_abs, d);
@@ -935,15 +1031,32 @@ ScorecardAgreement agreement_of(const Scorecard& sc, const LogisticModel& m,
 Scorecard make_scorecard(const LogisticModel& m, const std::vector<std::vector<double>>& raw,
                          const std::vector<std::uint32_t>& rows) {
   // Finer bins until 99 % of the rows agree within 0.02; when whole points are then too coarse
-  // (each field's rounding adds up), 40 points to double the odds instead of 20.
+  // (each field's rounding adds up), 40 points to double the odds instead of 20. Each candidate
+  // is tried on an evenly spread sample of the rows first; the agreement a scorecard keeps is
+  // always measured on every row.
+  constexpr std::size_t kSample = 100000;
+  std::vector<std::uint32_t> sample;
+  const std::size_t stride = (rows.size() + kSample - 1) / kSample;
+  for (std::size_t r = 0; r < rows.size(); r += std::max<std::size_t>(1, stride)) {
+    sample.push_back(rows[r]);
+  }
+  const std::vector<double> model_p = model_probabilities(m, raw, rows);
+  std::vector<double> sample_p;
+  for (std::size_t r = 0; r < rows.size(); r += std::max<std::size_t>(1, stride)) {
+    sample_p.push_back(model_p[r]);
+  }
+  const bool sampled = sample.size() < rows.size();
+  const std::vector<ValueSummary> summaries = summarize_values(m, raw, rows);
   Scorecard sc;
   for (int points_to_double : {20, 40}) {
     for (double tolerance = 0.04; tolerance > 0.004; tolerance /= 2) {
-      sc = scorecard_at(m, raw, rows, tolerance, points_to_double);
-      sc.agreement = agreement_of(sc, m, raw, rows);
+      sc = scorecard_at(m, raw, rows, summaries, tolerance, points_to_double);
+      if (sampled && agreement_of(sc, m, raw, sample, sample_p).within < 0.99) continue;
+      sc.agreement = agreement_of(sc, m, raw, rows, model_p);
       if (sc.agreement.within >= 0.99) return sc;
     }
   }
+  if (sc.agreement.rows != rows.size()) sc.agreement = agreement_of(sc, m, raw, rows, model_p);
   return sc;
 }
 

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "skon/models/calibration.hpp"
+#include "skon/models/record_source.hpp"
 #include "skon/models/train.hpp"
 #include "support/temp_path.hpp"
 
@@ -176,6 +177,19 @@ TEST_CASE("model file: loading rejects what it cannot trust") {
   CHECK_THROWS_WITH_AS(model_from_json_text(broken([](auto& j) { j.erase("training"); }), "m.json"),
                        doctest::Contains("missing key 'training'"), InputError);
   CHECK_THROWS_AS(model_from_json_text(good.substr(0, good.size() / 2), "m.json"), InputError);
+  // A scorecard's bins in a layout its points could not be read from (feature 0 is a number).
+  CHECK_THROWS_WITH_AS(model_from_json_text(broken([](auto& j) {
+                                              auto& bins = j["scorecard"]["features"][0]["bins"];
+                                              std::swap(bins[0], bins[1]);
+                                            }),
+                                            "m.json"),
+                       doctest::Contains("ranges that do not ascend"), InputError);
+  CHECK_THROWS_WITH_AS(model_from_json_text(broken([](auto& j) {
+                                              auto& bins = j["scorecard"]["features"][0]["bins"];
+                                              std::swap(bins[0], bins[bins.size() - 1]);
+                                            }),
+                                            "m.json"),
+                       doctest::Contains("a missing bin that is not last"), InputError);
   // NaN cannot even be written as JSON; a huge number overflowing to infinity is refused.
   std::string inf = good;
   inf.replace(inf.find("\"intercept\": ") + 13, 1, "1e999,\"x\":");
@@ -368,6 +382,37 @@ TEST_CASE("model: the scorecard reproduces the model within its stated agreement
   const std::string card = model_card(m);
   CHECK(card.find("## Scorecard — an approximation of the model") != std::string::npos);
   CHECK(card.find("It is not the model") != std::string::npos);
+}
+
+TEST_CASE("model: the scorecard's stated agreement is a count over every training row") {
+  // Large enough that candidate scorecards are tried on a sample first.
+  Synthetic data(150000, true);
+  TrainSpec spec = data.spec();
+  spec.year = "cohort_year";
+  spec.calibration = Calibration::Method::None;  // every row but the test year's trains
+  const LogisticModel m = train_model(spec).model;
+  const ScorecardAgreement& a = m.scorecard.agreement;
+  REQUIRE(a.rows == m.training.rows);
+  CHECK(a.rows > 100000);
+  std::vector<ColumnSpec> cols = data.cols;
+  cols.push_back({"cohort_year", ColumnType::Number, {}, {}, {}, "", ""});
+  CohortReader reader(data.path, cols, {});
+  Row row;
+  std::vector<double> design(m.preprocessor.width());
+  std::size_t rows = 0, within = 0;
+  double worst = 0;
+  while (reader.next(row)) {
+    if (row.values[4] == 2023) continue;  // the test year
+    const double d =
+        std::abs(m.probability(row.values.data(), design.data()) -
+                 m.scorecard.probability(m.scorecard.points(row.values.data()), m.calibration));
+    ++rows;
+    within += d <= a.tolerance ? 1 : 0;
+    worst = std::max(worst, d);
+  }
+  CHECK(rows == a.rows);
+  CHECK(static_cast<double>(within) / static_cast<double>(rows) == doctest::Approx(a.within));
+  CHECK(worst == doctest::Approx(a.max_abs));
 }
 
 TEST_CASE(

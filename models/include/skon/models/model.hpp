@@ -105,6 +105,8 @@ struct Scorecard {
   // A person's total points (raw values in feature order, NaN missing), as a professional adds
   // them up from the bins.
   int points(const double* raw) const;
+  // Feature `f`'s points for its raw value `v` (NaN missing).
+  int feature_points(std::size_t f, double v) const;
   // The probability of a total, as the table gives it (exactly, not rounded to a table row).
   double probability(int points, const Calibration& calibration) const;
 };
