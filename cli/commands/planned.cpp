@@ -26,7 +26,6 @@ constexpr PlannedCommand kPlanned[] = {
     {"evaluate", "metrics, calibration and group gaps of a model on a cohort", "the models issue"},
     {"assess", "one explained assessment per person and purpose", "the engine issue"},
     {"explain", "one person's explanation as a readable card", "the engine issue"},
-    {"report", "self-contained HTML report with plots and explanation cards", "the report issue"},
     {"compare", "purposes and scenarios side by side: quality vs. ethical cost",
      "the compare issue"},
     {"monitor", "drift, calibration and group gaps on a newer cohort", "the monitoring issue"},

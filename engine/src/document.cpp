@@ -39,6 +39,14 @@ void Document::quote(std::string text, std::string cite) {
   blocks.push_back(std::move(b));
 }
 
+void Document::html(std::string html, std::string markdown) {
+  DocBlock b;
+  b.kind = DocBlock::Kind::Html;
+  b.html = std::move(html);
+  b.text = std::move(markdown);
+  blocks.push_back(std::move(b));
+}
+
 namespace {
 
 // A table cell in Markdown: one line, pipes escaped.
@@ -51,29 +59,6 @@ std::string md_cell(const std::string& s) {
       out += "<br>";
     } else {
       out += c;
-    }
-  }
-  return out;
-}
-
-std::string escape_html(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
     }
   }
   return out;
@@ -104,6 +89,29 @@ std::string inline_html(const std::string& s) {
 }
 
 }  // namespace
+
+std::string escape_html(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
 
 std::string render_markdown(const Document& doc) {
   std::string out = "# " + doc.title + "\n";
@@ -138,6 +146,9 @@ std::string render_markdown(const Document& doc) {
         out += "\n>\n> — " + b.cite + "\n";
         break;
       }
+      case DocBlock::Kind::Html:
+        out += b.text + "\n";
+        break;
     }
   }
   return out;
@@ -164,15 +175,26 @@ strong { color: var(--warn); }
   main { max-width: none; padding: 0; }
   h2 { break-before: auto; break-after: avoid; }
   h3, h4 { break-after: avoid; }
-  table, blockquote { break-inside: avoid; }
+  table, blockquote, figure { break-inside: avoid; }
 }
+figure.plot { margin: 1rem 0 1.4rem; }
+figure.plot svg { width: 100%; max-width: 38rem; height: auto; font: 11px system-ui, sans-serif; }
+.plot .frame, .plot .tick { stroke: #5b6475; }
+.plot .grid { stroke: #e6e9ef; }
+.plot text { fill: #1d2433; }
+.plot .title { font-weight: 600; font-size: 13px; }
+.plot .diagonal { stroke: #9aa3b2; stroke-dasharray: 4 4; }
+.plot .marker line { stroke: #8a4b00; stroke-dasharray: 3 3; }
+.plot .marker text { fill: #8a4b00; }
+figcaption { color: var(--muted); font-size: .85rem; }
 )";
 }
 
 std::string render_html(const Document& doc) {
   std::string out = "<!DOCTYPE html>\n<html lang=\"" + escape_html(doc.lang) +
                     "\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + escape_html(doc.title) +
-                    "</title>\n<style>\n" + document_css() + "</style>\n</head>\n<body>\n<main>\n";
+                    "</title>\n<style>\n" + document_css() + doc.css +
+                    "</style>\n</head>\n<body>\n<main>\n";
   out += "<h1>" + inline_html(doc.title) + "</h1>\n";
   for (const DocBlock& b : doc.blocks) {
     switch (b.kind) {
@@ -204,9 +226,14 @@ std::string render_html(const Document& doc) {
         out += "<blockquote><p>" + inline_html(b.text) + "</p><footer>" + inline_html(b.cite) +
                "</footer></blockquote>\n";
         break;
+      case DocBlock::Kind::Html:
+        out += b.html;
+        break;
     }
   }
-  out += "</main>\n</body>\n</html>\n";
+  out += "</main>\n";
+  if (!doc.script.empty()) out += "<script>\n" + doc.script + "</script>\n";
+  out += "</body>\n</html>\n";
   return out;
 }
 

@@ -89,6 +89,10 @@ Evaluation evaluate_with(const std::vector<FeatureTransform>& features, const Ev
                                    "evaluation data");
   e.at_capacity = confusion_at_capacity(labels, probs, spec.capacity);
   if (spec.threshold) e.at_threshold = confusion_at(labels, probs, *spec.threshold);
+  if (spec.keep_scores) {
+    e.labels = std::move(labels);
+    e.probs = std::move(probs);
+  }
   return e;
 }
 

@@ -381,6 +381,46 @@ double GroupReport::largest() const {
   return std::max({gap_flag_rate, gap_tpr, gap_fpr, std::abs(gap_calibration)});
 }
 
+std::vector<CurvePoint> curve_points(std::span<const double> labels, std::span<const double> scores,
+                                     std::size_t points) {
+  const std::vector<std::uint32_t> order = order_ascending(scores);
+  double positives = 0;
+  for (double y : labels) positives += y > 0.5 ? 1 : 0;
+  const double n = static_cast<double>(labels.size()), negatives = n - positives;
+  // Cut points: after each run of tied scores (walking from the top), thinned to `points`.
+  std::vector<std::size_t> cuts;  // flag counts
+  for (std::size_t k = 1; k <= order.size(); ++k) {
+    const double s = scores[order[order.size() - k]];
+    if (k < order.size() && scores[order[order.size() - k - 1]] == s) continue;
+    cuts.push_back(k);
+  }
+  std::vector<CurvePoint> out;
+  const std::size_t step =
+      std::max<std::size_t>(1, (cuts.size() + points - 1) / std::max<std::size_t>(points, 1));
+  std::size_t flagged = 0, tp = 0;
+  for (std::size_t c = 0; c < cuts.size(); ++c) {
+    for (; flagged < cuts[c]; ++flagged) tp += labels[order[order.size() - 1 - flagged]] > 0.5;
+    if (c % step != 0 && c + 1 != cuts.size()) continue;
+    CurvePoint p;
+    p.threshold = scores[order[order.size() - flagged]];
+    p.flagged = flagged;
+    p.true_positives = tp;
+    p.tpr = positives > 0 ? static_cast<double>(tp) / positives : 0;
+    p.fpr = negatives > 0 ? static_cast<double>(flagged - tp) / negatives : 0;
+    p.precision = static_cast<double>(tp) / static_cast<double>(flagged);
+    out.push_back(p);
+  }
+  return out;
+}
+
+std::pair<double, double> wilson_interval(double k, double n, double z) {
+  if (!(n > 0)) return {kNaN, kNaN};
+  const double p = k / n, z2 = z * z;
+  const double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const double half = z * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n);
+  return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
+}
+
 double z_for(double level) {
   // The inverse of the standard normal's CDF at (1 + level) / 2, by bisection on erfc.
   const double tail = (1 - level) / 2;

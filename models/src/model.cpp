@@ -474,11 +474,12 @@ void check_bin_layout(const ScorecardFeature& f, const Reader& r) {
     }
     return;
   }
+  // Ranges ascend; only the last may be open above (files written before the open top bin close
+  // it too: a value above it scores no points, as it always did).
   for (std::size_t b = 0; b < values; ++b) {
     if (bins[b].level) r.fail(where, "a category value among ranges");
-    const bool last = b + 1 == values;
-    if (last != !bins[b].high) r.fail(where, "only the last range may be open above");
-    if (b > 0 && !last && !(*bins[b - 1].high < *bins[b].high)) {
+    if (b + 1 < values && !bins[b].high) r.fail(where, "only the last range may be open above");
+    if (b > 0 && bins[b].high && !(*bins[b - 1].high < *bins[b].high)) {
       r.fail(where, "ranges that do not ascend");
     }
   }

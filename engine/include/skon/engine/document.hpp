@@ -14,7 +14,9 @@
 namespace skon::engine {
 
 struct DocBlock {
-  enum class Kind { Heading, Paragraph, Table, List, Quote };
+  // Html: markup Skøn generated itself (a plot, a card) kept as is in HTML; `text` stands in
+  // for it in Markdown.
+  enum class Kind { Heading, Paragraph, Table, List, Quote, Html };
   Kind kind = Kind::Paragraph;
   int level = 1;                               // headings: 1..3
   std::string text;                            // heading, paragraph, quotation
@@ -22,18 +24,22 @@ struct DocBlock {
   std::vector<std::string> header;             // table
   std::vector<std::vector<std::string>> rows;  // table
   std::vector<std::string> items;              // list
+  std::string html;                            // Html
 };
 
 struct Document {
   std::string title;
   std::string lang = "da";  // the HTML's language
   std::vector<DocBlock> blocks;
+  std::string css;     // added to the house style
+  std::string script;  // inline, at the end of the page (no file is ever loaded)
 
   void heading(int level, std::string text);
   void paragraph(std::string text);
   void table(std::vector<std::string> header, std::vector<std::vector<std::string>> rows);
   void list(std::vector<std::string> items);
   void quote(std::string text, std::string cite);
+  void html(std::string html, std::string markdown);
 };
 
 std::string render_markdown(const Document& doc);
@@ -41,5 +47,8 @@ std::string render_html(const Document& doc);
 
 // The house style of Skøn's HTML documents (shared by every generated document).
 const char* document_css();
+
+// Text made safe inside HTML elements and attribute values.
+std::string escape_html(const std::string& s);
 
 }  // namespace skon::engine

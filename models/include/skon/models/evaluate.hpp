@@ -28,6 +28,7 @@ struct EvaluationSpec {
   // analysts who continue elsewhere (`skon evaluate --predictions`). Not called when empty.
   std::string id_column = "id";
   std::function<void(std::string_view id, double probability, double outcome)> prediction;
+  bool keep_scores = false;  // keep each row's outcome and probability (for curves and plots)
 };
 
 struct Evaluation {
@@ -38,6 +39,7 @@ struct Evaluation {
   ModelMetrics metrics;
   Confusion at_capacity;
   std::optional<Confusion> at_threshold;
+  std::vector<double> labels, probs;  // with keep_scores: per row with an outcome, in file order
 };
 
 // Reads the data and measures `model` on it. Throws InputError for bad data or when no row has

@@ -26,6 +26,18 @@ struct AucResult {
 AucResult roc_auc(std::span<const double> labels, std::span<const double> scores);
 // Average precision as scikit-learn's average_precision_score (step-wise, no interpolation).
 double average_precision(std::span<const double> labels, std::span<const double> scores);
+// One point of the ROC and precision–recall curves: everyone scoring at least `threshold` flagged.
+struct CurvePoint {
+  double threshold = 0;
+  std::size_t flagged = 0, true_positives = 0;
+  double fpr = 0, tpr = 0, precision = 0;  // tpr is the recall
+};
+// The curves from the highest score down, at every distinct score or — with more — at `points`
+// evenly spread flag counts (always including the first and last); ties stay together.
+std::vector<CurvePoint> curve_points(std::span<const double> labels, std::span<const double> scores,
+                                     std::size_t points = 200);
+// Wilson's score interval for `k` successes of `n` at the normal quantile `z` (1.96: 95 %).
+std::pair<double, double> wilson_interval(double k, double n, double z = 1.959963984540054);
 double brier_score(std::span<const double> labels, std::span<const double> probs);
 // Mean log loss; probabilities clipped to [eps, 1 - eps] with eps = DBL_EPSILON (sklearn "auto").
 double log_loss(std::span<const double> labels, std::span<const double> probs);
