@@ -151,10 +151,12 @@ std::string card_html(const std::string& record, const CardContext& cx) {
            " did not complete (the base rate). The model's starting point — a young person "
            "with average values — is ") +
         percent_text(start_t, da) +
-        tr("; det ligger under basisraten, fordi risikoen er skævt fordelt: få unge med høj "
-           "risiko trækker gennemsnittet op.",
-           "; it lies below the base rate because risk is skewed: a few young people at high "
-           "risk pull the average up.") +
+        (start_t < std::lround(1000 * cx.base_rate)
+             ? tr("; det ligger under basisraten, fordi risikoen er skævt fordelt: få unge med "
+                  "høj risiko trækker gennemsnittet op.",
+                  "; it lies below the base rate because risk is skewed: a few young people at "
+                  "high risk pull the average up.")
+             : std::string(".")) +
         "</p>\n";
     // The waterfall as a table of steps and bars: start, each part, the rest, the result.
     out += "<table class=\"waterfall\"><thead><tr><th>" + tr("Oplysning", "Information") +

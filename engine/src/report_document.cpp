@@ -103,6 +103,7 @@ void cohort_section(Document& d, const Writer& w, const Json& j) {
   p.x_label = w.t("sandsynlighed", "probability");
   p.y_label = w.t("andel af de vurderede", "share of those assessed");
   p.percent_x = p.percent_y = true;
+  p.decimal_comma = w.da;
   PlotSeries bars;
   bars.name = w.t("andel", "share");
   bars.style = PlotSeries::Style::Bars;
@@ -165,6 +166,7 @@ void quality_section(Document& d, const Writer& w, const Json& j) {
     roc.x_label = w.t("andel falske positive", "false-positive rate");
     roc.y_label = w.t("andel fundne (sensitivitet)", "true-positive rate (recall)");
     roc.diagonal = true;
+    roc.decimal_comma = w.da;
     PlotSeries s;
     s.name = "ROC";
     for (const auto& pt : q["roc"]) {
@@ -188,6 +190,7 @@ void quality_section(Document& d, const Writer& w, const Json& j) {
                w.num(q["pr_auc"], 3) + ")";
     pr.x_label = w.t("andel fundne (recall)", "recall");
     pr.y_label = w.t("præcision", "precision");
+    pr.decimal_comma = w.da;
     PlotSeries s2;
     s2.name = "PR";
     for (const auto& pt : q["pr"]) {
@@ -209,6 +212,7 @@ void quality_section(Document& d, const Writer& w, const Json& j) {
   cal.y_label = w.t("observeret andel", "observed share");
   cal.diagonal = true;
   cal.percent_x = cal.percent_y = true;
+  cal.decimal_comma = w.da;
   PlotSeries pts;
   pts.name = w.t("grupper af sandsynligheder", "probability bins");
   pts.style = PlotSeries::Style::Points;
@@ -363,6 +367,7 @@ constexpr const char* kReportCss = R"(
 .level-high { background: #f9e0dc; color: #8a1f11; }
 .level-medium { background: #fdf0d5; color: #7a4b00; }
 .waterfall td.bar { width: 35%; }
+.waterfall td[data-step] { white-space: nowrap; }
 .waterfall td.bar span { display: block; height: .8rem; }
 .waterfall span.up { background: #c0392b; }
 .waterfall span.down { background: #2e8b57; }
@@ -392,6 +397,12 @@ constexpr const char* kFindScript =
   }
   document.getElementById('found').textContent = shown;
 });
+// A link to report.html#find=PSEUDONYM opens with that card alone.
+if (location.hash.indexOf('#find=') === 0) {
+  var box = document.getElementById('find');
+  box.value = decodeURIComponent(location.hash.slice(6));
+  box.dispatchEvent(new Event('input'));
+}
 )";
 
 }  // namespace

@@ -23,7 +23,7 @@ std::string num(double v, int digits = 1) {
 }
 
 // A tick label: as few decimals as the step needs.
-std::string tick_label(double v, double step, bool percent) {
+std::string tick_label(double v, double step, bool percent, bool comma) {
   if (percent) v *= 100, step *= 100;
   int digits = 0;
   while (digits < 4 && std::abs(step * std::pow(10.0, digits) -
@@ -32,6 +32,7 @@ std::string tick_label(double v, double step, bool percent) {
   }
   std::string s = num(v, digits);
   if (s == "-0") s = "0";
+  if (comma) std::replace(s.begin(), s.end(), '.', ',');
   return percent ? s + " %" : s;
 }
 
@@ -61,8 +62,8 @@ std::string axes(const Frame& f) {
     out += "<line x1=\"" + num(f.x(t)) + "\" y1=\"" + num(kHeight - kBottom) + "\" x2=\"" +
            num(f.x(t)) + "\" y2=\"" + num(kHeight - kBottom + 5) + "\" class=\"tick\"/>";
     out += "<text x=\"" + num(f.x(t)) + "\" y=\"" + num(kHeight - kBottom + 18) +
-           "\" text-anchor=\"middle\">" + escape_html(tick_label(t, xstep, p.percent_x)) +
-           "</text>";
+           "\" text-anchor=\"middle\">" +
+           escape_html(tick_label(t, xstep, p.percent_x, p.decimal_comma)) + "</text>";
   }
   out += "<text class=\"label\" x=\"" + num((kLeft + kWidth - kRight) / 2) + "\" y=\"" +
          num(kHeight - 10) + "\" text-anchor=\"middle\">" + escape_html(p.x_label) + "</text>";
@@ -75,7 +76,7 @@ std::string axes(const Frame& f) {
     out += "<line x1=\"" + num(kLeft - 5) + "\" y1=\"" + num(f.y(t)) + "\" x2=\"" +
            num(kWidth - kRight) + "\" y2=\"" + num(f.y(t)) + "\" class=\"grid\"/>";
     out += "<text x=\"" + num(kLeft - 8) + "\" y=\"" + num(f.y(t) + 4) + "\" text-anchor=\"end\">" +
-           escape_html(tick_label(t, ystep, p.percent_y)) + "</text>";
+           escape_html(tick_label(t, ystep, p.percent_y, p.decimal_comma)) + "</text>";
   }
   out += "<text class=\"label\" transform=\"translate(14 " + num((kTop + kHeight - kBottom) / 2) +
          ") rotate(-90)\" text-anchor=\"middle\">" + escape_html(p.y_label) + "</text>";
