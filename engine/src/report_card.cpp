@@ -142,7 +142,7 @@ std::string card_html(const std::string& record, const CardContext& cx) {
            "på): ",
            "Risk of not completing an upper-secondary education (the outcome the model was "
            "trained on): ") +
-        "<b data-key=\"probability\">" + percent_text(end_t, da) + "</b>. " +
+        "<b class=\"shown-probability\">" + percent_text(end_t, da) + "</b>. " +
         tr("Blandt de unge, modellen er trænet på, gennemførte ",
            "Among the young people the "
            "model was trained on, ") +

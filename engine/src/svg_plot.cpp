@@ -148,10 +148,11 @@ std::vector<double> nice_ticks(double lo, double hi, int count) {
       break;
     }
   }
+  // Whole multiples of the step, each computed afresh (a running sum drifts: 0.6000000000000001).
   std::vector<double> ticks;
-  for (double t = std::ceil(lo / step - 1e-9) * step; t <= hi + step * 1e-9; t += step) {
-    ticks.push_back(std::abs(t) < step * 1e-9 ? 0.0 : t);
-  }
+  const auto first = static_cast<long>(std::ceil(lo / step - 1e-9));
+  const auto last = static_cast<long>(std::floor(hi / step + 1e-9));
+  for (long k = first; k <= last; ++k) ticks.push_back(static_cast<double>(k) * step);
   return ticks;
 }
 
@@ -160,7 +161,7 @@ std::string render_svg(const Plot& plot) {
   std::string out = "<figure class=\"plot\"" +
                     (plot.id.empty() ? std::string() : " id=\"" + escape_html(plot.id) + "\"") +
                     "><svg viewBox=\"0 0 " + num(kWidth, 0) + " " + num(kHeight, 0) +
-                    "\" role=\"img\" xmlns=\"http://www.w3.org/2000/svg\"><title>" +
+                    "\" role=\"img\"><title>" +
                     escape_html(plot.title) + "</title>";
   out += "<text class=\"title\" x=\"" + num(kLeft) + "\" y=\"20\">" + escape_html(plot.title) +
          "</text>";

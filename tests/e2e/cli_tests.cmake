@@ -130,3 +130,13 @@ set_tests_properties(browser.doc PROPERTIES LABELS browser)
 add_test(NAME cli.evaluate_predictions
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/evaluate_predictions.sh $<TARGET_FILE:skon> ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli.evaluate_predictions PROPERTIES LABELS cli)
+
+# skon report: figures equal their sources, cards add up, refusals (tests/e2e/report.sh); every
+# HTML output in headless Chromium, screenshots in the build folder (tests/e2e/html_browser.sh).
+add_test(NAME cli.report
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/report.sh $<TARGET_FILE:skon> ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli.report PROPERTIES LABELS cli)
+add_test(NAME browser.html
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/html_browser.sh $<TARGET_FILE:skon> ${PROJECT_SOURCE_DIR}
+          ${CMAKE_BINARY_DIR}/screenshots)
+set_tests_properties(browser.html PROPERTIES LABELS browser)
