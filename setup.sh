@@ -119,6 +119,14 @@ demo_pipeline() {
   "$skon" explain --rules rules/ --purpose early_warning --model "$out/early_warning.model.json" \
     --data "$out/current.csv" --id "$id" "${key[@]}" --lang en >"$out/explanation.en.txt"
 
+  echo "== the report: the cohort, the model on the later year, group gaps, rules and cards"
+  "$skon" report --assessments "$out/assessments.jsonl" --rules rules/ \
+    --model "$out/early_warning.model.json" --evaluate-on "$out/holdout.csv" --by sex,municipality \
+    -o "$out/report.html"
+  "$skon" report --assessments "$out/assessments.jsonl" --rules rules/ \
+    --model "$out/early_warning.model.json" --evaluate-on "$out/holdout.csv" --by sex,municipality \
+    -o "$out/report.json"
+
   echo "== for legal review: the rule set as a document, and what a proposed change would do"
   "$skon" doc --rules rules/ -o "$out/legal.html" --audit "$out/skon-audit.sqlite"
   # A realistic proposal: the absence threshold of early_warning from 10 % to 15 %, shown in a
@@ -140,7 +148,7 @@ demo_pipeline() {
     "$out/assessments.csv"
   printf 'early warning (school data only):  %s\n' "$(grep -m1 'ROC AUC' "$out/evaluation.txt" | tr -s ' ' | sed 's/^ //')"
   printf 'scenario with extended data:       %s\n' "$(grep -m1 'ROC AUC' "$out/evaluation_scenario.txt" | tr -s ' ' | sed 's/^ //')"
-  echo "one explanation card: $out/explanation.txt"
+  echo "one explanation card: $out/explanation.txt; the report with plots and cards: $out/report.html"
   echo "for legal review: $out/legal.html; a proposed change and whom it moves: $out/proposal-diff.txt"
   # Both runs are in the audit log beside the assessments; it verifies, and lists who awaits a
   # professional's decision (skon review record ... records one).

@@ -161,8 +161,7 @@ std::string render_svg(const Plot& plot) {
   std::string out = "<figure class=\"plot\"" +
                     (plot.id.empty() ? std::string() : " id=\"" + escape_html(plot.id) + "\"") +
                     "><svg viewBox=\"0 0 " + num(kWidth, 0) + " " + num(kHeight, 0) +
-                    "\" role=\"img\"><title>" +
-                    escape_html(plot.title) + "</title>";
+                    "\" role=\"img\"><title>" + escape_html(plot.title) + "</title>";
   out += "<text class=\"title\" x=\"" + num(kLeft) + "\" y=\"20\">" + escape_html(plot.title) +
          "</text>";
   out += axes(f);
