@@ -375,6 +375,18 @@ std::string to_json_text(const LogisticModel& m) {
                      {"within", ag.within},   {"mean_abs", ag.mean_abs},
                      {"max_abs", ag.max_abs}, {"top10_overlap", ag.top_overlap}};
   j["scorecard"] = sc;
+  if (m.drift) {
+    const DriftReference& d = *m.drift;
+    Json dj;
+    dj["rows"] = d.rows;
+    dj["fields"] = Json::array();
+    for (const auto& f : d.fields) {
+      dj["fields"].push_back(
+          {{"field", f.field}, {"edges", f.edges}, {"shares", f.shares}, {"missing", f.missing}});
+    }
+    dj["score"] = {{"rows", d.score_rows}, {"edges", d.score_edges}, {"shares", d.score_shares}};
+    j["drift_reference"] = dj;
+  }
   return j.dump(1) + "\n";
 }
 
@@ -483,6 +495,64 @@ void check_bin_layout(const ScorecardFeature& f, const Reader& r) {
       r.fail(where, "ranges that do not ascend");
     }
   }
+}
+
+// `drift_reference` (1.1): per feature the training distribution, and the validation scores'.
+// Shares lie in [0, 1] and, with the missing share, add up to 1; edges ascend.
+DriftReference read_drift_reference(const Json& j, const LogisticModel& m, const Reader& r) {
+  const Json& dj = r.at(j, "drift_reference", "(top)");
+  DriftReference d;
+  d.rows = r.integer<std::size_t>(dj, "rows", "drift_reference", 0, 1e12);
+  const auto numbers = [&](const Json& o, const char* key, const std::string& where) {
+    std::vector<double> out;
+    for (const auto& v : r.arr(o, key, where)) {
+      if (!v.is_number()) r.fail(where + "." + key, "expected numbers");
+      out.push_back(v.get<double>());
+    }
+    return out;
+  };
+  const auto check = [&](const std::vector<double>& edges, const std::vector<double>& shares,
+                         double missing, const std::string& where) {
+    double sum = missing;
+    for (double s : shares) {
+      if (!(s >= 0 && s <= 1)) r.fail(where, "a share outside [0, 1]");
+      sum += s;
+    }
+    if (!shares.empty() && std::abs(sum - 1) > 1e-6)
+      r.fail(where, "shares that do not add up to 1");
+    for (std::size_t i = 1; i < edges.size(); ++i) {
+      if (!(edges[i - 1] < edges[i])) r.fail(where, "edges that do not ascend");
+    }
+  };
+  const auto& features = m.preprocessor.features();
+  const auto& fields = r.arr(dj, "fields", "drift_reference");
+  if (fields.size() != features.size())
+    r.fail("drift_reference.fields", "one per feature expected");
+  for (std::size_t f = 0; f < fields.size(); ++f) {
+    FieldReference fr;
+    const std::string where = "drift_reference.fields[" + std::to_string(f) + "]";
+    fr.field = r.str(fields[f], "field", where);
+    if (fr.field != features[f].column.name) r.fail(where, "not the feature in that place");
+    fr.edges = numbers(fields[f], "edges", where);
+    fr.shares = numbers(fields[f], "shares", where);
+    fr.missing = r.num(fields[f], "missing", where);
+    const std::size_t bins = features[f].column.type == ColumnType::Category
+                                 ? features[f].levels.size()
+                             : features[f].column.type == ColumnType::Bool ? 2
+                                                                           : fr.edges.size() + 1;
+    if (fr.shares.size() != bins) r.fail(where, "a share per bin expected");
+    check(fr.edges, fr.shares, fr.missing, where);
+    d.fields.push_back(std::move(fr));
+  }
+  const Json& score = r.at(dj, "score", "drift_reference");
+  d.score_rows = r.integer<std::size_t>(score, "rows", "drift_reference.score", 0, 1e12);
+  d.score_edges = numbers(score, "edges", "drift_reference.score");
+  d.score_shares = numbers(score, "shares", "drift_reference.score");
+  if (!d.score_shares.empty() && d.score_shares.size() != d.score_edges.size() + 1) {
+    r.fail("drift_reference.score", "a share per bin expected");
+  }
+  check(d.score_edges, d.score_shares, 0, "drift_reference.score");
+  return d;
 }
 
 LogisticModel parse_model(const std::string& text, const std::string& name) {
@@ -712,6 +782,8 @@ LogisticModel parse_model(const std::string& text, const std::string& name) {
     a.max_abs = r.num(ag, "max_abs", "scorecard.agreement");
     a.top_overlap = r.num(ag, "top10_overlap", "scorecard.agreement");
   }
+
+  if (j.contains("drift_reference")) m.drift = read_drift_reference(j, m, r);
 
   validate_numbers(m, r);
   // A model must keep the promises its purpose made: verified on every load.

@@ -517,6 +517,17 @@ TrainReport train_checked(const TrainSpec& given) {
                                               spec.capacity, validation);
   model.scorecard = scorecard.get();
   model.metrics = std::move(metrics);
+  // What `skon monitor` compares a newer cohort with: the training rows' distributions and the
+  // validation rows' probabilities.
+  DriftReference drift;
+  drift.rows = train.size();
+  std::vector<double> values(train.size());
+  for (std::size_t f = 0; f < spec.features.size(); ++f) {
+    for (std::size_t i = 0; i < train.size(); ++i) values[i] = d.raw[f][train[i]];
+    drift.fields.push_back(field_reference(final_model.pre.features()[f], values));
+  }
+  score_reference(eval_probs, drift);
+  model.drift = std::move(drift);
   return report;
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "skon/models/calibration.hpp"
+#include "skon/models/drift.hpp"
 #include "skon/models/logistic.hpp"
 #include "skon/models/metrics.hpp"
 #include "skon/models/preprocess.hpp"
@@ -19,7 +20,7 @@ namespace skon::models {
 
 inline constexpr const char* kModelFormat = "skon.model";
 inline constexpr int kModelFormatMajor = 1;
-inline constexpr int kModelFormatMinor = 0;
+inline constexpr int kModelFormatMinor = 1;  // 1.1 adds `drift_reference`
 
 struct TrainingInfo {
   std::string data_sha256;
@@ -134,6 +135,9 @@ class LogisticModel {
   TrainingInfo training;
   ModelMetrics metrics;
   Scorecard scorecard;
+  // The training rows' distributions and the validation rows' probabilities, for `skon monitor`
+  // (model files before 1.1 have none).
+  std::optional<DriftReference> drift;
 
   // Scoring one person: raw values in feature order. This is the one path to a probability:
   // `skon evaluate`, `skon assess` and explain_into() all compute it here, so they agree to the
