@@ -127,6 +127,7 @@ int run_skon(int argc, char** argv) {
   setup_diff(app, table);
   setup_doc(app, table);
   setup_report(app, table);
+  setup_monitor(app, table);
   setup_help(app, table);
   setup_planned_commands(app, table);
   // Global options (--log-level, -q) work before or after the subcommand.

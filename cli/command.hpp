@@ -36,6 +36,7 @@ void setup_diff(CLI::App& app, CommandTable& table);
 void setup_doc(CLI::App& app, CommandTable& table);
 // What analysts and decision makers look at (commands/report.cpp).
 void setup_report(CLI::App& app, CommandTable& table);
+void setup_monitor(CLI::App& app, CommandTable& table);
 
 // Declares the subcommands that are specified in DESIGN.md but not built yet; each answers
 // that it is not available yet and exits with the usage code.

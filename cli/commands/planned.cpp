@@ -28,7 +28,6 @@ constexpr PlannedCommand kPlanned[] = {
     {"explain", "one person's explanation as a readable card", "the engine issue"},
     {"compare", "purposes and scenarios side by side: quality vs. ethical cost",
      "the compare issue"},
-    {"monitor", "drift, calibration and group gaps on a newer cohort", "the monitoring issue"},
 };
 
 }  // namespace

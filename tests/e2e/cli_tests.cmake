@@ -39,7 +39,7 @@ skon_cli_test(NAME check_strict_fails_on_warnings EXIT 1
 skon_cli_test(NAME check_missing_path EXIT 1 STDOUT_MATCH "E0001" ARGS check no/such/dir)
 skon_cli_test(NAME check_requires_path EXIT 2 STDERR_MATCH "paths" ARGS check)
 skon_cli_test(NAME planned_subcommand_is_usage_error EXIT 2
-  STDERR_MATCH "^skon monitor: not available yet" ARGS monitor --data x.csv)
+  STDERR_MATCH "^skon compare: not available yet" ARGS compare --data x.csv)
 
 # skon fmt and skon test
 add_test(NAME cli.fmt_roundtrip
@@ -140,3 +140,8 @@ add_test(NAME browser.html
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/html_browser.sh $<TARGET_FILE:skon> ${PROJECT_SOURCE_DIR}
           ${CMAKE_BINARY_DIR}/screenshots)
 set_tests_properties(browser.html PROPERTIES LABELS browser)
+
+# skon monitor: drift beyond chance, gates, the human side (tests/e2e/monitor.sh).
+add_test(NAME cli.monitor
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/monitor.sh $<TARGET_FILE:skon> ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli.monitor PROPERTIES LABELS cli)
