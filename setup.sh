@@ -127,6 +127,12 @@ demo_pipeline() {
     --model "$out/early_warning.model.json" --evaluate-on "$out/holdout.csv" --by sex,municipality \
     -o "$out/report.json"
 
+  echo "== monitor: does the model still fit the later year (2020), and how do the reviews go?"
+  "$skon" monitor --rules rules/ --purpose early_warning --model "$out/early_warning.model.json" \
+    --data "$out/holdout.csv" --audit "$out/skon-audit.sqlite" -o "$out/monitor.txt" ||
+    echo "monitor: a breach (see $out/monitor.txt)"
+  tail -n 1 "$out/monitor.txt"
+
   echo "== for legal review: the rule set as a document, and what a proposed change would do"
   "$skon" doc --rules rules/ -o "$out/legal.html" --audit "$out/skon-audit.sqlite"
   # A realistic proposal: the absence threshold of early_warning from 10 % to 15 %, shown in a

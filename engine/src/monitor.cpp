@@ -453,9 +453,10 @@ std::string monitor_text(const MonitorResult& r) {
   if (r.human) {
     const HumanSide& h = *r.human;
     s += "\n  reviews (audit log): " + std::to_string(h.reviews) + " required in " +
-         std::to_string(h.runs) + " runs, " + std::to_string(h.decided) + " decided, agreement " +
-         fixed(100 * h.agreement, 1) + " %; pending: median " + fixed(h.pending_median_days, 0) +
-         " days, oldest " + fixed(h.pending_oldest_days, 0) + " days\n";
+         std::to_string(h.runs) + " runs, " + std::to_string(h.decided) + " decided" +
+         (h.decided ? ", agreement " + fixed(100 * h.agreement, 1) + " %" : std::string()) +
+         "; pending: median " + fixed(h.pending_median_days, 0) + " days, oldest " +
+         fixed(h.pending_oldest_days, 0) + " days\n";
     for (const auto& c : h.by_level) {
       std::snprintf(line, sizeof line,
                     "    %-18s agree %5zu  disagree %5zu  needs information %5zu  pending %5zu\n",

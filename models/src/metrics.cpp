@@ -276,19 +276,61 @@ void bootstrap_gaps(GroupReport& report, std::size_t groups, std::span<const dou
     return z ^ (z >> 31);
   };
   const std::uint64_t n = packed.size();  // < 2^32: rows are numbered in 32 bits
+  // Above kRowsResampled rows a resample is drawn per cell (group x outcome x flag): its counts
+  // exactly (multinomial, as sequential binomials), the sum of its probabilities by the central
+  // limit theorem (count x the cell's mean + sqrt(count) x its SD x a normal draw) — the same
+  // distribution as resampling rows, in time independent of their number.
+  constexpr std::size_t kRowsResampled = 200000;
+  const bool by_cell = packed.size() > kRowsResampled;
+  const std::size_t cells = 4 * groups;
+  std::vector<double> cell_n(cells, 0), cell_sum(cells, 0), cell_squares(cells, 0);
+  if (by_cell) {
+    for (const Packed& row : packed) {
+      cell_n[row.group_pos_flag] += 1;
+      cell_sum[row.group_pos_flag] += row.p;
+      cell_squares[row.group_pos_flag] += row.p * row.p;
+    }
+  }
+  std::mt19937_64 cell_rng(state);
+  std::normal_distribution<double> normal(0, 1);
   std::vector<Counts> counts(groups);
   double sum[5] = {}, squares[5] = {};
   for (int b = 0; b < kResamples; ++b) {
     std::fill(counts.begin(), counts.end(), Counts{});
-    for (std::size_t r = 0; r < packed.size(); ++r) {
-      const Packed& row = packed[static_cast<std::size_t>(((next() >> 32) * n) >> 32)];
-      Counts& c = counts[row.group_pos_flag >> 2];
-      const bool pos = row.group_pos_flag & 2, flag = row.group_pos_flag & 1;
-      c.n += 1;
-      c.pos += pos;
-      c.flagged += flag;
-      c.flagged_pos += flag && pos;
-      c.psum += row.p;
+    if (by_cell) {
+      double left = static_cast<double>(n), left_share = 1;
+      for (std::size_t k = 0; k < cells; ++k) {
+        if (cell_n[k] == 0) continue;
+        const double share = cell_n[k] / static_cast<double>(n);
+        const double drawn = left <= 0 ? 0
+                             : share >= left_share
+                                 ? left
+                                 : static_cast<double>(std::binomial_distribution<std::uint64_t>(
+                                       static_cast<std::uint64_t>(left),
+                                       std::min(1.0, share / left_share))(cell_rng));
+        left -= drawn;
+        left_share -= share;
+        const double mean = cell_sum[k] / cell_n[k];
+        const double sd = std::sqrt(std::max(0.0, cell_squares[k] / cell_n[k] - mean * mean));
+        Counts& c = counts[k >> 2];
+        const bool pos = k & 2, flag = k & 1;
+        c.n += drawn;
+        c.pos += pos ? drawn : 0;
+        c.flagged += flag ? drawn : 0;
+        c.flagged_pos += flag && pos ? drawn : 0;
+        c.psum += drawn * mean + std::sqrt(drawn) * sd * normal(cell_rng);
+      }
+    } else {
+      for (std::size_t r = 0; r < packed.size(); ++r) {
+        const Packed& row = packed[static_cast<std::size_t>(((next() >> 32) * n) >> 32)];
+        Counts& c = counts[row.group_pos_flag >> 2];
+        const bool pos = row.group_pos_flag & 2, flag = row.group_pos_flag & 1;
+        c.n += 1;
+        c.pos += pos;
+        c.flagged += flag;
+        c.flagged_pos += flag && pos;
+        c.psum += row.p;
+      }
     }
     double lo[4], hi[4];
     std::fill(lo, lo + 4, INFINITY);

@@ -48,3 +48,17 @@ TEST_CASE("group gaps: a seeded bootstrap gives each gap a standard deviation") 
   CHECK(z_for(0.95) == doctest::Approx(1.959964).epsilon(1e-6));
   CHECK(z_for(0.90) == doctest::Approx(1.644854).epsilon(1e-6));
 }
+
+TEST_CASE("group gaps: above 200,000 rows the bootstrap draws per cell, with the same spread") {
+  // Just below the limit rows are resampled; just above, cells: their SDs agree to within what
+  // 200 resamples can tell (about 10 %) and the 2 % the sizes differ by.
+  const GroupReport rows = report_of(199000, 3);
+  const GroupReport cells = report_of(201000, 3);
+  CHECK(cells.resamples == 200);
+  CHECK(cells.sd_flag_rate == doctest::Approx(rows.sd_flag_rate).epsilon(0.2));
+  CHECK(cells.sd_tpr == doctest::Approx(rows.sd_tpr).epsilon(0.2));
+  CHECK(cells.sd_fpr == doctest::Approx(rows.sd_fpr).epsilon(0.2));
+  CHECK(cells.sd_calibration == doctest::Approx(rows.sd_calibration).epsilon(0.2));
+  // And by the formula: two groups of n/2, flag rate p = 0.2.
+  CHECK(cells.sd_flag_rate == doctest::Approx(std::sqrt(2 * 0.2 * 0.8 / 100500)).epsilon(0.2));
+}
