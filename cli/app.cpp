@@ -128,11 +128,11 @@ int run_skon(int argc, char** argv) {
   setup_doc(app, table);
   setup_report(app, table);
   setup_monitor(app, table);
+  setup_compare(app, table);
   setup_help(app, table);
-  setup_planned_commands(app, table);
   // Global options (--log-level, -q) work before or after the subcommand.
   for (CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
-    if (!is_planned(*sub)) sub->fallthrough();
+    sub->fallthrough();
   }
 
   try {

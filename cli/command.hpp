@@ -37,11 +37,6 @@ void setup_doc(CLI::App& app, CommandTable& table);
 // What analysts and decision makers look at (commands/report.cpp).
 void setup_report(CLI::App& app, CommandTable& table);
 void setup_monitor(CLI::App& app, CommandTable& table);
-
-// Declares the subcommands that are specified in DESIGN.md but not built yet; each answers
-// that it is not available yet and exits with the usage code.
-void setup_planned_commands(CLI::App& app, CommandTable& table);
-// Whether `sub` is one of those (they take any arguments, to say so).
-bool is_planned(const CLI::App& sub);
+void setup_compare(CLI::App& app, CommandTable& table);
 
 }  // namespace skon::cli

@@ -54,7 +54,7 @@ struct Frame {
 std::string axes(const Frame& f) {
   const Plot& p = f.plot;
   std::string out = "<g class=\"axis x\">";
-  const auto xt = nice_ticks(p.x_min, p.x_max);
+  const auto xt = p.x_ticks.empty() ? nice_ticks(p.x_min, p.x_max) : p.x_ticks;
   const double xstep = xt.size() > 1 ? xt[1] - xt[0] : 1;
   out += "<line x1=\"" + num(kLeft) + "\" y1=\"" + num(kHeight - kBottom) + "\" x2=\"" +
          num(kWidth - kRight) + "\" y2=\"" + num(kHeight - kBottom) + "\" class=\"frame\"/>";

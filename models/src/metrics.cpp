@@ -103,6 +103,79 @@ AucResult roc_auc(std::span<const double> labels, std::span<const double> scores
   return r;
 }
 
+namespace {
+
+// Each row's DeLong placement: a positive's share of negatives scoring below it (ties half), a
+// negative's share of positives scoring above it.
+std::vector<double> placements(std::span<const double> labels, std::span<const double> scores,
+                               double npos, double nneg) {
+  const std::size_t n = scores.size();
+  const auto order = order_ascending(scores);
+  std::vector<double> place(n);
+  double neg_below = 0, pos_below = 0;
+  for (std::size_t i = 0; i < n;) {
+    std::size_t j = i;
+    double pos_tie = 0, neg_tie = 0;
+    const double s = scores[order[i]];
+    while (j < n && scores[order[j]] == s) {
+      (labels[order[j]] > 0.5 ? pos_tie : neg_tie) += 1;
+      ++j;
+    }
+    const double pos_place = (neg_below + 0.5 * neg_tie) / nneg;
+    const double neg_place = (npos - pos_below - 0.5 * pos_tie) / npos;
+    for (std::size_t k = i; k < j; ++k) {
+      place[order[k]] = labels[order[k]] > 0.5 ? pos_place : neg_place;
+    }
+    neg_below += neg_tie;
+    pos_below += pos_tie;
+    i = j;
+  }
+  return place;
+}
+
+}  // namespace
+
+AucDifference paired_auc_difference(std::span<const double> labels, std::span<const double> a,
+                                    std::span<const double> b) {
+  check_sizes(labels, a);
+  check_sizes(labels, b);
+  double npos = 0;
+  for (double y : labels) npos += y > 0.5 ? 1 : 0;
+  const double nneg = static_cast<double>(labels.size()) - npos;
+  if (npos < 2 || nneg < 2) throw std::invalid_argument("AUC needs both outcomes");
+  const std::vector<double> pa = placements(labels, a, npos, nneg);
+  const std::vector<double> pb = placements(labels, b, npos, nneg);
+  // Means, then the covariance of the two placements among positives and among negatives.
+  double ma[2] = {}, mb[2] = {};
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    const int k = labels[i] > 0.5 ? 0 : 1;
+    ma[k] += pa[i];
+    mb[k] += pb[i];
+  }
+  const double count[2] = {npos, nneg};
+  for (int k = 0; k < 2; ++k) ma[k] /= count[k], mb[k] /= count[k];
+  double saa[2] = {}, sbb[2] = {}, sab[2] = {};
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    const int k = labels[i] > 0.5 ? 0 : 1;
+    const double da = pa[i] - ma[k], db = pb[i] - mb[k];
+    saa[k] += da * da;
+    sbb[k] += db * db;
+    sab[k] += da * db;
+  }
+  double var = 0;
+  for (int k = 0; k < 2; ++k) {
+    var += (saa[k] + sbb[k] - 2 * sab[k]) / (count[k] - 1) / count[k];
+  }
+  AucDifference d;
+  d.auc_a = ma[0];
+  d.auc_b = mb[0];
+  d.difference = d.auc_b - d.auc_a;
+  d.se = std::sqrt(std::max(0.0, var));
+  d.ci_low = d.difference - 1.959963984540054 * d.se;
+  d.ci_high = d.difference + 1.959963984540054 * d.se;
+  return d;
+}
+
 double average_precision(std::span<const double> labels, std::span<const double> scores) {
   check_sizes(labels, scores);
   const auto order = order_ascending(scores);

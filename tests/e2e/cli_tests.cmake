@@ -38,8 +38,7 @@ skon_cli_test(NAME check_strict_fails_on_warnings EXIT 1
   WORKDIR ${CMAKE_CURRENT_SOURCE_DIR}/golden/diagnostics ARGS check --strict W0504_unused_field.skon)
 skon_cli_test(NAME check_missing_path EXIT 1 STDOUT_MATCH "E0001" ARGS check no/such/dir)
 skon_cli_test(NAME check_requires_path EXIT 2 STDERR_MATCH "paths" ARGS check)
-skon_cli_test(NAME planned_subcommand_is_usage_error EXIT 2
-  STDERR_MATCH "^skon compare: not available yet" ARGS compare --data x.csv)
+skon_cli_test(NAME compare_needs_its_options EXIT 2 STDERR_MATCH "--rules is required" ARGS compare)
 
 # skon fmt and skon test
 add_test(NAME cli.fmt_roundtrip
@@ -145,3 +144,9 @@ set_tests_properties(browser.html PROPERTIES LABELS browser)
 add_test(NAME cli.monitor
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/monitor.sh $<TARGET_FILE:skon> ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli.monitor PROPERTIES LABELS cli)
+
+# skon compare: figures equal train + evaluate, ablation, costs from the rules, the decision paper
+# (tests/e2e/compare.sh).
+add_test(NAME cli.compare
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/compare.sh $<TARGET_FILE:skon> ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli.compare PROPERTIES LABELS cli)

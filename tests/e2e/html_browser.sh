@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every HTML document Skøn writes, opened in a real browser (headless Chromium, no network): the
-# report and the legal reviewer's document. Fails on any console message (the pages log nothing,
+# report, the decision paper and the legal reviewer's document. Fails on any console message (the pages log nothing,
 # so anything logged is an error) and on anything that would be loaded from outside; checks that
 # every plot has its title, axes and data and that every number marked with its JSON path equals
 # the JSON it came from (tests/e2e/html_check.py); a report link with #find=PSEUDONYM shows that
@@ -27,6 +27,8 @@ report=(report --assessments a.jsonl --rules "$src/rules" --model m.json --evalu
 "$skon" "${report[@]}" -o report.json
 "$skon" "${report[@]}" --lang en -o report.en.html
 "$skon" doc --rules "$src/rules" -o legal.html --audit audit.sqlite --today 2026-11-29
+"$skon" compare --rules "$src/rules" --purpose early_warning scenario_extended --data history.csv \
+  --holdout later.csv --ablate --paper paper.html >/dev/null
 
 browser() {  # logs console messages to chromium.log
   timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
@@ -47,6 +49,8 @@ check() {  # PAGE [FIGURES.json]
 check report.html report.json
 check report.en.html report.json
 check legal.html
+check paper.html
+grep -q '<figure class="plot"' paper.html.dom || fail "the paper has no plot"
 grep -q '<figure class="plot"' report.html.dom || fail "the report has no plots"
 
 # A link to one person's card shows that card alone.
@@ -57,4 +61,4 @@ visible=$(grep -o '<article class="card"[^>]*>' found.dom | grep -vc ' hidden' |
 [[ $visible == 1 ]] || fail "#find=$person shows $visible cards"
 grep -q "<article class=\"card\" id=\"card-$person\" data-id=\"$person\">" found.dom ||
   fail "#find shows another card"
-echo "browser: report (da, en) and legal document render clean; screenshots in $shots"
+echo "browser: report (da, en), decision paper and legal document render clean; screenshots in $shots"

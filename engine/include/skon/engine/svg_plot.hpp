@@ -36,7 +36,9 @@ struct Plot {
   double x_min = 0, x_max = 1, y_min = 0, y_max = 1;
   bool diagonal = false;                      // the line y = x (ROC's chance, calibration's ideal)
   bool percent_x = false, percent_y = false;  // tick labels as percentages
-  bool decimal_comma = false;                 // tick labels as Danish writes numbers
+  bool decimal_comma = false;
+  std::vector<double> x_ticks;  // explicit x ticks (e.g. whole numbers for categories); else round
+                                // ones                 // tick labels as Danish writes numbers
   std::vector<PlotSeries> series;
   std::vector<PlotMarker> markers;  // vertical lines
   std::string caption;              // under the figure

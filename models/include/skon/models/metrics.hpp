@@ -24,6 +24,14 @@ struct AucResult {
 
 // ROC AUC (ties count one half) with DeLong's variance. Labels are 0/1; both must occur.
 AucResult roc_auc(std::span<const double> labels, std::span<const double> scores);
+// Two scores' AUCs on the same rows and their difference (b - a) with DeLong's paired variance
+// (DeLong, DeLong & Clarke-Pearson 1988): what a source adds, measured on one cohort.
+struct AucDifference {
+  double auc_a = 0, auc_b = 0;
+  double difference = 0, se = 0, ci_low = 0, ci_high = 0;  // 95 %
+};
+AucDifference paired_auc_difference(std::span<const double> labels, std::span<const double> a,
+                                    std::span<const double> b);
 // Average precision as scikit-learn's average_precision_score (step-wise, no interpolation).
 double average_precision(std::span<const double> labels, std::span<const double> scores);
 // One point of the ROC and precision–recall curves: everyone scoring at least `threshold` flagged.

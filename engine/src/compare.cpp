@@ -1,0 +1,374 @@
+#include "skon/engine/compare.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <set>
+
+#include "skon/engine/provenance.hpp"
+#include "skon/engine/training.hpp"
+#include "skon/models/errors.hpp"
+#include "skon/models/evaluate.hpp"
+#include "skon/models/sha256.hpp"
+#include "skon/models/train.hpp"
+
+namespace skon::engine {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+std::string fixed(double v, int digits = 3) {
+  if (std::isnan(v)) return "–";
+  char b[48];
+  std::snprintf(b, sizeof b, "%.*f", digits, v);
+  return b;
+}
+
+std::string where(const dsl::Program& program, const dsl::Span& s) {
+  const auto& file = program.sources.file(s.file);
+  return program.paths[s.file].filename().string() + ":" +
+         std::to_string(file.line_col(s.begin).line);
+}
+
+// The level the purpose's bands give a probability.
+dsl::Index band_level(const dsl::PurposeInfo& p, double probability) {
+  for (const dsl::Band& b : p.bands) {
+    if (!b.below || probability < *b.below) return b.level;
+  }
+  return p.bands.empty() ? dsl::kNone : p.bands.back().level;
+}
+
+struct Measured {
+  models::ModelMetrics metrics;
+  models::Confusion at_capacity;
+  std::vector<double> labels, probabilities;
+  std::size_t rows = 0;
+};
+
+Measured measure(const models::LogisticModel& model, const models::TrainSpec& spec,
+                 const CompareRequest& request) {
+  Measured m;
+  models::EvaluationSpec e;
+  e.data_path = request.holdout;
+  e.read = request.read;
+  e.target = request.target;
+  for (const auto& g : spec.groups) e.by.push_back(g.name);
+  e.capacity = request.capacity;
+  e.keep_scores = true;
+  models::Evaluation ev = models::evaluate_model(model, e);
+  m.metrics = std::move(ev.metrics);
+  m.at_capacity = ev.at_capacity;
+  m.labels = std::move(ev.labels);
+  m.probabilities = std::move(ev.probs);
+  m.rows = ev.rows;
+  return m;
+}
+
+models::TrainSpec training_spec(const dsl::Program& program, dsl::Index pi,
+                                const CompareRequest& request) {
+  models::TrainSpec spec;
+  describe_training(program, pi, request.by, spec);
+  spec.data_path = request.history;
+  spec.read = request.read;
+  spec.target = request.target;
+  spec.capacity = request.capacity;
+  spec.created = request.created;
+  spec.tool_version = request.tool_version;
+  return spec;
+}
+
+std::vector<SourceCost> costs_of(const dsl::Program& program, const dsl::PurposeInfo& p) {
+  std::vector<SourceCost> out;
+  for (dsl::Index f : p.features) {
+    const dsl::Index s = program.fields[f].source;
+    if (s == dsl::kNone) continue;
+    const dsl::SourceInfo& src = program.source_infos[s];
+    auto it = std::find_if(out.begin(), out.end(),
+                           [&](const SourceCost& c) { return c.source == src.name; });
+    if (it == out.end()) {
+      SourceCost c;
+      c.source = src.name;
+      c.label = src.label;
+      c.category = dsl::to_string(src.category);
+      c.legal_basis = src.legal_basis.value_or("");
+      for (dsl::Index r : p.roles) {
+        if (std::find(src.accessible_to.begin(), src.accessible_to.end(), r) ==
+            src.accessible_to.end()) {
+          c.roles_without.push_back(program.roles[r]);
+        }
+      }
+      const auto j = p.justifications.find(src.name);
+      if (j != p.justifications.end()) {
+        c.justification = j->second.text;
+        c.justified_at = where(program, j->second.span);
+      }
+      out.push_back(std::move(c));
+      it = out.end() - 1;
+    }
+    it->fields.push_back(program.fields[f].name);
+  }
+  return out;
+}
+
+}  // namespace
+
+CompareResult compare(const dsl::Program& program, const CompareRequest& request) {
+  if (request.purposes.empty()) throw models::UsageError("name the purposes to compare");
+  if (request.ablate && request.holdout.empty()) {
+    throw models::UsageError(
+        "--ablate compares each scenario with and without a source row by row on one cohort: "
+        "give --holdout LATER");
+  }
+  CompareResult result;
+  result.history = request.history;
+  result.history_sha256 = models::sha256_file_hex(request.history);
+  result.holdout = request.holdout;
+  if (!request.holdout.empty()) result.holdout_sha256 = models::sha256_file_hex(request.holdout);
+  result.rules_sha256 = rules_sha256(program);
+  result.capacity = request.capacity;
+  for (const std::string& name : request.purposes) {
+    const dsl::Index pi = program.find_purpose(name);
+    if (pi == dsl::kNone) throw models::InputError("no purpose '" + name + "' in the rules");
+    const dsl::PurposeInfo& p = program.purposes[pi];
+    ScenarioResult s;
+    s.purpose = p.name;
+    s.label = p.label;
+    const models::TrainSpec spec = training_spec(program, pi, request);
+    for (const auto& f : spec.features) s.features.push_back(f.name);
+    const models::LogisticModel model = models::train_model(spec).model;
+    s.model_sha256 = models::sha256_hex(models::to_json_text(model));
+    std::vector<double> labels;
+    if (!request.holdout.empty()) {
+      Measured m = measure(model, spec, request);
+      s.metrics = std::move(m.metrics);
+      s.measured_on = request.holdout;
+      s.rows = m.rows;
+      s.positives = static_cast<double>(m.at_capacity.tp + m.at_capacity.fn);
+      const auto& c = m.at_capacity;
+      std::tie(s.recall_low, s.recall_high) =
+          models::wilson_interval(static_cast<double>(c.tp), static_cast<double>(c.tp + c.fn));
+      std::tie(s.precision_low, s.precision_high) =
+          models::wilson_interval(static_cast<double>(c.tp), static_cast<double>(c.tp + c.fp));
+      s.probabilities = std::move(m.probabilities);
+      labels = std::move(m.labels);
+    } else {
+      s.metrics = model.metrics;
+      s.measured_on = model.metrics.validation;
+      s.rows = model.metrics.rows;
+      s.recall_low = s.recall_high = s.precision_low = s.precision_high = std::nan("");
+    }
+    for (const dsl::Gate& gate : p.gates) {
+      s.gates.emplace_back(gate_verdict(program, gate, s.metrics), gate);
+    }
+    s.sources = costs_of(program, p);
+    for (dsl::Index f : p.features) {
+      if (!program.fields[f].is_protected) continue;
+      ProtectedFeature pf;
+      pf.field = program.fields[f].name;
+      pf.label = program.fields[f].label;
+      const auto j = p.justifications.find(pf.field);
+      if (j != p.justifications.end()) {
+        pf.justification = j->second.text;
+        pf.justified_at = where(program, j->second.span);
+      }
+      s.protected_features.push_back(std::move(pf));
+    }
+    if (request.ablate) {
+      const double base_recall = s.metrics.capacity_recall;
+      for (const SourceCost& src : s.sources) {
+        models::TrainSpec without = spec;
+        without.features.clear();
+        without.directions.clear();
+        for (std::size_t f = 0; f < spec.features.size(); ++f) {
+          if (std::find(src.fields.begin(), src.fields.end(), spec.features[f].name) !=
+              src.fields.end()) {
+            continue;
+          }
+          without.features.push_back(spec.features[f]);
+          without.directions.push_back(spec.directions[f]);
+        }
+        if (without.features.empty()) continue;  // nothing left to fit
+        const models::LogisticModel reduced = models::train_model(without).model;
+        const Measured m = measure(reduced, without, request);
+        Ablation a;
+        a.source = src.source;
+        a.fields = src.fields;
+        a.auc = models::paired_auc_difference(labels, s.probabilities, m.probabilities);
+        a.recall_without = m.metrics.capacity_recall;
+        a.recall_difference = a.recall_without - base_recall;
+        for (std::size_t i = 0; i < m.probabilities.size(); ++i) {
+          a.level_changes +=
+              band_level(p, s.probabilities[i]) != band_level(p, m.probabilities[i]) ? 1 : 0;
+        }
+        s.ablations.push_back(std::move(a));
+      }
+    }
+    if (!result.scenarios.empty() && !request.holdout.empty()) {
+      result.against_first.push_back(models::paired_auc_difference(
+          labels, result.scenarios.front().probabilities, s.probabilities));
+    } else {
+      result.against_first.emplace_back();
+    }
+    result.scenarios.push_back(std::move(s));
+  }
+  return result;
+}
+
+nlohmann::ordered_json compare_json(const CompareResult& r) {
+  Json j;
+  j["history"] = r.history;
+  j["history_sha256"] = r.history_sha256;
+  j["holdout"] = r.holdout;
+  j["holdout_sha256"] = r.holdout_sha256;
+  j["rules_sha256"] = r.rules_sha256;
+  j["capacity"] = r.capacity;
+  j["scenarios"] = Json::array();
+  const auto num = [](double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); };
+  for (std::size_t i = 0; i < r.scenarios.size(); ++i) {
+    const ScenarioResult& s = r.scenarios[i];
+    const models::ModelMetrics& m = s.metrics;
+    Json sj;
+    sj["purpose"] = s.purpose;
+    sj["label"] = s.label;
+    sj["features"] = s.features;
+    sj["model_sha256"] = s.model_sha256;
+    sj["measured_on"] = s.measured_on;
+    sj["rows"] = s.rows;
+    sj["auc"] = num(m.auc);
+    sj["auc_ci95"] = {num(m.auc_ci_low), num(m.auc_ci_high)};
+    sj["pr_auc"] = num(m.pr_auc);
+    sj["brier"] = m.brier;
+    sj["calibration_error"] = m.calibration_error;
+    sj["capacity"] = {{"share", m.capacity},
+                      {"recall", num(m.capacity_recall)},
+                      {"recall_ci95", {num(s.recall_low), num(s.recall_high)}},
+                      {"precision", num(m.capacity_precision)},
+                      {"precision_ci95", {num(s.precision_low), num(s.precision_high)}}};
+    if (r.against_first[i]) {
+      const auto& d = *r.against_first[i];
+      sj["auc_minus_first"] = {{"difference", d.difference},
+                               {"ci95", {d.ci_low, d.ci_high}},
+                               {"method", "paired DeLong"}};
+    }
+    sj["groups"] = Json::array();
+    for (const auto& g : m.groups) {
+      sj["groups"].push_back({{"field", g.field},
+                              {"largest_gap", g.largest()},
+                              {"sd", num(g.sd_largest)},
+                              {"tpr_gap", g.gap_tpr},
+                              {"flag_rate_gap", g.gap_flag_rate}});
+    }
+    sj["gates"] = Json::array();
+    for (const auto& [v, gate] : s.gates) {
+      sj["gates"].push_back({{"gate", v.name},
+                             {"bound", gate.bound},
+                             {"value", num(v.value)},
+                             {"measured", v.measured},
+                             {"holds", v.holds}});
+    }
+    sj["sources"] = Json::array();
+    for (const auto& c : s.sources) {
+      sj["sources"].push_back({{"source", c.source},
+                               {"label", c.label},
+                               {"category", c.category},
+                               {"legal_basis", c.legal_basis},
+                               {"fields", c.fields},
+                               {"roles_without_access", c.roles_without},
+                               {"justification", c.justification},
+                               {"justified_at", c.justified_at}});
+    }
+    sj["protected_features"] = Json::array();
+    for (const auto& pf : s.protected_features) {
+      sj["protected_features"].push_back({{"field", pf.field},
+                                          {"justification", pf.justification},
+                                          {"justified_at", pf.justified_at}});
+    }
+    sj["ablation"] = Json::array();
+    for (const auto& a : s.ablations) {
+      sj["ablation"].push_back({{"without", a.source},
+                                {"fields", a.fields},
+                                {"auc_without", a.auc.auc_b},
+                                {"auc_difference", a.auc.difference},
+                                {"auc_difference_ci95", {a.auc.ci_low, a.auc.ci_high}},
+                                {"recall_without", a.recall_without},
+                                {"recall_difference", a.recall_difference},
+                                {"level_changes", a.level_changes}});
+    }
+    j["scenarios"].push_back(std::move(sj));
+  }
+  return j;
+}
+
+std::string compare_text(const CompareResult& r) {
+  std::string out = "compare  history " + r.history +
+                    (r.holdout.empty() ? std::string(", each on its own later year")
+                                       : ", measured on " + r.holdout) +
+                    "; capacity " + fixed(100 * r.capacity, 0) + " %\n\n";
+  char line[512];
+  std::snprintf(line, sizeof line, "  %-20s %-19s %-17s %-17s %7s %6s %8s %9s\n", "scenario",
+                "AUC (95 %)", "recall at cap.", "precision", "calib.", "gap", "special",
+                "no access");
+  out += line;
+  for (std::size_t i = 0; i < r.scenarios.size(); ++i) {
+    const ScenarioResult& s = r.scenarios[i];
+    const auto& m = s.metrics;
+    double gap = 0;
+    for (const auto& g : m.groups) gap = std::max(gap, g.largest());
+    std::size_t special = 0, closed = 0;
+    for (const auto& c : s.sources) {
+      special += c.category != "ordinary" ? 1 : 0;
+      closed += c.roles_without.empty() ? 0 : 1;
+    }
+    std::snprintf(line, sizeof line, "  %-20s %s (%s–%s) %s (%s–%s) %s (%s–%s) %7s %6s %8zu %9zu\n",
+                  s.purpose.c_str(), fixed(m.auc).c_str(), fixed(m.auc_ci_low).c_str(),
+                  fixed(m.auc_ci_high).c_str(), fixed(m.capacity_recall).c_str(),
+                  fixed(s.recall_low).c_str(), fixed(s.recall_high).c_str(),
+                  fixed(m.capacity_precision).c_str(), fixed(s.precision_low).c_str(),
+                  fixed(s.precision_high).c_str(), fixed(m.calibration_error, 4).c_str(),
+                  fixed(gap).c_str(), special, closed);
+    out += line;
+  }
+  for (std::size_t i = 1; i < r.scenarios.size(); ++i) {
+    if (!r.against_first[i]) continue;
+    const auto& d = *r.against_first[i];
+    out += "\n  " + r.scenarios[i].purpose + " against " + r.scenarios[0].purpose + ": AUC " +
+           (d.difference >= 0 ? "+" : "") + fixed(d.difference) + " (95 % " + fixed(d.ci_low) +
+           " to " + fixed(d.ci_high) + ", paired DeLong on the same rows)\n";
+  }
+  for (const ScenarioResult& s : r.scenarios) {
+    out += "\n  " + s.purpose + ": uses " + std::to_string(s.sources.size()) + " sources\n";
+    for (const auto& c : s.sources) {
+      out += "    " + c.source + " (" + c.category + ")" +
+             (c.roles_without.empty() ? ""
+                                      : "; not accessible today to " +
+                                            [&] {
+                                              std::string roles;
+                                              for (const auto& x : c.roles_without)
+                                                roles += (roles.empty() ? "" : ", ") + x;
+                                              return roles;
+                                            }()) +
+             (c.justification.empty() ? "" : "; justified at " + c.justified_at) + "\n";
+    }
+    for (const auto& pf : s.protected_features) {
+      out += "    protected feature " + pf.field +
+             (pf.justification.empty() ? " (no justification)"
+                                       : " (justified at " + pf.justified_at + ")") +
+             "\n";
+    }
+    if (!s.ablations.empty()) {
+      out +=
+          "    without a source:   AUC difference (95 %)       recall at cap.   levels changed\n";
+      for (const auto& a : s.ablations) {
+        std::snprintf(line, sizeof line,
+                      "      %-18s %+.3f (%+.3f to %+.3f)   %+.3f          %zu\n", a.source.c_str(),
+                      a.auc.difference, a.auc.ci_low, a.auc.ci_high, a.recall_difference,
+                      a.level_changes);
+        out += line;
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace skon::engine
