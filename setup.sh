@@ -127,6 +127,12 @@ demo_pipeline() {
     --model "$out/early_warning.model.json" --evaluate-on "$out/holdout.csv" --by sex,municipality \
     -o "$out/report.json"
 
+  echo "== the decision paper: school data only against the extended data, with what each source adds"
+  "$skon" compare --rules rules/ --purpose early_warning scenario_extended --data "$out/history.csv" \
+    --holdout "$out/holdout.csv" --by sex,municipality --ablate --paper "$out/paper.html" \
+    -o "$out/compare.txt"
+  sed -n '3,5p' "$out/compare.txt"
+
   echo "== monitor: does the model still fit the later year (2020), and how do the reviews go?"
   "$skon" monitor --rules rules/ --purpose early_warning --model "$out/early_warning.model.json" \
     --data "$out/holdout.csv" --audit "$out/skon-audit.sqlite" -o "$out/monitor.txt" ||

@@ -47,13 +47,15 @@ struct Measured {
 };
 
 Measured measure(const models::LogisticModel& model, const models::TrainSpec& spec,
-                 const CompareRequest& request) {
+                 const CompareRequest& request, bool with_groups) {
   Measured m;
   models::EvaluationSpec e;
   e.data_path = request.holdout;
   e.read = request.read;
   e.target = request.target;
-  for (const auto& g : spec.groups) e.by.push_back(g.name);
+  if (with_groups) {
+    for (const auto& g : spec.groups) e.by.push_back(g.name);
+  }
   e.capacity = request.capacity;
   e.keep_scores = true;
   models::Evaluation ev = models::evaluate_model(model, e);
@@ -75,6 +77,7 @@ models::TrainSpec training_spec(const dsl::Program& program, dsl::Index pi,
   spec.capacity = request.capacity;
   spec.created = request.created;
   spec.tool_version = request.tool_version;
+  spec.scorecard = false;  // only the predictions are compared
   return spec;
 }
 
@@ -136,11 +139,14 @@ CompareResult compare(const dsl::Program& program, const CompareRequest& request
     s.label = p.label;
     const models::TrainSpec spec = training_spec(program, pi, request);
     for (const auto& f : spec.features) s.features.push_back(f.name);
-    const models::LogisticModel model = models::train_model(spec).model;
+    // Measured on the holdout, the training's own group gaps would go unused.
+    models::TrainSpec fitted = spec;
+    if (!request.holdout.empty()) fitted.groups.clear();
+    const models::LogisticModel model = models::train_model(fitted).model;
     s.model_sha256 = models::sha256_hex(models::to_json_text(model));
     std::vector<double> labels;
     if (!request.holdout.empty()) {
-      Measured m = measure(model, spec, request);
+      Measured m = measure(model, spec, request, /*with_groups=*/true);
       s.metrics = std::move(m.metrics);
       s.measured_on = request.holdout;
       s.rows = m.rows;
@@ -180,6 +186,7 @@ CompareResult compare(const dsl::Program& program, const CompareRequest& request
         models::TrainSpec without = spec;
         without.features.clear();
         without.directions.clear();
+        without.groups.clear();  // an ablation compares predictions, not groups
         for (std::size_t f = 0; f < spec.features.size(); ++f) {
           if (std::find(src.fields.begin(), src.fields.end(), spec.features[f].name) !=
               src.fields.end()) {
@@ -190,7 +197,7 @@ CompareResult compare(const dsl::Program& program, const CompareRequest& request
         }
         if (without.features.empty()) continue;  // nothing left to fit
         const models::LogisticModel reduced = models::train_model(without).model;
-        const Measured m = measure(reduced, without, request);
+        const Measured m = measure(reduced, without, request, /*with_groups=*/false);
         Ablation a;
         a.source = src.source;
         a.fields = src.fields;

@@ -511,8 +511,9 @@ TrainReport train_checked(const TrainSpec& given) {
   if (!t.converged) report.notes.push_back("the fit did not converge within the iteration limit");
   // The scorecard (a search over bin widths on the training rows) and the validation metrics
   // (with their bootstrap) are independent: on two cores at once.
-  auto scorecard = std::async(std::launch::async,
-                              [&model, &d, &train] { return make_scorecard(model, d.raw, train); });
+  auto scorecard = std::async(std::launch::async, [&model, &d, &train, &spec] {
+    return spec.scorecard ? make_scorecard(model, d.raw, train) : Scorecard{};
+  });
   ModelMetrics metrics = evaluate_predictions(eval_labels, eval_probs, spec.groups, eval_groups,
                                               spec.capacity, validation);
   model.scorecard = scorecard.get();

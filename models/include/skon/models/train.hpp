@@ -45,6 +45,9 @@ struct TrainSpec {
   bool auto_C = false;
   PreprocessOptions preprocess;
   std::uint64_t seed = 2026;
+  // The scorecard (the model on one page, for its card): off where only the model's predictions
+  // are used (`skon compare` trains a model per scenario and source).
+  bool scorecard = true;
   std::string created;  // ISO 8601, stamped into the model
   std::string tool_version;
 };
