@@ -122,10 +122,10 @@ demo_pipeline() {
   echo "== the report: the cohort, the model on the later year, group gaps, rules and cards"
   "$skon" report --assessments "$out/assessments.jsonl" --rules rules/ \
     --model "$out/early_warning.model.json" --evaluate-on "$out/holdout.csv" --by sex,municipality \
-    -o "$out/report.html"
+    --history "$out/history.csv" -o "$out/report.html"
   "$skon" report --assessments "$out/assessments.jsonl" --rules rules/ \
     --model "$out/early_warning.model.json" --evaluate-on "$out/holdout.csv" --by sex,municipality \
-    -o "$out/report.json"
+    --history "$out/history.csv" -o "$out/report.json"
 
   echo "== the decision paper: school data only against the extended data, with what each source adds"
   "$skon" compare --rules rules/ --purpose early_warning scenario_extended --data "$out/history.csv" \

@@ -129,6 +129,7 @@ int run_skon(int argc, char** argv) {
   setup_report(app, table);
   setup_monitor(app, table);
   setup_compare(app, table);
+  setup_patterns(app, table);
   setup_help(app, table);
   // Global options (--log-level, -q) work before or after the subcommand.
   for (CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {

@@ -38,5 +38,6 @@ void setup_doc(CLI::App& app, CommandTable& table);
 void setup_report(CLI::App& app, CommandTable& table);
 void setup_monitor(CLI::App& app, CommandTable& table);
 void setup_compare(CLI::App& app, CommandTable& table);
+void setup_patterns(CLI::App& app, CommandTable& table);
 
 }  // namespace skon::cli

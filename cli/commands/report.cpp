@@ -20,6 +20,7 @@ struct ReportOptions {
   std::string model;
   std::string assessments;
   std::string evaluate_on;
+  std::string history;
   std::string target = "outcome";
   std::vector<std::string> by;
   std::size_t cards = 60;
@@ -42,6 +43,7 @@ int run_report(const ReportOptions& opt) {
   engine::ReportRequest request;
   request.assessments = opt.assessments;
   request.evaluate_on = opt.evaluate_on;
+  request.history = opt.history;
   request.read = opt.data_options.to_read_options(opt.evaluate_on + ".rejects.csv");
   request.target = opt.target;
   request.by = opt.by;
@@ -67,6 +69,8 @@ void setup_report(CLI::App& app, CommandTable& table) {
   sub->add_option("--evaluate-on", opt->evaluate_on,
                   "a later cohort with outcomes: the model's curves, calibration and group gaps "
                   "measured on it");
+  sub->add_option("--history", opt->history,
+                  "historical data with outcomes: adds the patterns section (as skon patterns)");
   sub->add_option("--target", opt->target, "column holding the outcome (with --evaluate-on)")
       ->capture_default_str();
   sub->add_option("--by", opt->by, "group fields for the fairness section (with --evaluate-on)")

@@ -92,9 +92,11 @@ void Paper::decision() {
 
 void Paper::side_by_side() {
   d.heading(1, t("Scenarierne side om side", "The scenarios side by side"));
-  std::vector<std::vector<std::string>> rows;
-  for (const ScenarioResult& s : r.scenarios) {
+  std::vector<std::vector<KeyedCell>> keyed;
+  for (std::size_t i = 0; i < r.scenarios.size(); ++i) {
+    const ScenarioResult& s = r.scenarios[i];
     const auto& m = s.metrics;
+    const std::string key = "scenarios." + std::to_string(i) + ".";
     std::size_t special = 0, closed = 0;
     for (const auto& c : s.sources) {
       special += c.category != "ordinary" ? 1 : 0;
@@ -104,26 +106,30 @@ void Paper::side_by_side() {
     for (const auto& g : m.groups) {
       if (g.largest() == largest_gap(s)) gap_sd = g.sd_largest;
     }
-    rows.push_back(
-        {s.label + " (`" + s.purpose + "`)",
-         num(m.auc) + " (" + num(m.auc_ci_low) + "–" + num(m.auc_ci_high) + ")",
-         num(m.capacity_recall, 2) + (std::isnan(s.recall_low) ? ""
-                                                               : " (" + num(s.recall_low, 2) + "–" +
-                                                                     num(s.recall_high, 2) + ")"),
-         num(m.capacity_precision, 2), num(m.calibration_error, 4),
-         num(largest_gap(s)) + (gap_sd > 0 ? " ± " + num(gap_sd) : ""),
-         std::to_string(s.sources.size()) + t(" kilder, ", " sources, ") + std::to_string(special) +
-             t(" af særlig kategori, ", " special category, ") + std::to_string(closed) +
-             t(" uden adgang i dag, ", " without access today, ") +
-             std::to_string(s.protected_features.size()) +
-             t(" beskyttede oplysninger", " protected features")});
+    keyed.push_back(
+        {{s.label + " (`" + s.purpose + "`)"},
+         {num(m.auc), key + "auc"},
+         {num(m.auc_ci_low) + "–" + num(m.auc_ci_high)},
+         {num(m.capacity_recall, 2), key + "capacity.recall"},
+         {std::isnan(s.recall_low) ? "–" : num(s.recall_low, 2) + "–" + num(s.recall_high, 2)},
+         {num(m.capacity_precision, 2), key + "capacity.precision"},
+         {num(m.calibration_error, 4), key + "calibration_error"},
+         {num(largest_gap(s)) + (gap_sd > 0 ? " ± " + num(gap_sd) : "")},
+         {std::to_string(s.sources.size()) + t(" kilder, ", " sources, ") +
+          std::to_string(special) + t(" af særlig kategori, ", " special category, ") +
+          std::to_string(closed) + t(" uden adgang i dag, ", " without access today, ") +
+          std::to_string(s.protected_features.size()) +
+          t(" beskyttede oplysninger", " protected features")}});
   }
-  d.table({t("scenarie", "scenario"), "AUC (95 %)",
-           t("andel fundne ved kapaciteten (95 %)", "recall at the capacity (95 %)"),
-           t("præcision", "precision"), t("kalibreringsfejl", "calibration error"),
-           t("største gruppeforskel", "largest group gap"),
-           t("etisk og juridisk pris", "ethical and legal cost")},
-          rows);
+  keyed_table(
+      d,
+      {t("scenarie", "scenario"), "AUC", t("95 %-interval", "95 % interval"),
+       t("andel fundne ved kapaciteten", "recall at the capacity"),
+       t("95 %-interval", "95 % interval"), t("præcision", "precision"),
+       t("kalibreringsfejl", "calibration error"), t("største gruppeforskel", "largest group gap"),
+       t("etisk og juridisk pris", "ethical and legal cost")},
+      keyed);
+  std::vector<std::vector<std::string>> rows;
   // Per 1,000 young people: what following up on the capacity finds and misses.
   rows.clear();
   for (const ScenarioResult& s : r.scenarios) {
@@ -294,16 +300,24 @@ void Paper::scenario(std::size_t i) {
           "The scenario trained again without one source at a time and measured on the "
           "same young people. A negative difference is what the source adds; when the "
           "interval holds 0, it adds nothing measurable."));
-    rows.clear();
-    for (const Ablation& a : s.ablations) {
-      rows.push_back({"`" + a.source + "`", signed_num(a.auc.difference),
-                      signed_num(a.auc.ci_low) + t(" til ", " to ") + signed_num(a.auc.ci_high),
-                      signed_num(a.recall_difference), std::to_string(a.level_changes)});
+    std::vector<std::vector<KeyedCell>> ablated;
+    for (std::size_t k = 0; k < s.ablations.size(); ++k) {
+      const Ablation& a = s.ablations[k];
+      const std::string key =
+          "scenarios." + std::to_string(i) + ".ablation." + std::to_string(k) + ".";
+      ablated.push_back(
+          {{"`" + a.source + "`"},
+           {signed_num(a.auc.difference), key + "auc_difference"},
+           {signed_num(a.auc.ci_low) + t(" til ", " to ") + signed_num(a.auc.ci_high)},
+           {signed_num(a.recall_difference), key + "recall_difference"},
+           {std::to_string(a.level_changes), key + "level_changes"}});
     }
-    d.table({t("uden kilden", "without the source"), t("AUC-forskel", "AUC difference"),
-             t("95 %-interval", "95 % interval"), t("forskel i andel fundne", "recall difference"),
-             t("unge, hvis niveau skifter", "young people whose level changes")},
-            rows);
+    keyed_table(
+        d,
+        {t("uden kilden", "without the source"), t("AUC-forskel", "AUC difference"),
+         t("95 %-interval", "95 % interval"), t("forskel i andel fundne", "recall difference"),
+         t("unge, hvis niveau skifter", "young people whose level changes")},
+        ablated);
   }
   d.heading(2, t("Anvendelse", "Use"));
   std::vector<std::string> use = {

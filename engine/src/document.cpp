@@ -113,6 +113,33 @@ std::string escape_html(const std::string& s) {
   return out;
 }
 
+void keyed_table(Document& d, const std::vector<std::string>& header,
+                 const std::vector<std::vector<KeyedCell>>& rows, const std::string& cls) {
+  std::string html =
+      "<table" + (cls.empty() ? std::string() : " class=\"" + cls + "\"") + ">\n<thead><tr>";
+  std::string md = "|";
+  for (const auto& h : header) {
+    html += "<th>" + escape_html(h) + "</th>";
+    md += " " + md_cell(h) + " |";
+  }
+  md += "\n|";
+  for (std::size_t i = 0; i < header.size(); ++i) md += "---|";
+  html += "</tr></thead>\n<tbody>\n";
+  for (const auto& row : rows) {
+    html += "<tr>";
+    md += "\n|";
+    for (const auto& c : row) {
+      html += "<td" + (c.key.empty() ? std::string() : " data-key=\"" + escape_html(c.key) + "\"") +
+              (c.cls.empty() ? std::string() : " class=\"" + c.cls + "\"") + ">" +
+              inline_html(c.text) + "</td>";
+      md += " " + md_cell(c.text) + " |";
+    }
+    html += "</tr>\n";
+  }
+  html += "</tbody>\n</table>\n";
+  d.html(std::move(html), std::move(md));
+}
+
 std::string render_markdown(const Document& doc) {
   std::string out = "# " + doc.title + "\n";
   for (const DocBlock& b : doc.blocks) {

@@ -208,6 +208,13 @@ ReportInputs prepare_report(const dsl::Program& program, const models::LogisticM
         ") than --model (" + model_sha256.substr(0, 12) + "…)");
   }
   in.assessments = summarize_assessments(request.assessments, program, in.purpose, request.cards);
+  if (!request.history.empty()) {
+    PatternsRequest patterns;
+    patterns.data = request.history;
+    patterns.read = request.read;
+    patterns.target = request.target;
+    in.patterns = find_patterns(program, in.purpose, patterns);
+  }
   if (!request.evaluate_on.empty()) {
     if (model == nullptr) {
       throw models::UsageError("--evaluate-on measures the model: the purpose has none");
@@ -302,6 +309,7 @@ nlohmann::ordered_json report_json(const ReportInputs& in) {
                           {"lowered_by_rules", lowered}};
   j["quality"] = quality_json(in);
   j["fairness"] = fairness_json(in);
+  if (in.patterns) j["patterns"] = patterns_json(*in.patterns);
   j["cards"] = a.cards.size();
   return j;
 }

@@ -36,47 +36,10 @@ struct Writer {
   }
 };
 
-// A table whose cells may carry the JSON path of the number they show.
-struct Cell {
-  Cell(std::string t, std::string k = "", std::string c = "")
-      : text(std::move(t)), key(std::move(k)), cls(std::move(c)) {}
-  Cell(const char* t) : text(t) {}  // NOLINT: plain text cells read as strings
-  std::string text;
-  std::string key;  // "" for plain text
-  std::string cls;
-};
-
-void keyed_table(Document& d, const std::vector<std::string>& header,
-                 const std::vector<std::vector<Cell>>& rows, const std::string& cls = "") {
-  std::string html =
-      "<table" + (cls.empty() ? std::string() : " class=\"" + cls + "\"") + ">\n<thead><tr>";
-  std::string md = "|";
-  for (const auto& h : header) {
-    html += "<th>" + escape_html(h) + "</th>";
-    md += " " + h + " |";
-  }
-  md += "\n|";
-  for (std::size_t i = 0; i < header.size(); ++i) md += "---|";
-  html += "</tr></thead>\n<tbody>\n";
-  for (const auto& row : rows) {
-    html += "<tr>";
-    md += "\n|";
-    for (const auto& c : row) {
-      html += "<td" + (c.key.empty() ? std::string() : " data-key=\"" + escape_html(c.key) + "\"") +
-              (c.cls.empty() ? std::string() : " class=\"" + c.cls + "\"") + ">" +
-              escape_html(c.text) + "</td>";
-      md += " " + c.text + " |";
-    }
-    html += "</tr>\n";
-  }
-  html += "</tbody>\n</table>\n";
-  d.html(std::move(html), std::move(md));
-}
-
 void cohort_section(Document& d, const Writer& w, const Json& j) {
   const Json& c = j["cohort"];
   d.heading(1, w.t("Kohorten", "The cohort"));
-  std::vector<std::vector<Cell>> rows;
+  std::vector<std::vector<KeyedCell>> rows;
   for (std::size_t i = 0; i < c["levels"].size(); ++i) {
     const Json& l = c["levels"][i];
     const std::string key = "cohort.levels." + std::to_string(i);
@@ -228,7 +191,7 @@ void quality_section(Document& d, const Writer& w, const Json& j) {
           "vertical lines are 95 % intervals (Wilson). On the diagonal the probabilities "
           "are right.");
   d.html(render_svg(cal), "*" + cal.title + "*");
-  std::vector<std::vector<Cell>> rows;
+  std::vector<std::vector<KeyedCell>> rows;
   for (std::size_t i = 0; i < q["capacity"].size(); ++i) {
     const Json& c = q["capacity"][i];
     const std::string key = "quality.capacity." + std::to_string(i);
@@ -257,7 +220,7 @@ void fairness_section(Document& d, const Writer& w, const Json& j) {
     const Json& g = j["fairness"][f];
     const std::string key = "fairness." + std::to_string(f);
     d.heading(2, g["field"].get<std::string>());
-    std::vector<std::vector<Cell>> rows;
+    std::vector<std::vector<KeyedCell>> rows;
     for (const auto& x : g["groups"]) {
       rows.push_back({{x["group"].get<std::string>()},
                       {w.count(x["count"])},
@@ -273,7 +236,7 @@ void fairness_section(Document& d, const Writer& w, const Json& j) {
          w.t("forudsagt", "predicted"), w.t("udpeget", "flagged"), w.t("andel fundne (TPR)", "TPR"),
          w.t("falske positive (FPR)", "FPR")},
         rows);
-    const auto gap = [&](const char* m, const char* label) -> std::vector<Cell> {
+    const auto gap = [&](const char* m, const char* label) -> std::vector<KeyedCell> {
       const double v = g["gaps"][m].get<double>();
       const Json& sd = g["sd"][m];
       return {{label},
@@ -320,12 +283,12 @@ void rules_section(Document& d, const Writer& w, const Json& j) {
   for (std::size_t l = levels.size(); l-- > 0;) {
     header.push_back(w.t("heraf ", "of them ") + levels[l].get<std::string>());
   }
-  std::vector<std::vector<Cell>> rows;
+  std::vector<std::vector<KeyedCell>> rows;
   for (std::size_t i = 0; i < j["rules"].size(); ++i) {
     const Json& r = j["rules"][i];
-    std::vector<Cell> row = {{r["rule"].get<std::string>()},
-                             {w.count(r["fired"]), "rules." + std::to_string(i) + ".fired"},
-                             {w.percent(r["share"])}};
+    std::vector<KeyedCell> row = {{r["rule"].get<std::string>()},
+                                  {w.count(r["fired"]), "rules." + std::to_string(i) + ".fired"},
+                                  {w.percent(r["share"])}};
     for (std::size_t l = levels.size(); l-- > 0;) {
       row.push_back({w.count(r["by_level"][levels[l].get<std::string>()])});
     }
@@ -346,9 +309,9 @@ void rules_section(Document& d, const Writer& w, const Json& j) {
                   ". Rows: the model's level; columns: the final one."));
   std::vector<std::string> h2 = {w.t("model \\ endeligt", "model \\ final")};
   for (const auto& l : levels) h2.push_back(l.get<std::string>());
-  std::vector<std::vector<Cell>> m;
+  std::vector<std::vector<KeyedCell>> m;
   for (std::size_t a = 0; a < levels.size(); ++a) {
-    std::vector<Cell> row = {{levels[a].get<std::string>()}};
+    std::vector<KeyedCell> row = {{levels[a].get<std::string>()}};
     for (std::size_t b = 0; b < levels.size(); ++b) {
       row.push_back(
           {w.count(rm["model_vs_final"][a][b]),
@@ -435,6 +398,7 @@ Document report_document(const ReportInputs& in) {
   quality_section(d, w, j);
   fairness_section(d, w, j);
   rules_section(d, w, j);
+  if (in.patterns) patterns_section(d, *in.patterns, w.da);
 
   d.heading(1, w.t("Forklaringskort", "Explanation cards"));
   d.paragraph(

@@ -2,7 +2,7 @@
 set(G ${CMAKE_CURRENT_SOURCE_DIR}/golden/cli)
 
 skon_cli_test(NAME version EXIT 0 STDOUT_MATCH "^skon [0-9]+\\.[0-9]+\\.[0-9]+" ARGS --version)
-foreach(sub check fmt test generate train evaluate assess explain report compare monitor audit review doc diff)
+foreach(sub check fmt test generate train evaluate assess explain report compare monitor patterns audit review doc diff)
   skon_cli_test(NAME help_has_${sub} EXIT 0 STDOUT_MATCH "^  ${sub} " ARGS --help)
 endforeach()
 skon_cli_test(NAME no_subcommand_is_usage_error EXIT 2 STDERR_MATCH "Subcommands:" ARGS)
@@ -150,3 +150,8 @@ set_tests_properties(cli.monitor PROPERTIES LABELS cli)
 add_test(NAME cli.compare
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/compare.sh $<TARGET_FILE:skon> ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli.compare PROPERTIES LABELS cli)
+
+# skon patterns: every field marked, figures equal a count by hand (tests/e2e/patterns.sh).
+add_test(NAME cli.patterns
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/patterns.sh $<TARGET_FILE:skon> ${PROJECT_SOURCE_DIR})
+set_tests_properties(cli.patterns PROPERTIES LABELS cli)

@@ -22,13 +22,14 @@ export SKON_ID_KEY="tests-only key, never a real one"
 bash "$src/tests/e2e/approve.sh" "$skon" "$src/rules" m.json audit.sqlite
 "$skon" -q assess --rules "$src/rules" --purpose early_warning --model m.json --data current.csv \
   --audit audit.sqlite -o a.jsonl
-report=(report --assessments a.jsonl --rules "$src/rules" --model m.json --evaluate-on later.csv)
+report=(report --assessments a.jsonl --rules "$src/rules" --model m.json --evaluate-on later.csv
+        --history history.csv)
 "$skon" "${report[@]}" -o report.html
 "$skon" "${report[@]}" -o report.json
 "$skon" "${report[@]}" --lang en -o report.en.html
 "$skon" doc --rules "$src/rules" -o legal.html --audit audit.sqlite --today 2026-11-29
 "$skon" compare --rules "$src/rules" --purpose early_warning scenario_extended --data history.csv \
-  --holdout later.csv --ablate --paper paper.html >/dev/null
+  --holdout later.csv --ablate --paper paper.html --format json -o paper.json
 
 browser() {  # logs console messages to chromium.log
   timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
@@ -49,7 +50,7 @@ check() {  # PAGE [FIGURES.json]
 check report.html report.json
 check report.en.html report.json
 check legal.html
-check paper.html
+check paper.html paper.json
 grep -q '<figure class="plot"' paper.html.dom || fail "the paper has no plot"
 grep -q '<figure class="plot"' report.html.dom || fail "the report has no plots"
 

@@ -79,12 +79,12 @@ def shown_matches(value, text):
         return text in (("met", "opfyldt") if value else ("NOT met", "IKKE opfyldt"))
     if value is None:
         return text == "–"
-    m = re.fullmatch(r"(-?[0-9]+)(?:[.,]([0-9]+))?( %)?", text)
+    m = re.fullmatch(r"([-+−]?)([0-9]+)(?:[.,]([0-9]+))?( %)?", text)
     if not m:
         return False
-    decimals = len(m.group(2) or "")
-    shown = float(m.group(1) + "." + (m.group(2) or "0"))
-    if m.group(3):
+    decimals = len(m.group(3) or "")
+    shown = float(m.group(2) + "." + (m.group(3) or "0")) * (-1 if m.group(1) in "-−" and m.group(1) else 1)
+    if m.group(4):
         value = value * 100
     return abs(value - shown) <= 0.5 * 10 ** -decimals + 1e-9
 

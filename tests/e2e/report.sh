@@ -22,6 +22,14 @@ report=(report --assessments a.jsonl --rules "$src/rules" --model m.json --evalu
         --by sex,municipality)
 "$skon" "${report[@]}" -o r.html || fail "report exit $?"
 "$skon" "${report[@]}" -o r.json || fail "report --format json exit $?"
+"$skon" "${report[@]}" --history history.csv -o rp.json || fail "report --history exit $?"
+"$skon" "${report[@]}" --history history.csv -o rp.html || fail "report --history (html) exit $?"
+"$skon" patterns --rules "$src/rules" --purpose early_warning --data history.csv --format json -o p.json
+grep -q "Mønstre i historiske data" rp.html || fail "the patterns section is missing"
+/usr/bin/python3 -c "
+import json
+a = json.load(open('rp.json'))['patterns']; b = json.load(open('p.json'))
+assert a == b, 'the report\'s patterns differ from skon patterns'" || fail "patterns in the report"
 "$skon" "${report[@]}" --lang en --cards 0 -o r.en.html || fail "English report exit $?"
 "$skon" evaluate --model m.json --data later.csv --by sex,municipality --json >eval.json
 

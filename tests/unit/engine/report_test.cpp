@@ -157,3 +157,58 @@ rule high_absence "Højt fravær" in ew {
   }
   std::filesystem::remove(path);
 }
+
+TEST_CASE("metrics: the paired DeLong difference by its definition, counted by hand") {
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> u(0, 1);
+  std::vector<double> labels(400), a(400), b(400);
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    labels[i] = u(rng) < 0.3 ? 1 : 0;
+    a[i] = std::round((labels[i] * 0.4 + u(rng)) * 20) / 20;  // ties on purpose
+    b[i] = a[i] + (u(rng) - 0.5) * 0.3;
+  }
+  // Placements and the paired variance, pair by pair.
+  std::vector<std::size_t> pos, neg;
+  for (std::size_t i = 0; i < labels.size(); ++i) (labels[i] > 0.5 ? pos : neg).push_back(i);
+  const auto psi = [](double x, double y) { return x > y ? 1.0 : x == y ? 0.5 : 0.0; };
+  const auto place = [&](const std::vector<double>& s, std::vector<double>& v10,
+                         std::vector<double>& v01) {
+    for (auto i : pos) {
+      double sum = 0;
+      for (auto j : neg) sum += psi(s[i], s[j]);
+      v10.push_back(sum / static_cast<double>(neg.size()));
+    }
+    for (auto j : neg) {
+      double sum = 0;
+      for (auto i : pos) sum += psi(s[i], s[j]);
+      v01.push_back(sum / static_cast<double>(pos.size()));
+    }
+  };
+  std::vector<double> a10, a01, b10, b01;
+  place(a, a10, a01);
+  place(b, b10, b01);
+  const auto mean = [](const std::vector<double>& v) {
+    double s = 0;
+    for (double x : v) s += x;
+    return s / static_cast<double>(v.size());
+  };
+  const auto cov = [&](const std::vector<double>& x, const std::vector<double>& y) {
+    const double mx = mean(x), my = mean(y);
+    double s = 0;
+    for (std::size_t k = 0; k < x.size(); ++k) s += (x[k] - mx) * (y[k] - my);
+    return s / static_cast<double>(x.size() - 1);
+  };
+  const double m = static_cast<double>(pos.size()), n = static_cast<double>(neg.size());
+  const double var = (cov(a10, a10) + cov(b10, b10) - 2 * cov(a10, b10)) / m +
+                     (cov(a01, a01) + cov(b01, b01) - 2 * cov(a01, b01)) / n;
+  const models::AucDifference d = models::paired_auc_difference(labels, a, b);
+  CHECK(d.auc_a == doctest::Approx(mean(a10)).epsilon(1e-12));
+  CHECK(d.auc_b == doctest::Approx(mean(b10)).epsilon(1e-12));
+  CHECK(d.auc_a == doctest::Approx(models::roc_auc(labels, a).auc).epsilon(1e-12));
+  CHECK(d.difference == doctest::Approx(mean(b10) - mean(a10)).epsilon(1e-12));
+  CHECK(d.se == doctest::Approx(std::sqrt(var)).epsilon(1e-9));
+  // The same scores: no difference, no uncertainty.
+  const models::AucDifference same = models::paired_auc_difference(labels, a, a);
+  CHECK(same.difference == 0);
+  CHECK(same.se == doctest::Approx(0).epsilon(1e-12));
+}

@@ -42,6 +42,20 @@ struct Document {
   void html(std::string html, std::string markdown);
 };
 
+// A table cell that may carry the JSON path of the number it shows (`data-key` in HTML), so a
+// reader's tools and the browser test can check it against the JSON it came from.
+struct KeyedCell {
+  KeyedCell(std::string t, std::string k = "", std::string c = "")
+      : text(std::move(t)), key(std::move(k)), cls(std::move(c)) {}
+  KeyedCell(const char* t) : text(t) {}  // NOLINT: plain text cells read as strings
+  std::string text;
+  std::string key;  // "" for plain text
+  std::string cls;  // a CSS class
+};
+// Adds a table of such cells (an Html block, with a Markdown table for the Markdown rendering).
+void keyed_table(Document& doc, const std::vector<std::string>& header,
+                 const std::vector<std::vector<KeyedCell>>& rows, const std::string& cls = "");
+
 std::string render_markdown(const Document& doc);
 std::string render_html(const Document& doc);
 

@@ -18,6 +18,7 @@
 
 #include "skon/dsl/program.hpp"
 #include "skon/engine/document.hpp"
+#include "skon/engine/patterns.hpp"
 #include "skon/models/evaluate.hpp"
 #include "skon/models/model.hpp"
 
@@ -60,6 +61,7 @@ struct ReportInputs {
   // The model measured on a later cohort with outcomes (scores kept), and that cohort's name.
   std::optional<models::Evaluation> evaluation;
   std::string evaluation_data;
+  std::optional<PatternsResult> patterns;  // with a history
   std::string lang = "da";
 };
 
@@ -72,6 +74,7 @@ struct ReportRequest {
   std::vector<std::string> by;  // group fields for the fairness section
   std::size_t cards = 60;
   std::string lang = "da";
+  std::string history;  // optional: historical data with outcomes, for the patterns section
 };
 
 // Reads the run's manifest and checks that `program` and `model` are the ones the assessments
