@@ -88,11 +88,12 @@ namespace {
 // Statement keywords cannot name fields or derived values: a condition reading `points` or
 // `flag` would be ambiguous with the statement that follows it.
 constexpr std::string_view kReservedNames[] = {
-    "when",    "flag",        "points",          "raise",      "cap",     "require",      "review",
-    "owner",   "approved_by", "legal_reference", "gdpr_basis", "not_for", "effective",    "roles",
-    "sources", "model",       "features",        "forbid",     "justify", "completeness", "bands",
-    "gate",    "direction",   "suspended",       "guidance",   "given",   "probability",  "expect",
-    "level",   "flags",       "missing",         "known",      "count",   "sum",          "fired",
+    "when",      "flag",      "points",       "raise",           "cap",        "require",
+    "review",    "owner",     "approved_by",  "legal_reference", "gdpr_basis", "not_for",
+    "predicts",  "effective", "roles",        "sources",         "model",      "features",
+    "forbid",    "justify",   "completeness", "bands",           "gate",       "direction",
+    "suspended", "guidance",  "given",        "probability",     "expect",     "level",
+    "flags",     "missing",   "known",        "count",           "sum",        "fired",
     "tags"};
 
 bool is_reserved(std::string_view name) {
@@ -622,6 +623,9 @@ void Checker::check_purposes() {
           case Key::NotFor:
             info.not_for = st.text->value;
             break;
+          case Key::Predicts:
+            info.predicts = st.text->value;
+            break;
           case Key::Effective:
             info.effective_from = st.from->days;
             if (st.to) {
@@ -974,6 +978,10 @@ void Checker::check_rules() {
         case Key::LegalReference:
         case Key::GdprBasis:
         case Key::NotFor:
+          break;
+        case Key::Predicts:
+          bag_.add(DiagCode::E0209, st.span,
+                   "`predicts` says what a purpose's probability is of; a rule has none");
           break;
         case Key::Effective:
           rule.effective_from = st.from->days;

@@ -193,6 +193,8 @@ class Printer {
         return "gdpr_basis " + quote(*st.text);
       case Key::NotFor:
         return "not_for " + quote(*st.text);
+      case Key::Predicts:
+        return "predicts " + quote(*st.text);
       case Key::Effective:
         return "effective from " + st.from->text + (st.to ? " to " + st.to->text : "");
       default:
@@ -296,6 +298,7 @@ class Printer {
         case Key::LegalReference:
         case Key::GdprBasis:
         case Key::NotFor:
+        case Key::Predicts:
         case Key::Effective:
           s = governance(st);
           break;
@@ -374,6 +377,7 @@ class Printer {
         case Key::LegalReference:
         case Key::GdprBasis:
         case Key::NotFor:
+        case Key::Predicts:
         case Key::Effective:
           s = governance(st);
           break;

@@ -57,7 +57,7 @@ SKON_KEYWORD( field ) SKON_KEYWORD( let ) SKON_KEYWORD( purpose ) SKON_KEYWORD( 
 SKON_KEYWORD( test ) SKON_KEYWORD( holder ) SKON_KEYWORD( category ) SKON_KEYWORD( legal_basis )
 SKON_KEYWORD( accessible_to ) SKON_KEYWORD( number ) SKON_KEYWORD( bool ) SKON_KEYWORD( date )
 SKON_KEYWORD( unit ) SKON_KEYWORD( from ) SKON_KEYWORD( to ) SKON_KEYWORD( protected )
-SKON_KEYWORD( owner ) SKON_KEYWORD( approved_by ) SKON_KEYWORD( legal_reference ) SKON_KEYWORD( gdpr_basis ) SKON_KEYWORD( not_for )
+SKON_KEYWORD( owner ) SKON_KEYWORD( approved_by ) SKON_KEYWORD( legal_reference ) SKON_KEYWORD( gdpr_basis ) SKON_KEYWORD( not_for ) SKON_KEYWORD( predicts )
 SKON_KEYWORD( effective ) SKON_KEYWORD( roles ) SKON_KEYWORD( sources ) SKON_KEYWORD( model )
 SKON_KEYWORD( sha256 ) SKON_KEYWORD( features ) SKON_KEYWORD( forbid ) SKON_KEYWORD( justify )
 SKON_KEYWORD( completeness ) SKON_KEYWORD( at ) SKON_KEYWORD( least ) SKON_KEYWORD( bands )
@@ -160,9 +160,10 @@ struct approved_by_stmt : if_must< kw_approved_by, text_required > {};
 struct legal_reference_stmt : if_must< kw_legal_reference, text_required > {};
 struct gdpr_basis_stmt : if_must< kw_gdpr_basis, text_required > {};
 struct not_for_stmt : if_must< kw_not_for, text_required > {};
+struct predicts_stmt : if_must< kw_predicts, text_required > {};
 struct effective_to : if_must< kw_to, date_required > {};
 struct effective_stmt : if_must< kw_effective, kw_from, date_required, opt< effective_to > > {};
-struct governance_stmt : sor< owner_stmt, approved_by_stmt, legal_reference_stmt, gdpr_basis_stmt, not_for_stmt, effective_stmt > {};
+struct governance_stmt : sor< owner_stmt, approved_by_stmt, legal_reference_stmt, gdpr_basis_stmt, not_for_stmt, predicts_stmt, effective_stmt > {};
 
 // --- top-level declarations --------------------------------------------------------------------
 struct import_decl : if_must< kw_import, text_required > {};

@@ -335,6 +335,9 @@ bool Lowerer::governance(const PtNode& c, Stmt& st) {
   } else if (c.is_type<not_for_stmt>()) {
     st.key = K::NotFor;
     st.text = text(*k[0]);
+  } else if (c.is_type<predicts_stmt>()) {
+    st.key = K::Predicts;
+    st.text = text(*k[0]);
   } else if (c.is_type<effective_stmt>()) {
     st.key = K::Effective;
     st.from = date(*k[0]);

@@ -108,7 +108,7 @@ using selector = pt::selector<Rule,
         // Composite nodes keep their content too: their end position gives statement spans.
         import_decl, levels_decl, role_decl, source_decl, field_decl, let_decl, purpose_decl,
         rule_decl, test_decl,
-        owner_stmt, approved_by_stmt, legal_reference_stmt, gdpr_basis_stmt, not_for_stmt, effective_stmt,
+        owner_stmt, approved_by_stmt, legal_reference_stmt, gdpr_basis_stmt, not_for_stmt, predicts_stmt, effective_stmt,
         holder_stmt, category_stmt, legal_basis_stmt, accessible_to_stmt, source_requires_stmt,
         number_type, bool_type, category_type, date_type, range_spec, unit_spec, requires_clause,
         roles_stmt, sources_stmt, model_stmt, model_pin, features_stmt, score_stmt, approval_stmt, retention_stmt, forbid_stmt, justify_stmt,

@@ -1,11 +1,15 @@
 #include "skon/engine/card.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 
 #include "skon/dsl/date.hpp"
 #include "skon/engine/provenance.hpp"
+#include "skon/engine/report_card.hpp"
+#include "skon/models/logistic.hpp"
+#include "skon/models/metrics.hpp"
 
 namespace skon::engine {
 namespace {
@@ -27,43 +31,12 @@ std::string pad_left(const std::string& s, std::size_t width) {
   return n >= width ? s : std::string(width - n, ' ') + s;
 }
 
-// The parts in hundredths, rounded so that they add up to the rounded total exactly (largest
-// remainder): the numbers on the card add up to the number on the card.
-std::vector<long> round_to_total(const std::vector<double>& parts, double total) {
-  std::vector<long> rounded(parts.size());
-  std::vector<std::pair<double, std::size_t>> remainders;
-  long sum = 0;
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    const double scaled = parts[i] * 100;
-    rounded[i] = static_cast<long>(std::floor(scaled));
-    sum += rounded[i];
-    remainders.push_back({scaled - std::floor(scaled), i});
-  }
-  std::stable_sort(remainders.begin(), remainders.end(),
-                   [](const auto& x, const auto& y) { return x.first > y.first; });
-  long missing = std::lround(total * 100) - sum;
-  for (std::size_t k = 0; missing > 0 && k < remainders.size(); ++k, --missing) {
-    ++rounded[remainders[k].second];
-  }
-  for (std::size_t k = remainders.size(); missing < 0 && k > 0; --k, ++missing) {
-    --rounded[remainders[k - 1].second];
-  }
-  return rounded;
-}
-
-std::string signed_hundredths(long v, Language language) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%c%ld.%02ld", v < 0 ? '-' : '+', std::labs(v) / 100,
-                std::labs(v) % 100);
-  std::string s = buffer;
-  if (language == Language::Danish) std::replace(s.begin(), s.end(), '.', ',');
-  return s;
-}
-
 class Card {
  public:
-  Card(const Assessor& assessor, const Assessment& a, Language language)
+  Card(const Assessor& assessor, const Assessment& a, Language language,
+       const std::vector<double>* values)
       : assessor_(assessor),
+        values_(values),
         p_(assessor.program()),
         purpose_(p_.purposes[assessor.purpose()]),
         purpose_index_(assessor.purpose()),
@@ -91,10 +64,23 @@ class Card {
       contributions();
     }
     gaps();
-    if (!o_.guidance.empty()) {
+    // What to do, and how to record it; then the rules' places, as footnotes.
+    line("");
+    line(w(Msg::CardWhatToDo) + ":");
+    // Indented under its heading, as every section is.
+    std::string_view guidance = o_.guidance;
+    while (!guidance.empty()) {
+      const auto end = guidance.find('\n');
+      line("  " + std::string(guidance.substr(0, end)));
+      guidance = end == std::string_view::npos ? std::string_view() : guidance.substr(end + 1);
+    }
+    line("  " + format(lang_, Msg::CardRecord, {person}));
+    if (!refs_.empty()) {
       line("");
-      line(w(Msg::CardGuidance) + ":");
-      line(std::string(o_.guidance));
+      line(w(Msg::CardReferences) + ":");
+      for (std::size_t i = 0; i < refs_.size(); ++i) {
+        line("  [" + std::to_string(i + 1) + "] " + refs_[i]);
+      }
     }
     line("");
     line(w(Msg::CardAdvisory));
@@ -118,6 +104,43 @@ class Card {
   std::string where(const dsl::Span& s) const {
     return files_[s.file] + ":" + std::to_string(p_.sources.file(s.file).line_col(s.begin).line);
   }
+  // A footnote mark for a place in the rules: the professional reads the text, the citation
+  // waits at the end.
+  std::string ref(const dsl::Span& s) {
+    const std::string at = where(s);
+    auto it = std::find(refs_.begin(), refs_.end(), at);
+    if (it == refs_.end()) {
+      refs_.push_back(at);
+      it = refs_.end() - 1;
+    }
+    return "[" + std::to_string(it - refs_.begin() + 1) + "]";
+  }
+  // The person's value of field `f` as read (a number with its unit, yes/no, a category's value),
+  // or "missing"; "" when the card was not given the values.
+  std::string value_of(Index f) const {
+    if (values_ == nullptr) return "";
+    const auto& fields = assessor_.input_fields();
+    const auto it = std::find(fields.begin(), fields.end(), f);
+    if (it == fields.end()) return "";
+    const double v = (*values_)[static_cast<std::size_t>(it - fields.begin())];
+    const dsl::FieldInfo& info = p_.fields[f];
+    if (models::is_missing(v)) return w(Msg::CardMissingValue);
+    switch (info.type) {
+      case dsl::ValueType::Bool:
+        return w(v > 0.5 ? Msg::ValueYes : Msg::ValueNo);
+      case dsl::ValueType::Category:
+        return static_cast<std::size_t>(v) < info.levels.size()
+                   ? info.levels[static_cast<std::size_t>(v)]
+                   : "";
+      default: {
+        char b[48];
+        std::snprintf(b, sizeof b, "%g", std::round(v * 100) / 100);
+        std::string text = b;
+        if (lang_ == Language::Danish) std::replace(text.begin(), text.end(), '.', ',');
+        return info.unit.empty() ? text : text + " " + info.unit;
+      }
+    }
+  }
 
   void level_and_probability() {
     if (o_.insufficient_data) {
@@ -131,16 +154,33 @@ class Card {
            level_name(a_.model_level) + ")";
     }
     line(s);
-    if (a_.probability) {
-      const std::string label =
-          score ? format(lang_, Msg::CardScore, {field_label(purpose_.score_field)})
-                : w(Msg::CardProbability);
-      std::string p = label + ": " + format_percent(*a_.probability, lang_);
-      if (model_ != nullptr) {
-        p += "  (" + w(Msg::CardBaseRate) + ": " +
-             format_percent(model_->training.base_rate(), lang_) + ")";
-      }
-      line(p);
+    if (!a_.probability) return;
+    if (score) {
+      line(format(lang_, Msg::CardScore, {field_label(purpose_.score_field)}) + ": " +
+           format_percent(*a_.probability, lang_));
+      return;
+    }
+    // What the probability is of, beside the base rate and the model's starting point.
+    line((purpose_.predicts ? format(lang_, Msg::CardRiskOf, {*purpose_.predicts})
+                            : w(Msg::CardRiskOfOutcome)) +
+         ": " + format_percent(*a_.probability, lang_));
+    if (model_ == nullptr) return;
+    const double base = model_->training.base_rate();
+    const double start = models::sigmoid(a_.baseline);
+    line("  " + format(lang_, Msg::CardBaseRateIs, {format_percent(base, lang_)}) + " " +
+         format(lang_, Msg::CardStartIs, {format_percent(start, lang_)}) +
+         (std::lround(1000 * start) < std::lround(1000 * base) ? " " + w(Msg::CardStartBelow)
+                                                               : std::string()));
+    // Its uncertainty: what happened to the validation's young people given a like probability.
+    for (const auto& b : model_->metrics.reliability) {
+      if (b.count == 0 || *a_.probability < b.low || *a_.probability > b.high) continue;
+      const auto [lo, hi] = models::wilson_interval(b.observed_rate * static_cast<double>(b.count),
+                                                    static_cast<double>(b.count));
+      line("  " + format(lang_, Msg::CardUncertainty,
+                         {format_percent(b.low, lang_) + "–" + format_percent(b.high, lang_),
+                          format_percent(b.observed_rate, lang_),
+                          format_percent(lo, lang_) + "–" + format_percent(hi, lang_)}));
+      break;
     }
   }
 
@@ -162,8 +202,7 @@ class Card {
     }
     line(w(Msg::CardSigns) + ":");
     for (const FlagRaised& f : o_.flags) {
-      line("  • " + rule_label(f.rule) + ": " + f.text + "   [" + where(p_.rules[f.rule].span) +
-           "]");
+      line("  • " + rule_label(f.rule) + ": " + f.text + " " + ref(p_.rules[f.rule].span));
     }
   }
 
@@ -180,9 +219,9 @@ class Card {
         line("  " + w(score ? Msg::CardScoreBand : Msg::CardModel) + ": " + level_name(s.to));
         continue;
       }
-      line("  " + level_name(s.from) + " → " + level_name(s.to) + ": " + rule_label(s.rule) + " (" +
-           p_.rules[s.rule].name + ", " + where(p_.rules[s.rule].span) + ") " +
-           w(Msg::CardBecause) + " \"" + std::string(s.because) + "\"");
+      line("  " + level_name(s.from) + " → " + level_name(s.to) + ": " + rule_label(s.rule) + " " +
+           ref(p_.rules[s.rule].span) + " " + w(Msg::CardBecause) + " \"" + std::string(s.because) +
+           "\"");
     }
   }
 
@@ -229,31 +268,59 @@ class Card {
     }
   }
 
+  // The model's contributions as changes in percentage points from its starting point, each
+  // with the person's value and the typical one; they add up to the probability shown.
   void contributions() {
-    if (model_ == nullptr || a_.contributions.empty()) return;
-    line("");
-    line(w(Msg::CardContributions) + ":");
-    std::vector<std::string> labels{w(Msg::CardBaseline)};
-    std::vector<double> parts{a_.baseline};
+    if (model_ == nullptr || a_.contributions.empty() || !a_.probability) return;
+    std::vector<std::pair<std::string, double>> parts;
+    std::vector<std::string> missing;
     for (const Contribution& c : a_.contributions) {
-      labels.push_back(field_label(c.field));
-      parts.push_back(c.log_odds);
+      parts.emplace_back(p_.fields[c.field].name, c.log_odds);
+      if (std::find(o_.missing_fields.begin(), o_.missing_fields.end(), c.field) !=
+          o_.missing_fields.end()) {
+        missing.push_back(p_.fields[c.field].name);
+      }
     }
-    if (a_.others != 0) {
-      labels.push_back(w(Msg::CardOthers));
-      parts.push_back(a_.others);
+    double start = 0, end = 0;
+    const std::vector<CardStep> steps =
+        percentage_steps(a_.baseline, parts, a_.others, *a_.probability, missing, &start, &end);
+    std::vector<std::array<std::string, 4>> rows;
+    rows.push_back({w(Msg::CardStartingPoint), "", "", format_tenths(start, false)});
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      if (i < a_.contributions.size()) {
+        const Index f = a_.contributions[i].field;
+        rows.push_back({field_label(f), value_of(f),
+                        typical_value(model_, p_.fields[f].name, lang_ == Language::Danish),
+                        format_tenths(steps[i].points, true)});
+      } else {
+        rows.push_back({w(Msg::CardOthers), "", "", format_tenths(steps[i].points, true)});
+      }
     }
-    const std::string total = w(Msg::CardTotal);
-    std::size_t width = columns(total);
-    for (const auto& l : labels) width = std::max(width, columns(l));
-    const std::vector<long> hundredths = round_to_total(parts, a_.log_odds);
-    for (std::size_t i = 0; i < labels.size(); ++i) {
-      line("  " + pad(labels[i], width) + " " +
-           pad_left(signed_hundredths(hundredths[i], lang_), 8));
+    rows.push_back({w(Msg::CardResult), "", "", format_tenths(end, false)});
+    line("");
+    line(w(Msg::CardChanges) + ":");
+    std::array<std::size_t, 4> width{columns(w(Msg::CardInformation)), columns(w(Msg::CardValue)),
+                                     columns(w(Msg::CardTypical)), columns(w(Msg::CardChange))};
+    for (const auto& r : rows) {
+      for (std::size_t k = 0; k < 4; ++k) width[k] = std::max(width[k], columns(r[k]));
     }
-    line("  " + pad(total, width) + " " +
-         pad_left(signed_hundredths(std::lround(a_.log_odds * 100), lang_), 8) + "  → " +
-         (a_.probability ? format_percent(*a_.probability, lang_) : std::string("–")));
+    const bool with_values = values_ != nullptr;
+    const auto row = [&](const std::array<std::string, 4>& r) {
+      line("  " + pad(r[0], width[0]) + "  " + (with_values ? pad(r[1], width[1]) + "  " : "") +
+           pad(r[2], width[2]) + "  " + pad_left(r[3], width[3]));
+    };
+    row({w(Msg::CardInformation), w(Msg::CardValue), w(Msg::CardTypical), w(Msg::CardChange)});
+    for (const auto& r : rows) row(r);
+    if (!missing.empty()) line("  " + w(Msg::CardMissingNote));
+  }
+
+  // Percentage points (or a percentage) in tenths, as the card's language writes them.
+  std::string format_tenths(double points, bool sign) const {
+    char b[32];
+    std::snprintf(b, sizeof b, sign ? "%+.1f" : "%.1f %%", points);
+    std::string s = b;
+    if (lang_ == Language::Danish) std::replace(s.begin(), s.end(), '.', ',');
+    return s;
   }
 
   void gaps() {
@@ -273,6 +340,8 @@ class Card {
   }
 
   const Assessor& assessor_;
+  const std::vector<double>* values_;
+  std::vector<std::string> refs_;
   const dsl::Program& p_;
   const dsl::PurposeInfo& purpose_;
   Index purpose_index_;
@@ -287,8 +356,9 @@ class Card {
 }  // namespace
 
 std::string render_card(const Assessor& assessor, const Assessment& assessment,
-                        std::string_view person, Language language, bool replay) {
-  return Card(assessor, assessment, language).render(person, replay);
+                        std::string_view person, Language language, bool replay,
+                        const std::vector<double>* values) {
+  return Card(assessor, assessment, language, values).render(person, replay);
 }
 
 }  // namespace skon::engine

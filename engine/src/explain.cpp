@@ -44,7 +44,8 @@ std::string explain_record(const Run& run, const std::vector<double>& values,
                            std::string_view person) {
   Assessment a;
   run.assessor().assess(values, a);
-  return render_card(run.assessor(), a, person, run.options().language, run.options().date_given);
+  return render_card(run.assessor(), a, person, run.options().language, run.options().date_given,
+                     &values);
 }
 
 }  // namespace skon::engine

@@ -31,6 +31,13 @@ std::string percent_text(long tenths, bool da) {
   return s + " %";
 }
 
+std::string field_label(const dsl::Program& program, const std::string& field) {
+  const dsl::Index f = program.find_field(field);
+  return f != dsl::kNone && !program.fields[f].label.empty() ? program.fields[f].label : field;
+}
+
+}  // namespace
+
 // The typical value of a field, from the model's training rows: a number's mean, a category's
 // reference (most frequent, unless the analyst chose another), a yes/no field's share of yes.
 std::string typical_value(const models::LogisticModel* model, const std::string& field, bool da) {
@@ -54,13 +61,6 @@ std::string typical_value(const models::LogisticModel* model, const std::string&
   }
   return "–";
 }
-
-std::string field_label(const dsl::Program& program, const std::string& field) {
-  const dsl::Index f = program.find_field(field);
-  return f != dsl::kNone && !program.fields[f].label.empty() ? program.fields[f].label : field;
-}
-
-}  // namespace
 
 std::vector<CardStep> percentage_steps(double start_log_odds,
                                        const std::vector<std::pair<std::string, double>>& parts,

@@ -183,6 +183,7 @@ void Differ::purpose(const std::string& name) {
   text(scope, "legal reference", "legal_reference_changed", x.legal_reference, y.legal_reference,
        true);
   text(scope, "GDPR basis", "gdpr_basis_changed", x.gdpr_basis, y.gdpr_basis, true);
+  text(scope, "what it predicts", "predicts_changed", x.predicts, y.predicts, true);
   text(scope, "not for", "not_for_changed", x.not_for, y.not_for, true);
   if (x.effective_from != y.effective_from || x.effective_to != y.effective_to) {
     add(scope, "effective period", "effective_period_changed",

@@ -210,6 +210,8 @@ void Writer::purpose(Document& d, Index pi) {
   std::vector<std::vector<std::string>> facts = {
       {t("til", "for"), q.label},
       {t("ikke til", "not for"), q.not_for ? prose(*q.not_for) : unstated},
+      {t("sandsynligheden er for", "the probability is of"),
+       q.predicts ? prose(*q.predicts) : unstated},
       {t("ansvarlig", "owner"), q.owner ? *q.owner : unstated},
       {t("godkendt (ifølge reglerne)", "approved (as the rules say)"),
        q.approved_by ? *q.approved_by : unstated},

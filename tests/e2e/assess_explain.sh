@@ -62,7 +62,7 @@ p=$(grep -m1 '"id":"S1"' "$work/raw.jsonl" | sed -E 's/.*"probability":([0-9.e-]
 pct=$(awk -v p="$p" 'BEGIN { printf "%.1f %%", 100 * p }' | tr . ,)  # Danish decimal comma
 "$skon" explain "${common[@]}" --model "$work/m.json" --data "$work/cohort.csv" --id-column student_id \
   --today 2026-11-26 --id S1 >"$work/card.txt"
-grep -q "Sandsynlighed (model): $pct" "$work/card.txt" || { cat "$work/card.txt"; fail "card probability $pct"; }
+grep -q "^Risiko for udfaldet, modellen er trænet på: $pct" "$work/card.txt" || { cat "$work/card.txt"; fail "card probability $pct"; }
 grep -q "Vurderingen er vejledende" "$work/card.txt" || fail "card lacks the advisory note"
 # The card names the person by pseudonym, as the assessments do: a printed card carries no id.
 grep -Eq "^Person: [0-9a-f]{32}$" "$work/card.txt" || fail "the card does not show the pseudonym"

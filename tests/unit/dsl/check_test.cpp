@@ -348,3 +348,24 @@ TEST_CASE("check: a purpose keeps its audit rows six months or more") {
   CHECK(load(shorter).underlined("E0209") == "retention 3 months");
   CHECK(load(std::string(kPrelude)).program->purposes.at(0).retention_months == 6);
 }
+
+TEST_CASE("check: `predicts` says what a purpose's probability is of; a rule has none") {
+  std::string text = test::kPrelude;
+  const std::string anchor = "  owner \"UU\"\n";
+  text.insert(text.find(anchor) + anchor.size(),
+              "  predicts \"ikke at have gennemført en ungdomsuddannelse som 25-årig\"\n");
+  const auto ok = test::load(text);
+  REQUIRE_FALSE(ok.bag.has_errors());
+  const auto& p = ok.program->purposes[ok.program->find_purpose("ew")];
+  REQUIRE(p.predicts);
+  CHECK(*p.predicts == "ikke at have gennemført en ungdomsuddannelse som 25-årig");
+  const auto bad = test::load(text + R"(
+rule r "R" in ew {
+  when absence_pct > 10
+  flag "x"
+  predicts "dropping out"
+}
+)");
+  CHECK(bad.has("E0209"));
+  CHECK(bad.underlined("E0209") == "predicts \"dropping out\"");
+}

@@ -228,6 +228,7 @@ struct PurposeStmt {
     LegalReference,
     GdprBasis,  // the GDPR Art. 6 basis, beside the national act of legal_reference
     NotFor,     // what the purpose must not be used for
+    Predicts,   // what a purpose's probability is the probability of
     Effective,
     Roles,
     Sources,
@@ -277,6 +278,7 @@ struct RuleStmt {
     LegalReference,
     GdprBasis,  // the GDPR Art. 6 basis, beside the national act of legal_reference
     NotFor,     // what the purpose must not be used for
+    Predicts,   // what a purpose's probability is the probability of
     Effective,
     When,
     Flag,

@@ -126,6 +126,9 @@ struct PurposeInfo {
   std::optional<std::string> owner, approved_by, legal_reference;
   std::optional<std::string> gdpr_basis;  // the GDPR Art. 6 basis (usually 6(1)(e))
   std::optional<std::string> not_for;     // what it must not be used for, in the owner's words
+  // `predicts "..."`: what its probability is the probability of, in a professional's words
+  // ("not completing an upper-secondary education within 6 years of grade 9").
+  std::optional<std::string> predicts;
   std::optional<std::int32_t> effective_from, effective_to;  // days since epoch, inclusive
   std::optional<std::string> suspended;                      // the reason
   // what it may use

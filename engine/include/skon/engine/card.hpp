@@ -7,6 +7,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "skon/engine/assessor.hpp"
 #include "skon/engine/messages.hpp"
@@ -15,7 +16,10 @@ namespace skon::engine {
 
 // `person` names whom the card is about (an id, or the catalogue's CardValuesGiven). A replay's
 // card says the day it was assessed as of (`replay`).
+// With `values` (the record, in the assessor's input_fields order) each contribution shows the
+// person's value beside the typical one.
 std::string render_card(const Assessor& assessor, const Assessment& assessment,
-                        std::string_view person, Language language, bool replay = false);
+                        std::string_view person, Language language, bool replay = false,
+                        const std::vector<double>* values = nullptr);
 
 }  // namespace skon::engine

@@ -39,6 +39,11 @@ std::vector<CardStep> percentage_steps(double start_log_odds,
                                        const std::vector<std::string>& missing, double* start_shown,
                                        double* end_shown);
 
+// The typical value of a field among the model's training rows: a number's mean, a category's
+// reference value, a yes/no field's share of yes; "–" when the model does not say.
+std::string typical_value(const models::LogisticModel* model, const std::string& field,
+                          bool danish);
+
 // The card for one assessment record (its JSON text) as an HTML <article>.
 std::string card_html(const std::string& record, const CardContext& context);
 
