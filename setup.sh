@@ -131,13 +131,11 @@ demo_pipeline() {
   "$skon" compare --rules rules/ --purpose early_warning scenario_extended --data "$out/history.csv" \
     --holdout "$out/holdout.csv" --by sex,municipality --ablate --paper "$out/paper.html" \
     -o "$out/compare.txt"
-  sed -n '3,5p' "$out/compare.txt"
 
   echo "== monitor: does the model still fit the later year (2020), and how do the reviews go?"
   "$skon" monitor --rules rules/ --purpose early_warning --model "$out/early_warning.model.json" \
     --data "$out/holdout.csv" --audit "$out/skon-audit.sqlite" -o "$out/monitor.txt" ||
     echo "monitor: a breach (see $out/monitor.txt)"
-  tail -n 1 "$out/monitor.txt"
 
   echo "== for legal review: the rule set as a document, and what a proposed change would do"
   "$skon" doc --rules rules/ -o "$out/legal.html" --audit "$out/skon-audit.sqlite"
@@ -160,7 +158,10 @@ demo_pipeline() {
     "$out/assessments.csv"
   printf 'early warning (school data only):  %s\n' "$(grep -m1 'ROC AUC' "$out/evaluation.txt" | tr -s ' ' | sed 's/^ //')"
   printf 'scenario with extended data:       %s\n' "$(grep -m1 'ROC AUC' "$out/evaluation_scenario.txt" | tr -s ' ' | sed 's/^ //')"
-  echo "one explanation card: $out/explanation.txt; the report with plots and cards: $out/report.html"
+  printf 'what the extended data add:        %s\n' "$(grep -m1 'against early_warning' "$out/compare.txt" | sed 's/^ *scenario_extended against early_warning: //')"
+  printf 'the model on 2020 (monitor):       %s\n' "$(tail -n 1 "$out/monitor.txt" | sed 's/^verdict: //')"
+  echo "the report with plots and cards: $out/report.html; the decision paper: $out/paper.html"
+  echo "one explanation card: $out/explanation.txt"
   echo "for legal review: $out/legal.html; a proposed change and whom it moves: $out/proposal-diff.txt"
   # Both runs are in the audit log beside the assessments; it verifies, and lists who awaits a
   # professional's decision (skon review record ... records one).

@@ -8,6 +8,7 @@
 
 #include "skon/engine/document.hpp"
 #include "skon/models/logistic.hpp"
+#include "skon/models/metrics.hpp"
 
 namespace skon::engine {
 
@@ -136,28 +137,45 @@ std::string card_html(const std::string& record, const CardContext& cx) {
         percentage_steps(cx.baseline_log_odds, parts, j["contributions"].value("others", 0.0), p,
                          missing, &start_shown, &end_shown);
     const long start_t = std::lround(start_shown * 10), end_t = std::lround(end_shown * 10);
-    out +=
-        "<p class=\"probability\">" +
-        tr("Risiko for ikke at gennemføre en ungdomsuddannelse (det udfald, modellen er trænet "
-           "på): ",
-           "Risk of not completing an upper-secondary education (the outcome the model was "
-           "trained on): ") +
-        "<b class=\"shown-probability\">" + percent_text(end_t, da) + "</b>. " +
-        tr("Blandt de unge, modellen er trænet på, gennemførte ",
-           "Among the young people the "
-           "model was trained on, ") +
-        percent_text(std::lround(1000 * cx.base_rate), da) +
-        tr(" ikke (basisraten). Modellens udgangspunkt — en ung med gennemsnitlige værdier — er ",
-           " did not complete (the base rate). The model's starting point — a young person "
-           "with average values — is ") +
-        percent_text(start_t, da) +
-        (start_t < std::lround(1000 * cx.base_rate)
-             ? tr("; det ligger under basisraten, fordi risikoen er skævt fordelt: få unge med "
-                  "høj risiko trækker gennemsnittet op.",
-                  "; it lies below the base rate because risk is skewed: a few young people at "
-                  "high risk pull the average up.")
-             : std::string(".")) +
-        "</p>\n";
+    out += "<p class=\"probability\">" +
+           (purpose.predicts ? tr("Risiko for ", "Risk of ") + escape_html(*purpose.predicts) + ": "
+                             : tr("Risiko for udfaldet, modellen er trænet på: ",
+                                  "Risk of the outcome the model was trained on: ")) +
+           "<b class=\"shown-probability\">" + percent_text(end_t, da) + "</b>. " +
+           tr("Blandt de unge, modellen er trænet på, havde ",
+              "Among the young people the model was "
+              "trained on, ") +
+           percent_text(std::lround(1000 * cx.base_rate), da) +
+           tr(" udfaldet (basisraten). Modellens udgangspunkt — en ung med gennemsnitlige værdier "
+              "— er ",
+              " had the outcome (the base rate). The model's starting point — a young person "
+              "with average values — is ") +
+           percent_text(start_t, da) +
+           (start_t < std::lround(1000 * cx.base_rate)
+                ? tr("; det ligger under basisraten, fordi risikoen er skævt fordelt: få unge med "
+                     "høj risiko trækker gennemsnittet op.",
+                     "; it lies below the base rate because risk is skewed: a few young people at "
+                     "high risk pull the average up.")
+                : std::string(".")) +
+           "</p>\n";
+    // Its uncertainty: what happened to the validation's young people given a like probability.
+    if (cx.model != nullptr) {
+      for (const auto& b : cx.model->metrics.reliability) {
+        if (b.count == 0 || p < b.low || p > b.high) continue;
+        const auto [lo, hi] = models::wilson_interval(
+            b.observed_rate * static_cast<double>(b.count), static_cast<double>(b.count));
+        out += "<p class=\"note\">" +
+               tr("Usikkerhed: af de unge i valideringen med en sandsynlighed på ",
+                  "Uncertainty: of the young people in the validation with a probability of ") +
+               percent_text(std::lround(1000 * b.low), da) + "–" +
+               percent_text(std::lround(1000 * b.high), da) + tr(" havde ", ", ") +
+               percent_text(std::lround(1000 * b.observed_rate), da) +
+               tr(" udfaldet (95 %: ", " had the outcome (95 %: ") +
+               percent_text(std::lround(1000 * lo), da) + "–" +
+               percent_text(std::lround(1000 * hi), da) + ").</p>\n";
+        break;
+      }
+    }
     // The waterfall as a table of steps and bars: start, each part, the rest, the result.
     out += "<table class=\"waterfall\"><thead><tr><th>" + tr("Oplysning", "Information") +
            "</th><th>" + tr("Typisk værdi", "Typical value") + "</th><th>" +

@@ -12,7 +12,7 @@ namespace {
 
 // The drawing area inside a 520 x 340 view box: room for the tick labels and axis titles.
 constexpr double kWidth = 520, kHeight = 340;
-constexpr double kLeft = 62, kRight = 16, kTop = 34, kBottom = 52;
+constexpr double kLeft = 62, kRight = 30, kTop = 34, kBottom = 52;
 
 const char* const kPalette[] = {"#1f5f8b", "#c0392b", "#2e8b57", "#8a4b00", "#6c3483"};
 

@@ -349,7 +349,7 @@ TEST_CASE("check: a purpose keeps its audit rows six months or more") {
   CHECK(load(std::string(kPrelude)).program->purposes.at(0).retention_months == 6);
 }
 
-TEST_CASE("check: `predicts` says what a purpose's probability is of; a rule has none") {
+TEST_CASE("check: `predicts` says what a purpose's probability is of, and a rule has none") {
   std::string text = test::kPrelude;
   const std::string anchor = "  owner \"UU\"\n";
   text.insert(text.find(anchor) + anchor.size(),
