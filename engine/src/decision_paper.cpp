@@ -339,9 +339,11 @@ void Paper::impact_assessment() {
                  "Fundamental-rights impact assessment"));
   d.paragraph(
       t("Opbygget som AI-forordningens art. 27 (a–f); Hvorfor / Hvad / Hvordan som den "
-        "hollandske IAMA. Det, Skøn kan udfylde fra reglerne og målingerne, står her; "
+        "hollandske IAMA; data, beslutning og afbødning som Canadas Algorithmic Impact "
+        "Assessment spørger til. Det, Skøn kan udfylde fra reglerne og målingerne, står her; "
         "resten er spørgsmål til arbejdsgruppen.",
-        "Structured as the AI Act's Art. 27 (a–f); Why / What / How as the Dutch IAMA. "
+        "Structured as the AI Act's Art. 27 (a–f); Why / What / How as the Dutch IAMA; data, "
+        "decision and mitigation as Canada's Algorithmic Impact Assessment asks. "
         "What Skøn can fill from the rules and the measurements stands here; the rest are "
         "questions for the working group."));
   const ScenarioResult& first = r.scenarios.front();

@@ -84,6 +84,28 @@ for pid, body in zip(cards, bodies):
 print("figures ok:", len(bodies), "cards")
 EOF
 
+# The professional's text card on the shipped rules: what the risk is of, the changes in
+# percentage points adding up to the probability of the person's record, footnoted citations.
+person_id=$(awk -F, 'NR > 1 && $15 == "" { print $1; exit }' current.csv)  # wellbeing missing
+"$skon" explain --rules "$src/rules" --purpose early_warning --model m.json --data current.csv \
+  --id "$person_id" >card.txt || fail "explain exit $?"
+/usr/bin/python3 - <<'EOF2' || fail "text card: $(cat card.txt)"
+import re
+card = open("card.txt").read()
+assert "Risiko for ikke at have gennemført en ungdomsuddannelse som 25-årig: " in card
+shown = re.search(r"som 25-årig: ([0-9]+),([0-9]) %", card)
+start = re.search(r"^  udgangspunkt +([0-9]+),([0-9]) %$", card, re.M)
+steps = re.findall(r"  ([+-][0-9]+),([0-9])$", card, re.M)
+total = int(start.group(1)) * 10 + int(start.group(2))
+for whole, tenth in steps:
+    total += (1 if whole[0] == "+" else -1) * (abs(int(whole)) * 10 + int(tenth))
+assert total == int(shown.group(1)) * 10 + int(shown.group(2)), (total, shown.group(0))
+assert re.search(r"Generel trivsel.*mangler", card), "the missing survey is not shown as missing"
+assert "Henvisninger til reglerne:" in card or "[1]" not in card
+assert "early_warning.skon:" not in card.split("Henvisninger til reglerne:")[0], "a citation in the text"
+assert "skon review record --run" in card
+EOF2
+
 # No raw id anywhere in the report; pseudonyms only.
 cut -d, -f1 current.csv | tail -n +2 >ids.txt
 if grep -F -f ids.txt r.html r.json r.en.html >/dev/null; then fail "a raw id is in the report"; fi
