@@ -100,7 +100,10 @@ HumanSide human_side(const dsl::Program& program, dsl::Index purpose, const std:
   });
   std::map<std::string, DecisionCounts> counts;
   std::vector<double> pending_days;
-  for (const auto& [run, started] : run_started) {
+  for (const auto& entry : run_started) {
+    // (Named, not a structured binding: the lambda below captures them, which clang refuses.)
+    const std::string& run = entry.first;
+    const std::string& started = entry.second;
     log->rows("assessment", run, "", [&](const StoredRow& s) {
       if (s.purged || s.row.review != 1) return;
       const auto body = nlohmann::json::parse(s.row.body, nullptr, false);
@@ -433,7 +436,7 @@ std::string monitor_text(const MonitorResult& r) {
                 r.score.noise, to_string(r.score.psi_signal));
   s += line;
   s += "\n  PSI: below 0.10 stable, 0.10–0.25 shifted, above 0.25 changed — each only when above "
-       "the level chance reaches 1 time in 100 at these sizes (`chance`).\n";
+       "the level chance reaches 1 time in 1,000 at these sizes (`chance`).\n";
   if (r.metrics) {
     std::snprintf(line, sizeof line,
                   "\n  with outcomes: %zu rows; AUC %.3f (95 %% %.3f–%.3f); predicted %.1f %%, "

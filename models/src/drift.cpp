@@ -108,7 +108,7 @@ double chi_square_quantile(double p, double k) {
 double psi_noise_level(std::size_t bins, std::size_t reference_rows, std::size_t rows) {
   if (bins < 2 || reference_rows == 0 || rows == 0) return INFINITY;
   return (1.0 / static_cast<double>(reference_rows) + 1.0 / static_cast<double>(rows)) *
-         chi_square_quantile(0.99, static_cast<double>(bins - 1));
+         chi_square_quantile(0.999, static_cast<double>(bins - 1));
 }
 
 }  // namespace skon::models

@@ -7,7 +7,7 @@
 // feature's population stability index and its share missing, and the probabilities' PSI; where
 // the newer cohort has outcomes, the AUC, calibration in the large and group gaps against the
 // purpose's gates. Every threshold accounts for the sizes compared: a PSI counts only above the
-// level chance alone reaches 1 time in 100 (a PSI of 0.1 on 300 rows is noise). With an audit
+// level chance alone reaches 1 time in 1,000 (a PSI of 0.1 on 300 rows is noise). With an audit
 // log, how professionals decided per level and how long reviews stay pending.
 
 #include <cstdint>
@@ -39,7 +39,7 @@ struct FieldDrift {
   std::string field;
   std::size_t bins = 0;  // with the missing bin
   double psi = 0;
-  double noise = 0;  // the PSI chance reaches 1 time in 100 at these sizes
+  double noise = 0;  // the PSI chance reaches 1 time in 1,000 at these sizes
   double missing_then = 0, missing_now = 0;
   Signal psi_signal = Signal::Ok, missing_signal = Signal::Ok;
 };

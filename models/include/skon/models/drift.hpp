@@ -47,8 +47,9 @@ std::vector<double> score_counts(const DriftReference& ref, std::span<const doub
 // PSI = sum (a - e) ln(a / e) over bins, shares floored at 1e-4 (an empty bin stays finite).
 double psi(std::span<const double> expected_shares, std::span<const double> actual_shares);
 
-// The PSI that two samples of one distribution exceed with probability 1 %: PSI is about
-// (1/n + 1/m) times a chi-square with bins - 1 degrees of freedom.
+// The PSI that two samples of one distribution exceed 1 time in 1,000: PSI is about
+// (1/n + 1/m) times a chi-square with bins - 1 degrees of freedom. (A monitoring run tests every
+// field: at 1 in 1,000 each, a run of ten fields raises a false alarm about 1 time in 100.)
 double psi_noise_level(std::size_t bins, std::size_t reference_rows, std::size_t rows);
 
 // The chi-square distribution's quantile (Wilson–Hilferty), e.g. 0.99.
