@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <set>
 
+#include "skon/engine/messages.hpp"
 #include "skon/engine/provenance.hpp"
 #include "skon/engine/training.hpp"
 #include "skon/models/errors.hpp"
@@ -18,11 +19,9 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
+// A figure with `digits` decimals as the CLI writes them (a dash for none).
 std::string fixed(double v, int digits = 3) {
-  if (std::isnan(v)) return "–";
-  char b[48];
-  std::snprintf(b, sizeof b, "%.*f", digits, v);
-  return b;
+  return std::isnan(v) ? "–" : format_fixed(v, digits, Language::English);
 }
 
 std::string where(const dsl::Program& program, const dsl::Span& s) {

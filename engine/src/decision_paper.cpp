@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "skon/engine/compare.hpp"
+#include "skon/engine/messages.hpp"
 #include "skon/engine/svg_plot.hpp"
 #include "skon/engine/version.hpp"
 
@@ -24,14 +25,7 @@ struct Paper {
 
   std::string t(const char* dk, const char* en) const { return da ? dk : en; }
   std::string num(double v, int digits = 3) const {
-    if (std::isnan(v)) return "–";
-    char b[48];
-    std::snprintf(b, sizeof b, "%.*f", digits, v);
-    std::string s = b;
-    if (da) {
-      for (char& c : s) c = c == '.' ? ',' : c;
-    }
-    return s;
+    return std::isnan(v) ? "–" : format_fixed(v, digits, da ? Language::Danish : Language::English);
   }
   std::string signed_num(double v) const { return (v >= 0 ? "+" : "−") + num(std::abs(v)); }
   std::string pct(double v, int digits = 0) const { return num(100 * v, digits) + " %"; }

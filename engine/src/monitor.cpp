@@ -9,6 +9,7 @@
 
 #include "skon/engine/audit_log.hpp"
 #include "skon/engine/columns.hpp"
+#include "skon/engine/messages.hpp"
 #include "skon/models/drift.hpp"
 #include "skon/models/errors.hpp"
 #include "skon/models/metrics.hpp"
@@ -34,10 +35,9 @@ constexpr double kPendingWarningDays = 30;
 // estimate only from this many rows with outcomes; below, it warns.
 constexpr std::size_t kRowsForPointGates = 2000;
 
+// A figure with `digits` decimals as the CLI writes them (a dash for none).
 std::string fixed(double v, int digits = 3) {
-  char b[48];
-  std::snprintf(b, sizeof b, "%.*f", digits, v);
-  return b;
+  return std::isnan(v) ? "–" : format_fixed(v, digits, Language::English);
 }
 
 Signal psi_signal(double psi, double noise) {

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "skon/engine/columns.hpp"
+#include "skon/engine/messages.hpp"
 #include "skon/models/errors.hpp"
 #include "skon/models/logistic.hpp"
 #include "skon/models/train.hpp"
@@ -15,11 +16,9 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
+// A figure with `digits` decimals as the CLI writes them (a dash for none).
 std::string fixed(double v, int digits = 2) {
-  if (std::isnan(v)) return "–";
-  char b[48];
-  std::snprintf(b, sizeof b, "%.*f", digits, v);
-  return b;
+  return std::isnan(v) ? "–" : format_fixed(v, digits, Language::English);
 }
 
 double quantile(const std::vector<double>& sorted, double q) {

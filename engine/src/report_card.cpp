@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "skon/engine/document.hpp"
+#include "skon/engine/messages.hpp"
 #include "skon/models/logistic.hpp"
 #include "skon/models/metrics.hpp"
 
@@ -14,22 +15,19 @@ namespace skon::engine {
 
 namespace {
 
-std::string pct(double tenths_of_points) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%.1f", tenths_of_points / 10);
-  return b;
+// Tenths of a point as one decimal, in the card's language.
+std::string tenths_text(long tenths, bool da) {
+  return format_fixed(static_cast<double>(tenths) / 10, 1,
+                      da ? Language::Danish : Language::English);
 }
 
 std::string signed_pp(long tenths, bool da) {
-  std::string s = pct(static_cast<double>(std::labs(tenths)));
-  if (da) std::replace(s.begin(), s.end(), '.', ',');
-  return std::string(tenths < 0 ? "−" : "+") + s + (da ? " procentpoint" : " percentage points");
+  return std::string(tenths < 0 ? "−" : "+") + tenths_text(std::labs(tenths), da) +
+         (da ? " procentpoint" : " percentage points");
 }
 
 std::string percent_text(long tenths, bool da) {
-  std::string s = pct(static_cast<double>(tenths));
-  if (da) std::replace(s.begin(), s.end(), '.', ',');
-  return s + " %";
+  return tenths_text(tenths, da) + " %";
 }
 
 std::string field_label(const dsl::Program& program, const std::string& field) {

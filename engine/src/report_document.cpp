@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "skon/engine/messages.hpp"
 #include "skon/engine/report.hpp"
 #include "skon/engine/report_card.hpp"
 #include "skon/engine/svg_plot.hpp"
@@ -20,13 +21,7 @@ struct Writer {
 
   std::string num(const Json& v, int digits) const {
     if (!v.is_number()) return "–";
-    char b[48];
-    std::snprintf(b, sizeof b, "%.*f", digits, v.get<double>());
-    std::string s = b;
-    if (da) {
-      for (char& c : s) c = c == '.' ? ',' : c;
-    }
-    return s;
+    return format_fixed(v.get<double>(), digits, da ? Language::Danish : Language::English);
   }
   std::string count(const Json& v) const {
     return v.is_number() ? std::to_string(v.get<std::size_t>()) : "–";
