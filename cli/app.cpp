@@ -11,9 +11,9 @@
 #include "command.hpp"
 #include "exit_codes.hpp"
 #include "logging.hpp"
+#include "skon/base/errors.hpp"
+#include "skon/core/version.hpp"
 #include "skon/dsl/suggest.hpp"
-#include "skon/engine/version.hpp"
-#include "skon/models/errors.hpp"
 
 namespace skon::cli {
 namespace {
@@ -88,8 +88,8 @@ void setup_help(CLI::App& app, CommandTable& table) {
         }
       }
       const auto suggestion = dsl::closest_match(*topic, subcommand_names(app));
-      throw models::UsageError("no subcommand '" + *topic + "'" +
-                               (suggestion ? "; did you mean '" + *suggestion + "'?" : ""));
+      throw base::UsageError("no subcommand '" + *topic + "'" +
+                             (suggestion ? "; did you mean '" + *suggestion + "'?" : ""));
     };
   });
 }

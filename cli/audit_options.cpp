@@ -3,7 +3,8 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "skon/engine/manifest.hpp"
+#include "skon/base/clock.hpp"
+#include "skon/core/manifest.hpp"
 
 namespace skon::cli {
 
@@ -26,7 +27,7 @@ std::unique_ptr<engine::AuditLog> AuditOption::open(const std::string& output, b
 }
 
 std::string audit_now() {
-  return engine::utc_timestamp();
+  return base::output_clock().timestamp();
 }
 
 }  // namespace skon::cli

@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "skon/engine/audit_log.hpp"
+#include "skon/audit/audit_log.hpp"
 
 namespace skon::cli {
 

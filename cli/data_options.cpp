@@ -4,8 +4,9 @@
 #include <ctime>
 #include <stdexcept>
 
-#include "skon/engine/manifest.hpp"
-#include "skon/models/sha256.hpp"
+#include "skon/base/clock.hpp"
+#include "skon/base/sha256.hpp"
+#include "skon/core/manifest.hpp"
 
 namespace skon::cli {
 
@@ -59,13 +60,13 @@ std::map<std::string, std::string> DataOptions::recorded() const {
   std::string markers;
   for (const auto& m : missing) markers += (markers.empty() ? "" : ",") + m;
   r["missing"] = markers;
-  r["map"] = mapping.empty() ? "" : mapping + " (sha256 " + models::sha256_file_hex(mapping) + ")";
+  r["map"] = mapping.empty() ? "" : mapping + " (sha256 " + base::sha256_file_hex(mapping) + ")";
   r["on_bad_row"] = on_bad_row;
   return r;
 }
 
 std::string utc_timestamp() {
-  return engine::utc_timestamp();
+  return base::output_clock().timestamp();
 }
 
 }  // namespace skon::cli

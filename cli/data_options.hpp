@@ -23,7 +23,7 @@ struct DataOptions {
   std::string rejects;
 
   void add_to(CLI::App& sub);
-  // Throws models::InputError for a bad mapping file.
+  // Throws base::InputError for a bad mapping file.
   models::ReadOptions to_read_options(const std::string& default_rejects) const;
   // The options that change what is read, for a run's manifest (the mapping file by its hash).
   std::map<std::string, std::string> recorded() const;

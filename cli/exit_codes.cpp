@@ -6,7 +6,7 @@
 #include <exception>
 #include <string>
 
-#include "skon/models/errors.hpp"
+#include "skon/base/errors.hpp"
 
 namespace skon::cli {
 namespace {
@@ -22,11 +22,11 @@ int say(std::string_view command, const char* message, int code) {
 int report_current_exception(std::string_view command) {
   try {
     throw;
-  } catch (const models::UsageError& e) {
+  } catch (const base::UsageError& e) {
     return say(command, e.what(), kExitUsage);
-  } catch (const models::InputError& e) {
+  } catch (const base::InputError& e) {
     return say(command, e.what(), kExitInput);
-  } catch (const models::OutputError& e) {
+  } catch (const base::OutputError& e) {
     return say(command, e.what(), kExitInput);
   } catch (const std::bad_alloc&) {
     return say(command, "out of memory", kExitInternal);

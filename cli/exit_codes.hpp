@@ -14,8 +14,8 @@ enum ExitCode : int {
 };
 
 // The one place where errors become exit codes: prints the current exception's message as
-// "skon COMMAND: ..." and returns its code — models::UsageError 2; models::InputError and
-// models::OutputError 3; anything else is a bug in skon, 4. Call only inside a catch block.
+// "skon COMMAND: ..." and returns its code — base::UsageError 2; base::InputError and
+// base::OutputError 3; anything else is a bug in skon, 4. Call only inside a catch block.
 int report_current_exception(std::string_view command);
 
 }  // namespace skon::cli

@@ -4,8 +4,8 @@
 
 #include <filesystem>
 
-#include "skon/models/atomic_file.hpp"
-#include "skon/models/errors.hpp"
+#include "skon/base/atomic_file.hpp"
+#include "skon/base/errors.hpp"
 
 namespace skon::cli {
 
@@ -14,16 +14,16 @@ void refuse_output_over_input(const std::vector<std::string>& outputs,
   for (const std::string& out : outputs) {
     if (out.empty() || out == "-") continue;
     for (const std::string& in : inputs) {
-      if (in.empty() || in == "-" || !models::same_file(out, in)) continue;
-      throw models::InputError("the output '" + out + "' is the input '" + in +
-                               "': writing it would destroy the input; choose another file");
+      if (in.empty() || in == "-" || !base::same_file(out, in)) continue;
+      throw base::InputError("the output '" + out + "' is the input '" + in +
+                             "': writing it would destroy the input; choose another file");
     }
   }
 }
 
 void warn_about_stale_temporaries(const std::string& output) {
   if (output.empty() || output == "-") return;
-  for (const auto& stale : models::stale_temporary_files(output)) {
+  for (const auto& stale : base::stale_temporary_files(output)) {
     spdlog::warn(
         "'{}' was left by an interrupted run (it may hold personal data); remove it when no skon "
         "runs on '{}'",

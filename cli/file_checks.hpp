@@ -8,7 +8,7 @@
 
 namespace skon::cli {
 
-// Throws models::InputError when an output (e.g. -o) is the same file as an input (the cohort,
+// Throws base::InputError when an output (e.g. -o) is the same file as an input (the cohort,
 // the model, a rule file, the key, the mapping file): writing it would destroy the input.
 // "-" and names that do not exist yet never clash.
 void refuse_output_over_input(const std::vector<std::string>& outputs,

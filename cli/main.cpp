@@ -1,7 +1,7 @@
 #include "app.hpp"
-#include "skon/models/atomic_file.hpp"
+#include "skon/base/atomic_file.hpp"
 
 int main(int argc, char** argv) {
-  skon::models::remove_temporary_files_on_signals();
+  skon::base::remove_temporary_files_on_signals();
   return skon::cli::run_skon(argc, argv);
 }

@@ -13,9 +13,10 @@
 #include <sstream>
 
 #include "diagnostics_output.hpp"
-#include "skon/dsl/date.hpp"
+#include "skon/base/clock.hpp"
+#include "skon/base/date.hpp"
+#include "skon/core/columns.hpp"
 #include "skon/dsl/suggest.hpp"
-#include "skon/engine/columns.hpp"
 
 namespace skon::cli {
 
@@ -42,18 +43,18 @@ void add_run_arguments(CLI::App& sub, RunArguments& args) {
 namespace {
 
 std::int32_t assessment_date(const std::string& given) {
-  const auto clock = static_cast<std::int32_t>(std::time(nullptr) / 86400);
+  const auto clock = base::system_clock().today();
   if (given.empty()) return clock;
-  const auto d = dsl::parse_iso_date(given);
+  const auto d = base::parse_iso_date(given);
   if (!d) {
-    throw models::UsageError("--today: '" + given +
-                             "' is not a date; give it as YYYY-MM-DD, e.g. 2026-08-15");
+    throw base::UsageError("--today: '" + given +
+                           "' is not a date; give it as YYYY-MM-DD, e.g. 2026-08-15");
   }
   // A replay assesses as of a past day; a future day would run a purpose before its approval.
   if (*d > clock) {
-    throw models::UsageError("--today " + given + " is later than today (" +
-                             dsl::format_iso_date(clock) +
-                             "): a replay assesses as of a day that has been");
+    throw base::UsageError("--today " + given + " is later than today (" +
+                           base::format_iso_date(clock) +
+                           "): a replay assesses as of a day that has been");
   }
   return *d;
 }
@@ -69,20 +70,20 @@ std::string read_key(const RunArguments& args) {
     key = ss.str();
     while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
     if (!f || key.empty()) {
-      throw models::InputError("cannot read a key from '" + args.id_key_file +
-                               "'; it should hold the secret key for pseudonyms (at least 16 "
-                               "bytes)");
+      throw base::InputError("cannot read a key from '" + args.id_key_file +
+                             "'; it should hold the secret key for pseudonyms (at least 16 "
+                             "bytes)");
     }
   } else if (const char* env = std::getenv("SKON_ID_KEY"); env != nullptr && *env != '\0') {
     key = env;
   } else {
-    throw models::UsageError(
+    throw base::UsageError(
         "ids are pseudonymized with a secret key (in the output unless --reveal-ids, and always "
         "in the audit log): give --id-key-file FILE or set SKON_ID_KEY; make a key with: "
         "od -An -tx1 -N32 /dev/urandom | tr -d ' \\n' > pseudonym.key");
   }
   if (key.size() < 16) {
-    throw models::UsageError("the pseudonymization key must be at least 16 bytes");
+    throw base::UsageError("the pseudonymization key must be at least 16 bytes");
   }
   // A key anyone could guess (all zeros, "aaaa...", "password12345678") makes pseudonyms
   // reversible by trying every CPR number. Its bytes' empirical entropy must reach 64 bits.
@@ -95,7 +96,7 @@ std::string read_key(const RunArguments& args) {
     bits -= static_cast<double>(n) * std::log2(p);
   }
   if (bits < 64) {
-    throw models::UsageError(
+    throw base::UsageError(
         "the pseudonymization key is too easy to guess (about " + std::to_string(int(bits)) +
         " bits); make a random one: od -An -tx1 -N32 /dev/urandom | tr -d ' \\n' > pseudonym.key");
   }
@@ -114,9 +115,9 @@ void refuse_stream_data(const std::string& data) {
   const bool stream = data == "-" || (std::filesystem::exists(data, ec) &&
                                       !std::filesystem::is_regular_file(data, ec));
   if (!stream) return;  // a file, or a name that does not exist (reported when it is opened)
-  throw models::UsageError("--data " + data +
-                           ": training reads the cohort more than once, which standard input or "
-                           "a pipe cannot give; save it to a file and give its name");
+  throw base::UsageError("--data " + data +
+                         ": training reads the cohort more than once, which standard input or "
+                         "a pipe cannot give; save it to a file and give its name");
 }
 
 std::unique_ptr<dsl::Program> load_checked_rules(const std::vector<std::string>& paths,
@@ -125,7 +126,7 @@ std::unique_ptr<dsl::Program> load_checked_rules(const std::vector<std::string>&
   auto program = load_rules(paths, bag);
   if (bag.has_errors()) {
     print_diagnostics(bag, program->sources, DiagnosticOutput{}, stderr);
-    throw models::InputError("the rule files have errors; nothing was " + std::string(verb));
+    throw base::InputError("the rule files have errors; nothing was " + std::string(verb));
   }
   return program;
 }
@@ -136,8 +137,8 @@ dsl::Index find_purpose(const dsl::Program& program, const std::string& name) {
   std::vector<std::string> names;
   for (const auto& p : program.purposes) names.push_back(p.name);
   const auto s = dsl::closest_match(name, names);
-  throw models::InputError("no purpose '" + name + "' in the rule files" +
-                           (s ? "; did you mean '" + *s + "'?" : std::string()));
+  throw base::InputError("no purpose '" + name + "' in the rule files" +
+                         (s ? "; did you mean '" + *s + "'?" : std::string()));
 }
 
 LoadedRun load_run(const RunArguments& args, engine::RunOptions options, bool with_key,
@@ -169,8 +170,8 @@ LoadedRun load_run(const RunArguments& args, engine::RunOptions options, bool wi
   loaded.run = engine::Run::prepare(std::move(inputs), std::move(options), constraints);
   if (!loaded.run) {
     print_diagnostics(constraints, loaded.program->sources, DiagnosticOutput{}, stderr);
-    throw models::InputError("purpose '" + args.purpose +
-                             "' may not be assessed; nothing was written");
+    throw base::InputError("purpose '" + args.purpose +
+                           "' may not be assessed; nothing was written");
   }
   return loaded;
 }

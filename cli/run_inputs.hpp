@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "data_options.hpp"
+#include "skon/core/run.hpp"
 #include "skon/dsl/program.hpp"
-#include "skon/engine/run.hpp"
 #include "skon/models/model.hpp"
 
 namespace skon::cli {
@@ -37,8 +37,8 @@ struct LoadedRun {
 };
 
 // Loads the rules and model and prepares the run (the constraints are checked then). Prints
-// diagnostics and throws models::InputError when the rules have errors or the purpose may not be
-// assessed; models::UsageError for a bad date or a missing key. `with_key`: pseudonyms are made.
+// diagnostics and throws base::InputError when the rules have errors or the purpose may not be
+// assessed; base::UsageError for a bad date or a missing key. `with_key`: pseudonyms are made.
 // `key_even_if_revealed`: the key is needed anyway (the audit log's pseudonyms).
 LoadedRun load_run(const RunArguments& args, engine::RunOptions options, bool with_key,
                    bool key_even_if_revealed = false);

@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "skon/models/atomic_file.hpp"
+#include "skon/base/atomic_file.hpp"
 
 namespace skon::cli {
 
@@ -11,7 +11,7 @@ void write_text_output(const std::string& path, const std::string& text) {
     std::fwrite(text.data(), 1, text.size(), stdout);
     return;
   }
-  models::AtomicFile out(path);  // a failed write never leaves half a document
+  base::AtomicFile out(path);  // a failed write never leaves half a document
   out.write(text);
   out.commit();
 }

@@ -15,9 +15,10 @@
 #include "exit_codes.hpp"
 #include "file_checks.hpp"
 #include "run_inputs.hpp"
-#include "skon/engine/sink.hpp"
-#include "skon/models/atomic_file.hpp"
-#include "skon/models/sha256.hpp"
+#include "skon/audit/audit_journal.hpp"
+#include "skon/base/atomic_file.hpp"
+#include "skon/base/sha256.hpp"
+#include "skon/core/sink.hpp"
 
 namespace skon::cli {
 namespace {
@@ -45,14 +46,12 @@ int run_assess(const AssessOptions& opt) {
   refuse_output_over_input({opt.output, manifest}, inputs);
   refuse_output_over_input({audit_path}, inputs);
   if (audit_path == opt.output || audit_path == manifest) {
-    throw models::UsageError("--audit " + audit_path + " is the output itself; give another file");
+    throw base::UsageError("--audit " + audit_path + " is the output itself; give another file");
   }
   warn_about_stale_temporaries(opt.output);
   engine::RunOptions options;
   options.top = opt.top;
   options.read_options = opt.args.data_options.recorded();
-  options.actor = {opt.operator_name.empty() ? engine::current_os_user() : opt.operator_name,
-                   engine::current_os_user()};
   LoadedRun loaded = load_run(opt.args, options, /*with_key=*/true, /*key_even_if_revealed=*/true);
   // Opened once the rules, model and constraints hold (a refused run is not a run) and the
   // output's folder is known to be writable (the output's own error is the one to see).
@@ -60,10 +59,13 @@ int run_assess(const AssessOptions& opt) {
   std::error_code ec;
   if (opt.output != "-" && (!std::filesystem::exists(opt.output, ec) ||
                             std::filesystem::is_regular_file(opt.output, ec))) {
-    models::AtomicFile probe(opt.output);  // its temporary file made and removed at once
+    base::AtomicFile probe(opt.output);  // its temporary file made and removed at once
   }
   const auto audit = engine::AuditLog::open(audit_path, /*create=*/true);
-  loaded.run->set_audit(audit.get());  // refuses what the purpose's approvers have not approved
+  engine::AuditJournal journal(
+      *audit, {opt.operator_name.empty() ? engine::current_os_user() : opt.operator_name,
+               engine::current_os_user()});
+  loaded.run->set_journal(&journal);  // refuses what the purpose's approvers have not approved
 
   models::ReadOptions read = opt.args.data_options.to_read_options(
       opt.output == "-" ? "rejects.csv" : opt.output + ".rejects.csv");
@@ -87,7 +89,7 @@ int run_assess(const AssessOptions& opt) {
   // it is read, and cannot be read again for the duplicate-id check's second pass.
   const bool file = models::readable_twice(opt.data);
   const engine::RunManifest m = loaded.run->execute(
-      source, file ? models::sha256_file_hex(opt.data) : "", *sink,
+      source, file ? base::sha256_file_hex(opt.data) : "", *sink,
       [&](const engine::RunProgress& p) {
         if (progress) {
           std::fprintf(stderr, "\rskon assess: %zu records, %3.0f %%", p.records, 100 * p.fraction);

@@ -12,17 +12,15 @@
 #include "audit_options.hpp"
 #include "command.hpp"
 #include "exit_codes.hpp"
-#include "skon/dsl/date.hpp"
-#include "skon/engine/audit_rows.hpp"
-#include "skon/models/atomic_file.hpp"
-#include "skon/models/errors.hpp"
+#include "skon/audit/audit_rows.hpp"
+#include "skon/base/atomic_file.hpp"
+#include "skon/base/clock.hpp"
+#include "skon/base/date.hpp"
+#include "skon/base/errors.hpp"
 #include "text_output.hpp"
 
 namespace skon::cli {
 namespace {
-
-// The AI Act's minimum retention for a deployer's logs (Art. 19, 26(6)): six months.
-constexpr int kMinimumRetentionDays = 183;
 
 struct AuditOptions {
   AuditOption audit;
@@ -43,7 +41,7 @@ std::string read_secret(const std::string& path) {
   std::string key = ss.str();
   while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
   if (!f || key.size() < 16) {
-    throw models::InputError("cannot read a key of at least 16 bytes from '" + path + "'");
+    throw base::InputError("cannot read a key of at least 16 bytes from '" + path + "'");
   }
   return key;
 }
@@ -87,7 +85,7 @@ int run_verify(const AuditOptions& opt) {
   }
   int status = kExitOk;
   if (!opt.checkpoints.empty()) {
-    if (opt.key_file.empty()) throw models::UsageError("--checkpoint needs --key-file");
+    if (opt.key_file.empty()) throw base::UsageError("--checkpoint needs --key-file");
     const std::string key = read_secret(opt.key_file);
     for (const std::string& file : opt.checkpoints) {
       const engine::Checkpoint c = engine::read_checkpoint(file);
@@ -131,7 +129,7 @@ int run_checkpoint(const AuditOptions& opt) {
 
 int run_show(const AuditOptions& opt) {
   if (opt.run.empty() == opt.person.empty()) {
-    throw models::UsageError("give --run ID or --person PSEUDONYM");
+    throw base::UsageError("give --run ID or --person PSEUDONYM");
   }
   const auto log = opt.audit.open("", /*create=*/false);
   std::size_t n = 0;
@@ -174,7 +172,7 @@ int run_pending(const AuditOptions& opt) {
   if (!opt.older_than.empty()) {
     const std::string& s = opt.older_than;
     if (s.size() < 2 || s.back() != 'd' || s.find_first_not_of("0123456789") != s.size() - 1) {
-      throw models::UsageError("--older-than takes days, e.g. 14d");
+      throw base::UsageError("--older-than takes days, e.g. 14d");
     }
     before = days_ago(std::stol(s.substr(0, s.size() - 1)));
   }
@@ -197,15 +195,9 @@ int run_pending(const AuditOptions& opt) {
 }
 
 int run_purge(const AuditOptions& opt) {
-  const auto day = dsl::parse_iso_date(opt.before);
-  if (!day) throw models::UsageError("--before takes a date, YYYY-MM-DD");
-  const auto today = static_cast<std::int32_t>(std::time(nullptr) / 86400);
-  if (*day > today - kMinimumRetentionDays) {
-    throw models::UsageError(
-        "--before " + opt.before +
-        " would purge rows younger than six months; the AI Act "
-        "(Art. 19, 26(6)) requires a deployer to keep its logs at least that long");
-  }
+  const auto day = base::parse_iso_date(opt.before);
+  if (!day) throw base::UsageError("--before takes a date, YYYY-MM-DD");
+  engine::check_retention_floor(opt.before, audit_now());
   const auto log = opt.audit.open("", /*create=*/false);
   const engine::VerifyResult r = log->verify();
   if (!r.ok) {

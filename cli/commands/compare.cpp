@@ -3,15 +3,14 @@
 // --ablate what each source adds; with --paper the decision paper. The engine's compare does the
 // work; this file parses and presents.
 
-#include "skon/engine/compare.hpp"
-
 #include <memory>
 
 #include "command.hpp"
 #include "exit_codes.hpp"
 #include "run_inputs.hpp"
-#include "skon/engine/version.hpp"
-#include "skon/models/errors.hpp"
+#include "skon/base/errors.hpp"
+#include "skon/core/version.hpp"
+#include "skon/documents/compare_document.hpp"
 #include "text_output.hpp"
 
 namespace skon::cli {

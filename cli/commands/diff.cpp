@@ -10,10 +10,10 @@
 #include "command.hpp"
 #include "exit_codes.hpp"
 #include "run_inputs.hpp"
-#include "skon/engine/provenance.hpp"
-#include "skon/engine/rule_diff.hpp"
-#include "skon/engine/rule_impact.hpp"
-#include "skon/models/errors.hpp"
+#include "skon/base/errors.hpp"
+#include "skon/core/provenance.hpp"
+#include "skon/core/rule_diff.hpp"
+#include "skon/studies/rule_impact.hpp"
 #include "text_output.hpp"
 
 namespace skon::cli {
@@ -33,7 +33,7 @@ struct DiffOptions {
 // Both versions prepared as `skon assess` prepares a run (constraints, model, date), the cohort
 // read once, and the movements counted.
 engine::ImpactReport impact(const DiffOptions& opt, bool& has_outcome) {
-  if (opt.purpose.empty()) throw models::UsageError("--cohort needs --purpose");
+  if (opt.purpose.empty()) throw base::UsageError("--cohort needs --purpose");
   RunArguments args;
   args.purpose = opt.purpose;
   args.today = opt.today;
@@ -251,7 +251,7 @@ std::string as_markdown(const DiffOptions& opt, const engine::RuleSetDiff& d,
 
 int run_diff(const DiffOptions& opt) {
   if (opt.cohort.empty() && (!opt.model.empty() || !opt.old_model.empty() || opt.examples > 0)) {
-    throw models::UsageError("--model, --old-model and --examples go with --cohort FILE");
+    throw base::UsageError("--model, --old-model and --examples go with --cohort FILE");
   }
   const auto before = load_checked_rules({opt.old_rules}, "compared");
   const auto after = load_checked_rules({opt.new_rules}, "compared");

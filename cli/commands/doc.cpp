@@ -9,11 +9,12 @@
 #include "command.hpp"
 #include "exit_codes.hpp"
 #include "run_inputs.hpp"
-#include "skon/dsl/date.hpp"
-#include "skon/engine/audit_log.hpp"
-#include "skon/engine/provenance.hpp"
-#include "skon/engine/rule_document.hpp"
-#include "skon/models/errors.hpp"
+#include "skon/audit/audit_log.hpp"
+#include "skon/base/clock.hpp"
+#include "skon/base/date.hpp"
+#include "skon/base/errors.hpp"
+#include "skon/core/provenance.hpp"
+#include "skon/documents/rule_document.hpp"
 #include "text_output.hpp"
 
 namespace skon::cli {
@@ -32,14 +33,11 @@ struct DocOptions {
 // the clock.
 std::int32_t status_date(const std::string& today) {
   if (!today.empty()) {
-    const auto d = dsl::parse_iso_date(today);
-    if (!d) throw models::UsageError("--today: '" + today + "' is not a date; give YYYY-MM-DD");
+    const auto d = base::parse_iso_date(today);
+    if (!d) throw base::UsageError("--today: '" + today + "' is not a date; give YYYY-MM-DD");
     return *d;
   }
-  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch != nullptr && *epoch != '\0') {
-    return static_cast<std::int32_t>(std::strtoll(epoch, nullptr, 10) / 86400);
-  }
-  return static_cast<std::int32_t>(std::time(nullptr) / 86400);
+  return base::output_clock().today();
 }
 
 int run_doc(const DocOptions& opt) {

@@ -17,9 +17,9 @@
 #include "diagnostics_output.hpp"
 #include "exit_codes.hpp"
 #include "run_inputs.hpp"
-#include "skon/engine/columns.hpp"
-#include "skon/engine/constraints.hpp"
-#include "skon/engine/predictions.hpp"
+#include "skon/core/columns.hpp"
+#include "skon/core/constraints.hpp"
+#include "skon/core/predictions.hpp"
 #include "skon/models/model.hpp"
 
 namespace skon::cli {
@@ -66,7 +66,7 @@ Subject load_subject(const EvaluateOptions& opt) {
   Subject s;
   if (!opt.model.empty()) {
     if (!opt.rules.empty() || !opt.purpose.empty()) {
-      throw models::UsageError(
+      throw base::UsageError(
           "give --model, or --rules and --purpose for a purpose's score, "
           "not both");
     }
@@ -74,7 +74,7 @@ Subject load_subject(const EvaluateOptions& opt) {
     return s;
   }
   if (opt.rules.empty() || opt.purpose.empty()) {
-    throw models::UsageError(
+    throw base::UsageError(
         "give --model MODEL, or --rules RULES --purpose PURPOSE for a "
         "purpose that takes its score from the data");
   }
@@ -82,9 +82,9 @@ Subject load_subject(const EvaluateOptions& opt) {
   s.purpose = find_purpose(*s.program, opt.purpose);
   const dsl::PurposeInfo& p = s.program->purposes[s.purpose];
   if (p.score_field == dsl::kNone) {
-    throw models::UsageError("purpose '" + p.name + "' does not take its score from the data" +
-                             (p.features.empty() ? std::string(" (it has no score at all)")
-                                                 : "; evaluate its model with --model"));
+    throw base::UsageError("purpose '" + p.name + "' does not take its score from the data" +
+                           (p.features.empty() ? std::string(" (it has no score at all)")
+                                               : "; evaluate its model with --model"));
   }
   return s;
 }

@@ -1,7 +1,7 @@
 // skon explain — one person's assessment as a card a professional can read (Danish by default,
 // --lang en). The numbers are the ones `skon assess` writes, rounded for reading.
 
-#include "skon/engine/explain.hpp"
+#include "skon/documents/explain.hpp"
 
 #include <cstdio>
 #include <memory>
@@ -58,13 +58,13 @@ int run_explain(const ExplainOptions& opt) {
     person = std::string(engine::text(run.options().language, engine::Msg::CardValuesGiven));
   } else {
     if (opt.data.empty() || opt.id.empty()) {
-      throw models::UsageError("give --data FILE --id ID, or --set FIELD=VALUE ...");
+      throw base::UsageError("give --data FILE --id ID, or --set FIELD=VALUE ...");
     }
     models::CohortReader source(opt.data, run.columns(opt.args.id_column), read);
     auto found = engine::find_record(source, opt.id);
     if (!found) {
-      throw models::InputError("no row in " + opt.data + " has the given id in column '" +
-                               opt.args.id_column + "'");
+      throw base::InputError("no row in " + opt.data + " has the given id in column '" +
+                             opt.args.id_column + "'");
     }
     values = std::move(*found);
     person = run.pseudonym(opt.id);

@@ -10,11 +10,11 @@
 #include "command.hpp"
 #include "diagnostics_output.hpp"
 #include "exit_codes.hpp"
+#include "skon/base/atomic_file.hpp"
+#include "skon/base/errors.hpp"
 #include "skon/dsl/format.hpp"
 #include "skon/dsl/parse.hpp"
 #include "skon/dsl/program.hpp"
-#include "skon/models/atomic_file.hpp"
-#include "skon/models/errors.hpp"
 
 namespace skon::cli {
 namespace {
@@ -74,7 +74,7 @@ int run_fmt(const FmtOptions& opt) {
   }
   if (bag.has_errors()) {
     print_diagnostics(bag, sources, DiagnosticOutput{}, stderr);
-    throw models::InputError("nothing was written; fix the errors above first");
+    throw base::InputError("nothing was written; fix the errors above first");
   }
   if (opt.to_stdout) return kExitOk;
   if (opt.check) {
@@ -86,7 +86,7 @@ int run_fmt(const FmtOptions& opt) {
     return changed.empty() ? kExitOk : kExitFindings;
   }
   for (const auto& [path, text] : changed) {
-    models::write_file_atomically(path, text);
+    base::write_file_atomically(path, text);
     std::printf("reformatted %s\n", path.generic_string().c_str());
   }
   std::printf("%zu file%s reformatted, %zu already formatted\n", changed.size(),

@@ -13,7 +13,7 @@
 #include "command.hpp"
 #include "exit_codes.hpp"
 #include "file_checks.hpp"
-#include "skon/models/errors.hpp"
+#include "skon/base/errors.hpp"
 #include "skon/models/synthetic_cohort.hpp"
 
 namespace skon::cli {
@@ -48,8 +48,8 @@ int run_generate(GenerateOptions& opt) {
   if (!opt.years.empty()) {
     if (!parse_years(opt.years, opt.cohort.year_from, opt.cohort.year_to) ||
         opt.cohort.year_from < 1900 || opt.cohort.year_to > 2200) {
-      throw models::UsageError("--years takes FIRST..LAST, e.g. 2015..2019 (got '" + opt.years +
-                               "')");
+      throw base::UsageError("--years takes FIRST..LAST, e.g. 2015..2019 (got '" + opt.years +
+                             "')");
     }
   } else if (opt.cohort.current) {
     const auto today = std::chrono::year_month_day(

@@ -3,15 +3,15 @@
 // gaps against the purpose's gates), and with --audit how the reviews go. Exit 1 when anything
 // breached, so a scheduler knows; the engine's monitor does the work.
 
-#include "skon/engine/monitor.hpp"
-
 #include <cstdio>
 #include <memory>
 
 #include "command.hpp"
 #include "exit_codes.hpp"
 #include "run_inputs.hpp"
-#include "skon/models/errors.hpp"
+#include "skon/audit/review_statistics.hpp"
+#include "skon/base/errors.hpp"
+#include "skon/documents/monitor_document.hpp"
 #include "text_output.hpp"
 
 namespace skon::cli {
@@ -40,8 +40,10 @@ int run_monitor(const MonitorOptions& opt) {
   request.read = opt.data_options.to_read_options(opt.data + ".rejects.csv");
   request.target = opt.target;
   request.by = opt.by;
-  request.audit = opt.audit;
-  request.now = utc_timestamp();
+  if (!opt.audit.empty()) {
+    const auto log = engine::AuditLog::open(opt.audit, /*create=*/false);
+    request.human = engine::review_statistics(*log, *program, purpose, utc_timestamp());
+  }
   const engine::MonitorResult result =
       engine::monitor(*program, purpose, model, model_sha, request);
   write_text_output(opt.output, opt.format == "json" ? engine::monitor_json(result).dump(2) + "\n"

@@ -3,13 +3,12 @@
 // intervals, missingness and whether it goes with the outcome, correlations. The engine's
 // patterns does the work; this file parses and presents.
 
-#include "skon/engine/patterns.hpp"
-
 #include <memory>
 
 #include "command.hpp"
 #include "exit_codes.hpp"
 #include "run_inputs.hpp"
+#include "skon/documents/patterns_document.hpp"
 #include "text_output.hpp"
 
 namespace skon::cli {

@@ -2,14 +2,14 @@
 // the rules and model they were made with, and optionally the model measured on a later cohort
 // with outcomes. The engine's report builds it; this file parses and presents.
 
-#include "skon/engine/report.hpp"
+#include "skon/documents/report.hpp"
 
 #include <memory>
 
 #include "command.hpp"
 #include "exit_codes.hpp"
 #include "run_inputs.hpp"
-#include "skon/models/errors.hpp"
+#include "skon/base/errors.hpp"
 #include "text_output.hpp"
 
 namespace skon::cli {

@@ -9,9 +9,9 @@
 #include "command.hpp"
 #include "exit_codes.hpp"
 #include "run_inputs.hpp"
-#include "skon/engine/approvals.hpp"
-#include "skon/engine/audit_rows.hpp"
-#include "skon/models/errors.hpp"
+#include "skon/audit/approvals.hpp"
+#include "skon/audit/audit_rows.hpp"
+#include "skon/base/errors.hpp"
 #include "skon/models/model.hpp"
 
 namespace skon::cli {
@@ -27,15 +27,15 @@ int run_record(const ReviewOptions& opt) {
   if (opt.decision == "disagree") d = engine::Decision::Disagree;
   if (opt.decision == "needs-information") d = engine::Decision::NeedsInformation;
   if (d == engine::Decision::Disagree && opt.note.find_first_not_of(" \t\n") == std::string::npos) {
-    throw models::UsageError("a disagreement needs its reason: give --note \"...\"");
+    throw base::UsageError("a disagreement needs its reason: give --note \"...\"");
   }
   if (opt.by.find_first_not_of(" \t") == std::string::npos) {
-    throw models::UsageError("--by names who decided");
+    throw base::UsageError("--by names who decided");
   }
   const auto log = opt.audit.open("", /*create=*/false);
   if (!log->has_assessment(opt.run, opt.person)) {
-    throw models::InputError("the audit log " + log->path() + " has no assessment of person " +
-                             opt.person + " in run " + opt.run + "; nothing was recorded");
+    throw base::InputError("the audit log " + log->path() + " has no assessment of person " +
+                           opt.person + " in run " + opt.run + "; nothing was recorded");
   }
   std::vector<engine::AuditRow> row{engine::audit_decision_row(
       opt.run, opt.person, d, {opt.by, engine::current_os_user()}, opt.note, audit_now())};
@@ -62,22 +62,22 @@ int run_approve(const ApproveOptions& opt) {
     return dsl::kNone;
   }();
   if (role == dsl::kNone) {
-    throw models::UsageError("--role " + opt.role + " is no role of the rule set");
+    throw base::UsageError("--role " + opt.role + " is no role of the rule set");
   }
   if (!p.approvers.empty() &&
       std::find(p.approvers.begin(), p.approvers.end(), role) == p.approvers.end()) {
-    throw models::UsageError("purpose " + p.name + " does not ask " + opt.role +
-                             " for approval (see its `requires approval by`)");
+    throw base::UsageError("purpose " + p.name + " does not ask " + opt.role +
+                           " for approval (see its `requires approval by`)");
   }
   std::string model_sha;
   if (!opt.model.empty()) {
     const auto model = models::load_model(opt.model, &model_sha);
     if (model.purpose != p.name) {
-      throw models::InputError("the model was trained for purpose " + model.purpose + ", not " +
-                               p.name);
+      throw base::InputError("the model was trained for purpose " + model.purpose + ", not " +
+                             p.name);
     }
   } else if (!p.features.empty()) {
-    throw models::UsageError("purpose " + p.name + " has a model: approve it too (--model)");
+    throw base::UsageError("purpose " + p.name + " has a model: approve it too (--model)");
   }
   const auto log = opt.audit.open("", /*create=*/true);
   std::vector<engine::AuditRow> row{engine::audit_approval_row(

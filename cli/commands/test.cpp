@@ -6,8 +6,8 @@
 #include "command.hpp"
 #include "diagnostics_output.hpp"
 #include "exit_codes.hpp"
-#include "skon/engine/test_runner.hpp"
-#include "skon/models/errors.hpp"
+#include "skon/base/errors.hpp"
+#include "skon/core/test_runner.hpp"
 
 namespace skon::cli {
 namespace {
@@ -48,9 +48,9 @@ int run_test(const TestOptions& opt) {
   auto program = load_rules(opt.paths, bag);
   if (bag.has_errors()) {
     print_diagnostics(bag, program->sources, DiagnosticOutput{}, stderr);
-    throw models::InputError("the rule files have errors; no test was run");
+    throw base::InputError("the rule files have errors; no test was run");
   }
-  const engine::TestReport report = engine::run_tests(*program);
+  const engine::TestReport report = engine::run_tests(*program, skon::base::system_clock());
   for (const auto& result : report.results) {
     const std::string at = where(program->sources, result.test->decl->span);
     const std::string& name = result.test->decl->name.value;

@@ -16,12 +16,12 @@
 #include "exit_codes.hpp"
 #include "file_checks.hpp"
 #include "run_inputs.hpp"
+#include "skon/base/atomic_file.hpp"
+#include "skon/core/columns.hpp"
+#include "skon/core/constraints.hpp"
+#include "skon/core/training.hpp"
+#include "skon/core/version.hpp"
 #include "skon/dsl/suggest.hpp"
-#include "skon/engine/columns.hpp"
-#include "skon/engine/constraints.hpp"
-#include "skon/engine/training.hpp"
-#include "skon/engine/version.hpp"
-#include "skon/models/atomic_file.hpp"
 
 namespace skon::cli {
 namespace {
@@ -42,8 +42,8 @@ std::optional<std::pair<int, int>> year_range(const std::string& text, const cha
     if (to < from) throw std::invalid_argument("");
     return std::pair{from, to};
   } catch (const std::exception&) {
-    throw models::UsageError(std::string(option) + " '" + text +
-                             "' is not a year or a range of years; give e.g. 2015..2018");
+    throw base::UsageError(std::string(option) + " '" + text +
+                           "' is not a year or a range of years; give e.g. 2015..2018");
   }
 }
 
@@ -107,12 +107,12 @@ int run_train(const TrainOptions& opt) {
   if (opt.C == "auto") {
     spec.auto_C = true;
     if (opt.penalty == "none")
-      throw models::UsageError("--C auto chooses a penalty's strength; --penalty none has none");
+      throw base::UsageError("--C auto chooses a penalty's strength; --penalty none has none");
   } else {
     char* end = nullptr;
     spec.options.C = std::strtod(opt.C.c_str(), &end);
     if (opt.C.empty() || *end != '\0' || !(spec.options.C > 0) || !std::isfinite(spec.options.C)) {
-      throw models::UsageError("--C '" + opt.C + "': give a positive number, or auto");
+      throw base::UsageError("--C '" + opt.C + "': give a positive number, or auto");
     }
   }
   spec.options.l1_ratio = opt.l1_ratio;
@@ -138,9 +138,9 @@ int run_train(const TrainOptions& opt) {
       at = comma == std::string::npos ? opt.class_weight.size() : comma + 1;
     }
     if (!ok || w[0] < 0 || w[1] < 0) {
-      throw models::UsageError("--class-weight '" + opt.class_weight +
-                               "': give none, balanced, or both classes' weights as 0:W,1:W "
-                               "(e.g. 0:1,1:3)");
+      throw base::UsageError("--class-weight '" + opt.class_weight +
+                             "': give none, balanced, or both classes' weights as 0:W,1:W "
+                             "(e.g. 0:1,1:3)");
     }
     spec.options.weight_negative = w[0];
     spec.options.weight_positive = w[1];
@@ -162,12 +162,12 @@ int run_train(const TrainOptions& opt) {
     const std::string value = opt.impute.substr(9);
     pre.constant = std::strtod(value.c_str(), &end);
     if (value.empty() || *end != '\0' || !std::isfinite(pre.constant)) {
-      throw models::UsageError("--impute '" + opt.impute +
-                               "': give constant:NUMBER, e.g. constant:0");
+      throw base::UsageError("--impute '" + opt.impute +
+                             "': give constant:NUMBER, e.g. constant:0");
     }
     pre.impute = models::PreprocessOptions::Impute::Constant;
   } else if (opt.impute != "mean") {
-    throw models::UsageError("--impute '" + opt.impute + "': give mean, median or constant:NUMBER");
+    throw base::UsageError("--impute '" + opt.impute + "': give mean, median or constant:NUMBER");
   }
   for (std::size_t at = 0; at < opt.reference.size();) {
     const std::size_t comma = opt.reference.find(',', at);
@@ -187,14 +187,14 @@ int run_train(const TrainOptions& opt) {
                 return c.name == part.substr(0, eq) && c.type == models::ColumnType::Category;
               });
     if (feature == spec.features.end()) {
-      throw models::UsageError("--reference '" + part +
-                               "': give most-frequent, first, or FIELD=VALUE for a category the "
-                               "purpose's model uses");
+      throw base::UsageError("--reference '" + part +
+                             "': give most-frequent, first, or FIELD=VALUE for a category the "
+                             "purpose's model uses");
     }
     if (std::find(feature->levels.begin(), feature->levels.end(), part.substr(eq + 1)) ==
         feature->levels.end()) {
-      throw models::UsageError("--reference '" + part + "': " + feature->name + " has no value '" +
-                               part.substr(eq + 1) + "'");
+      throw base::UsageError("--reference '" + part + "': " + feature->name + " has no value '" +
+                             part.substr(eq + 1) + "'");
     }
     pre.reference_for[part.substr(0, eq)] = part.substr(eq + 1);
   }
@@ -229,11 +229,11 @@ int run_train(const TrainOptions& opt) {
   // so a kill between the two renames never leaves a new card beside an old model (the card
   // names the model's SHA-256). With -o - the model goes to standard output, without a card.
   const bool to_stdout = opt.output == "-";
-  models::AtomicFile model(opt.output);  // opened first: an unwritable -o is named as given
+  base::AtomicFile model(opt.output);  // opened first: an unwritable -o is named as given
   model.write(models::to_json_text(m));
-  std::unique_ptr<models::AtomicFile> card;
+  std::unique_ptr<base::AtomicFile> card;
   if (!to_stdout) {
-    card = std::make_unique<models::AtomicFile>(card_path(opt.output));
+    card = std::make_unique<base::AtomicFile>(card_path(opt.output));
     card->write(models::model_card(m));
   }
   model.commit();

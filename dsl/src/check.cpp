@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "checker.hpp"
-#include "skon/dsl/date.hpp"
+#include "skon/base/date.hpp"
 #include "skon/dsl/format.hpp"
 #include "skon/dsl/suggest.hpp"
 
@@ -62,11 +62,11 @@ bool purpose_assessable(const Program& program, Index purpose, std::int32_t toda
   }
   if ((p.effective_from && today < *p.effective_from) ||
       (p.effective_to && today > *p.effective_to)) {
-    Diagnostic& d =
-        bag.add(DiagCode::E0306, p.span,
-                "purpose " + name + " is not in effect on " + format_iso_date(today) +
-                    " (effective " + (p.effective_from ? format_iso_date(*p.effective_from) : "…") +
-                    " to " + (p.effective_to ? format_iso_date(*p.effective_to) : "…") + ")");
+    Diagnostic& d = bag.add(
+        DiagCode::E0306, p.span,
+        "purpose " + name + " is not in effect on " + base::format_iso_date(today) +
+            " (effective " + (p.effective_from ? base::format_iso_date(*p.effective_from) : "…") +
+            " to " + (p.effective_to ? base::format_iso_date(*p.effective_to) : "…") + ")");
     d.help = "renew the purpose's approval and its `effective` period before assessing";
     return false;
   }

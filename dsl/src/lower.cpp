@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "grammar.hpp"
-#include "skon/dsl/date.hpp"
+#include "skon/base/date.hpp"
 
 namespace skon::dsl {
 
@@ -120,7 +120,7 @@ ast::Date Lowerer::date(const PtNode& n) {
   ast::Date d;
   d.text = n.string();
   d.span = span(n);
-  if (const auto days = parse_iso_date(d.text)) {
+  if (const auto days = base::parse_iso_date(d.text)) {
     d.days = *days;
   } else {
     bag_.add(DiagCode::E0102, d.span, "`" + d.text + "` is not a calendar date").help =

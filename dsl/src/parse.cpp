@@ -8,7 +8,7 @@
 #include "grammar.hpp"
 #include "grammar_errors.hpp"
 #include "lower.hpp"
-#include "skon/dsl/date.hpp"
+#include "skon/base/date.hpp"
 #include "syntax_hints.hpp"
 
 namespace skon::dsl {

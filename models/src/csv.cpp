@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cstring>
 
+#include "skon/base/sha256.hpp"
 #include "skon/models/record_source.hpp"
 #include "skon/models/schema.hpp"
-#include "skon/models/sha256.hpp"
 
 namespace skon::models {
 
@@ -54,9 +54,10 @@ CsvTokenizer::CsvTokenizer(const std::string& path, char delimiter, Encoding enc
   } else {
     file_ = std::fopen(path.c_str(), "rb");
     owns_file_ = true;
-    if (file_ == nullptr) throw InputError("cannot open '" + path + "': " + std::strerror(errno));
+    if (file_ == nullptr)
+      throw base::InputError("cannot open '" + path + "': " + std::strerror(errno));
   }
-  if (!readable_twice(path)) hash_ = std::make_unique<Sha256>();
+  if (!readable_twice(path)) hash_ = std::make_unique<base::Sha256>();
   fill();
   if (delimiter_ == 0) {
     // Count candidates on the header line, outside quotes.
@@ -157,8 +158,8 @@ bool CsvTokenizer::next(std::vector<std::string_view>& fields) {
         }
         if (close == std::string_view::npos) {
           if (eof_) {
-            throw InputError(path_ + ": line " + std::to_string(line_) +
-                             ": a quoted field is never closed (a \" is missing)");
+            throw base::InputError(path_ + ": line " + std::to_string(line_) +
+                                   ": a quoted field is never closed (a \" is missing)");
           }
           need_more = true;
           break;

@@ -19,16 +19,18 @@ class CsvRecordSource final : public RecordSource {
     std::error_code ec;
     total_ = path == "-" ? 0 : static_cast<std::size_t>(std::filesystem::file_size(path, ec));
     if (ec) total_ = 0;
-    if (!csv_.next(fields_)) throw InputError(path + ": the file is empty; expected a header row");
+    if (!csv_.next(fields_))
+      throw base::InputError(path + ": the file is empty; expected a header row");
     std::vector<std::string> headers;
     for (auto f : fields_) headers.emplace_back(detail::trim(f));
     for (std::size_t i = 0; i < headers.size(); ++i) {
       for (std::size_t j = i + 1; j < headers.size(); ++j) {
         if (headers[i] != headers[j] || headers[i].empty()) continue;
         // Which of the two would a field read? Neither: the export is ambiguous.
-        throw InputError(path + ": the header names column '" + detail::printable(headers[i]) +
-                         "' twice (fields " + std::to_string(i + 1) + " and " +
-                         std::to_string(j + 1) + "); rename one in the export");
+        throw base::InputError(path + ": the header names column '" +
+                               detail::printable(headers[i]) + "' twice (fields " +
+                               std::to_string(i + 1) + " and " + std::to_string(j + 1) +
+                               "); rename one in the export");
       }
     }
     header_fields_ = headers.size();

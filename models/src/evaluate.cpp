@@ -70,8 +70,8 @@ Evaluation evaluate_with(const std::vector<FeatureTransform>& features, const Ev
   }
   e.rejected = reader.rows_rejected();
   if (labels.empty()) {
-    throw InputError(spec.data_path + ": no row has an outcome in column '" + spec.target + "'" +
-                     (e.without_score > 0 ? " and a score" : ""));
+    throw base::InputError(spec.data_path + ": no row has an outcome in column '" + spec.target +
+                           "'" + (e.without_score > 0 ? " and a score" : ""));
   }
   std::vector<ColumnSpec> group_specs(spec.by.size());
   for (std::size_t g = 0; g < spec.by.size(); ++g) {

@@ -15,7 +15,7 @@
 #include <filesystem>
 
 #include "record_source_detail.hpp"
-#include "skon/models/sha256.hpp"
+#include "skon/base/sha256.hpp"
 
 namespace skon::models {
 namespace {
@@ -34,7 +34,8 @@ class LineReader {
     if (path != "-" && map(path)) return;
     file_ = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
     owns_ = path != "-";
-    if (file_ == nullptr) throw InputError("cannot open '" + path + "': " + std::strerror(errno));
+    if (file_ == nullptr)
+      throw base::InputError("cannot open '" + path + "': " + std::strerror(errno));
     buf_.resize(kBlock + simdjson::SIMDJSON_PADDING);
   }
   ~LineReader() {
@@ -148,7 +149,7 @@ class LineReader {
   std::size_t map_size_ = 0;
   std::size_t released_ = 0;  // mapped bytes before this are released
   std::string tail_;          // the last lines of a mapped file, with padding
-  Sha256 hash_;               // of a stream's bytes
+  base::Sha256 hash_;         // of a stream's bytes
   std::string digest_;
   std::FILE* file_ = nullptr;
   bool owns_ = false;

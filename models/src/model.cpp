@@ -10,8 +10,8 @@
 #include <sstream>
 #include <unordered_map>
 
-#include "skon/models/atomic_file.hpp"
-#include "skon/models/sha256.hpp"
+#include "skon/base/atomic_file.hpp"
+#include "skon/base/sha256.hpp"
 
 namespace skon::models {
 
@@ -171,7 +171,7 @@ Json group_json(const GroupReport& g) {
 struct Reader {
   const std::string& name;
   [[noreturn]] void fail(const std::string& where, const std::string& what) const {
-    throw InputError(name + ": " + where + ": " + what);
+    throw base::InputError(name + ": " + where + ": " + what);
   }
   const Json& at(const Json& j, const std::string& key, const std::string& where) const {
     if (!j.is_object()) fail(where, "expected an object");
@@ -464,7 +464,7 @@ LogisticModel model_from_json_text(const std::string& text, const std::string& n
     return parse_model(text, name);
   } catch (const nlohmann::json::exception& e) {
     // A value of the wrong JSON type anywhere the reader did not look for one.
-    throw InputError(name + ": not a valid model file (" + std::string(e.what()) + ")");
+    throw base::InputError(name + ": not a valid model file (" + std::string(e.what()) + ")");
   }
 }
 
@@ -561,7 +561,7 @@ LogisticModel parse_model(const std::string& text, const std::string& name) {
   try {
     j = Json::parse(text);
   } catch (const nlohmann::json::exception& e) {
-    throw InputError(name + ": not valid JSON: " + e.what());
+    throw base::InputError(name + ": not valid JSON: " + e.what());
   }
   if (!j.is_object()) r.fail("(top)", "expected an object");
   if (r.str(j, "format", "(top)") != kModelFormat) r.fail("format", "not a Skøn model file");
@@ -801,20 +801,20 @@ LogisticModel load_model(const std::string& path, std::string* sha256) {
   constexpr std::uintmax_t kLargestModelFile = 64u << 20;
   std::error_code ec;
   if (const auto size = std::filesystem::file_size(path, ec); !ec && size > kLargestModelFile) {
-    throw InputError("model file '" + path + "' is " + std::to_string(size >> 20) +
-                     " MiB; a model file is at most 64 MiB");
+    throw base::InputError("model file '" + path + "' is " + std::to_string(size >> 20) +
+                           " MiB; a model file is at most 64 MiB");
   }
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError("cannot open model file '" + path + "'");
+  if (!in) throw base::InputError("cannot open model file '" + path + "'");
   std::stringstream ss;
   ss << in.rdbuf();
   const std::string text = ss.str();
-  if (sha256 != nullptr) *sha256 = sha256_hex(text);
+  if (sha256 != nullptr) *sha256 = base::sha256_hex(text);
   return model_from_json_text(text, path);
 }
 
 void save_model(const LogisticModel& model, const std::string& path) {
-  write_file_atomically(path, to_json_text(model));
+  base::write_file_atomically(path, to_json_text(model));
 }
 
 // ---------------------------------------------------------------------------------------------

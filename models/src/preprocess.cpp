@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "skon/models/errors.hpp"
+#include "skon/base/errors.hpp"
 
 namespace skon::models {
 
@@ -90,8 +90,8 @@ Preprocessor Preprocessor::fit(const std::vector<ColumnSpec>& columns,
           named != options.reference_for.end()) {
         const auto at = std::find(t.levels.begin(), t.levels.end(), named->second);
         if (at == t.levels.end()) {
-          throw UsageError("--reference " + named->first + "=" + named->second + ": " +
-                           named->first + " has no value '" + named->second + "'");
+          throw base::UsageError("--reference " + named->first + "=" + named->second + ": " +
+                                 named->first + " has no value '" + named->second + "'");
         }
         t.reference = static_cast<int>(at - t.levels.begin());
       }

@@ -137,7 +137,7 @@ std::vector<int> bind_columns(const std::string& path, const std::vector<std::st
       message +=
           "; did you mean '" + printable(suggestion) + "'? (a mapping file maps fields to headers)";
     }
-    throw InputError(message);
+    throw base::InputError(message);
   }
   return position;
 }
@@ -158,7 +158,7 @@ RowTally::RowTally(std::string path, const ReadOptions& options)
       id_column_(options.id_column),
       reject_id_(options.reject_id) {
   if (!skip_ || options.rejects_path.empty()) return;
-  rejects_ = std::make_unique<AtomicFile>(options.rejects_path);
+  rejects_ = std::make_unique<base::AtomicFile>(options.rejects_path);
   rejects_->write("line,row,reason,id\n");
 }
 
@@ -168,8 +168,8 @@ bool RowTally::settle(const std::string& error, const Row& row) {
     return true;
   }
   if (!skip_) {
-    throw InputError(row_error(path_, row.row, row.line, error) +
-                     " (--on-bad-row=skip skips such rows)");
+    throw base::InputError(row_error(path_, row.row, row.line, error) +
+                           " (--on-bad-row=skip skips such rows)");
   }
   ++rejected_;
   if (rejects_) {
@@ -287,17 +287,20 @@ bool parse_cell(std::string_view cell, const ColumnSpec& spec, const ReadOptions
 
 std::map<std::string, std::string> read_header_map(const std::string& path) {
   std::ifstream in(path);
-  if (!in) throw InputError("cannot open mapping file '" + path + "'");
+  if (!in) throw base::InputError("cannot open mapping file '" + path + "'");
   std::map<std::string, std::string> out;
   try {
     const auto j = nlohmann::json::parse(in);
-    if (!j.is_object()) throw InputError(path + ": expected a JSON object {\"field\": \"header\"}");
+    if (!j.is_object())
+      throw base::InputError(path + ": expected a JSON object {\"field\": \"header\"}");
     for (const auto& [k, v] : j.items()) {
-      if (!v.is_string()) throw InputError(path + ": the header for '" + k + "' must be a string");
+      if (!v.is_string())
+        throw base::InputError(path + ": the header for '" + k + "' must be a string");
       out[k] = v.get<std::string>();
     }
   } catch (const nlohmann::json::exception&) {
-    throw InputError(path + ": not valid JSON; expected an object {\"field\": \"header\", ...}");
+    throw base::InputError(path +
+                           ": not valid JSON; expected an object {\"field\": \"header\", ...}");
   }
   return out;
 }

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "skon/models/atomic_file.hpp"
+#include "skon/base/atomic_file.hpp"
 #include "skon/models/record_source.hpp"
 
 namespace skon::models::detail {
@@ -54,7 +54,7 @@ class RowTally {
   bool skip_ = false;
   std::size_t id_column_;
   std::function<std::string(std::string_view)> reject_id_;
-  std::unique_ptr<AtomicFile> rejects_;
+  std::unique_ptr<base::AtomicFile> rejects_;
   std::size_t rows_ = 0, rejected_ = 0;
 };
 

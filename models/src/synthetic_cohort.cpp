@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <string_view>
 
-#include "skon/models/atomic_file.hpp"
+#include "skon/base/atomic_file.hpp"
 
 namespace skon::models {
 namespace {
@@ -497,7 +497,7 @@ void append_jsonl(const std::vector<std::string>& keys, std::string_view line, s
 
 void write_synthetic_cohort(const SyntheticOptions& options, const std::string& path) {
   SyntheticCohort cohort(options);
-  AtomicFile file(path);
+  base::AtomicFile file(path);
   const bool jsonl = path.ends_with(".jsonl") || path.ends_with(".ndjson");
   std::vector<std::string> keys;
   {

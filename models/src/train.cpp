@@ -9,7 +9,7 @@
 #include <set>
 #include <sstream>
 
-#include "skon/models/sha256.hpp"
+#include "skon/base/sha256.hpp"
 
 namespace skon::models {
 
@@ -70,14 +70,14 @@ Data read_data(const TrainSpec& spec) {
           (spec.positive.empty() ? "1/0, true/false"
                                  : "a value; '" + spec.positive + "' means positive") +
           ")" + (row.texts[target_at].empty() ? ", found nothing" : "");
-      if (!spec.read.skip_bad_rows) throw InputError(what);
+      if (!spec.read.skip_bad_rows) throw base::InputError(what);
       ++d.rejected;
       continue;
     }
     if (!spec.year.empty() && is_missing(row.values[year_at])) {
       if (!spec.read.skip_bad_rows) {
-        throw InputError(spec.data_path + ": row " + std::to_string(row.row) + ", column '" +
-                         spec.year + "': the cohort year is missing");
+        throw base::InputError(spec.data_path + ": row " + std::to_string(row.row) + ", column '" +
+                               spec.year + "': the cohort year is missing");
       }
       ++d.rejected;
       continue;
@@ -239,7 +239,7 @@ TrainReport train_model(const TrainSpec& given) {
     return train_checked(spec);
   } catch (const std::invalid_argument& e) {
     // The fit is impossible on these data (one class only, no rows): the data's problem.
-    throw InputError(spec.data_path + ": no model can be fitted: " + e.what());
+    throw base::InputError(spec.data_path + ": no model can be fitted: " + e.what());
   }
 }
 
@@ -318,8 +318,8 @@ TrainReport train_checked(const TrainSpec& given) {
   Data d = read_data(spec);
   const std::size_t n = d.labels.size();
   if (n < 10)
-    throw InputError(spec.data_path + ": only " + std::to_string(n) +
-                     " usable rows; a model needs more");
+    throw base::InputError(spec.data_path + ": only " + std::to_string(n) +
+                           " usable rows; a model needs more");
   TrainReport report;
   report.rows_rejected = d.rejected;
 
@@ -338,9 +338,9 @@ TrainReport train_checked(const TrainSpec& given) {
   const bool window = spec.train_years || spec.calibrate_years || spec.test_years;
   bool calibrated_on_split = false;  // calibrated on 20 % of the training rows
   if (window && years.empty()) {
-    throw InputError(spec.data_path +
-                     ": a training window (--train-years, --calibrate-years, "
-                     "--test-years) needs a cohort year column");
+    throw base::InputError(spec.data_path +
+                           ": a training window (--train-years, --calibrate-years, "
+                           "--test-years) needs a cohort year column");
   }
   const auto in = [](const std::optional<std::pair<int, int>>& w, double y) {
     return w && y >= w->first && y <= w->second;
@@ -361,8 +361,9 @@ TrainReport train_checked(const TrainSpec& given) {
       const int windows =
           test_year(y) + calib_year(y) + (spec.train_years ? in(spec.train_years, y) : 0);
       if (windows > 1) {
-        throw UsageError("cohort year " + std::to_string(static_cast<int>(y)) +
-                         " is in more than one of the training, calibration and test windows");
+        throw base::UsageError(
+            "cohort year " + std::to_string(static_cast<int>(y)) +
+            " is in more than one of the training, calibration and test windows");
       }
       if (test_year(y))
         test.push_back(i);
@@ -376,8 +377,8 @@ TrainReport train_checked(const TrainSpec& given) {
       calibrated_on_split = true;
     }
     if (train.empty() || test.empty()) {
-      throw InputError(spec.data_path + ": the " + (train.empty() ? "training" : "test") +
-                       " window holds no rows");
+      throw base::InputError(spec.data_path + ": the " + (train.empty() ? "training" : "test") +
+                             " window holds no rows");
     }
     if (spec.auto_C) spec.options.C = choose_C(spec, d, train, report);
     final_model = fit_on(spec, d, train, calib);
@@ -492,7 +493,7 @@ TrainReport train_checked(const TrainSpec& given) {
     }
   }
   TrainingInfo& t = model.training;
-  t.data_sha256 = sha256_file_hex(spec.data_path);
+  t.data_sha256 = base::sha256_file_hex(spec.data_path);
   t.rows = train.size();
   for (auto i : train) t.positives += d.labels[i] > 0.5 ? 1 : 0;
   t.target = spec.target + (spec.positive.empty() ? "" : " == " + spec.positive);
@@ -539,7 +540,7 @@ std::string model_card(const LogisticModel& m) {
   const ModelMetrics& mm = m.metrics;
   s << "# Model card: " << m.purpose << "\n\n";
   s << "*Logistic regression trained by skon " << m.tool_version << " on " << m.created
-    << ". This card is generated with the model file (SHA-256 " << sha256_hex(to_json_text(m))
+    << ". This card is generated with the model file (SHA-256 " << base::sha256_hex(to_json_text(m))
     << "); the numbers are the model file's.*\n\n";
   s << "## Intended use\n\n"
     << "Supports — never replaces — a professional's judgement under purpose `" << m.purpose

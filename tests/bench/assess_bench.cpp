@@ -32,10 +32,10 @@
 #include <vector>
 
 #include "bench_util.hpp"
-#include "skon/engine/assessor.hpp"
-#include "skon/engine/batch_plan.hpp"
-#include "skon/engine/columns.hpp"
-#include "skon/engine/record_formats.hpp"
+#include "skon/core/assessor.hpp"
+#include "skon/core/batch_plan.hpp"
+#include "skon/core/columns.hpp"
+#include "skon/core/record_formats.hpp"
 #include "skon/models/record_source.hpp"
 
 using namespace skon;
@@ -194,8 +194,9 @@ int main(int argc, char** argv) {
   dsl::check_program(*program, bag);
   const dsl::Index purpose_index = program->find_purpose(purpose);
   const models::LogisticModel m = models::load_model(model);
-  engine::Assessor assessor(*program, purpose_index, &m);
-  assessor.set_top(5);  // as `skon assess --top 5` (the default)
+  engine::Assessor assessor(engine::AssessorSetup{&*program, purpose_index, &m,
+                                                  engine::Language::Danish, 20454 /* 2026-01-01 */,
+                                                  5});  // --top 5, the default
   std::vector<models::ColumnSpec> cols;
   for (dsl::Index f : assessor.input_fields()) cols.push_back(engine::column_spec(*program, f));
   models::CohortReader reader(csv_small, cols, {});

@@ -16,15 +16,16 @@
 #include <iterator>
 
 #include "bench_util.hpp"
-#include "skon/dsl/date.hpp"
+#include "skon/audit/approvals.hpp"
+#include "skon/audit/audit_journal.hpp"
+#include "skon/audit/audit_log.hpp"
+#include "skon/audit/audit_rows.hpp"
+#include "skon/base/date.hpp"
+#include "skon/base/sha256.hpp"
+#include "skon/core/run.hpp"
+#include "skon/core/sink.hpp"
 #include "skon/dsl/program.hpp"
-#include "skon/engine/approvals.hpp"
-#include "skon/engine/audit_log.hpp"
-#include "skon/engine/audit_rows.hpp"
-#include "skon/engine/run.hpp"
-#include "skon/engine/sink.hpp"
 #include "skon/models/record_source.hpp"
-#include "skon/models/sha256.hpp"
 
 namespace fs = std::filesystem;
 using namespace skon;
@@ -53,7 +54,7 @@ int main(int argc, char** argv) {
   dsl::check_program(*program, bag);
   std::string model_sha;
   const models::LogisticModel model = models::load_model(model_path, &model_sha);
-  const std::string input_sha = models::sha256_file_hex(csv);
+  const std::string input_sha = base::sha256_file_hex(csv);
 
   std::vector<dsl::Index> lifted_approvers;
   const auto once = [&](bool logged, bool keep_output = false) {
@@ -69,7 +70,8 @@ int main(int argc, char** argv) {
     engine::RunOptions options;
     options.assessment_date = static_cast<std::int32_t>(std::time(nullptr) / 86400);
     // Within the shipped purpose's approved period, as the demo does once it has passed.
-    options.assessment_date = std::min(options.assessment_date, *dsl::parse_iso_date("2029-07-31"));
+    options.assessment_date =
+        std::min(options.assessment_date, *base::parse_iso_date("2029-07-31"));
     options.id_key = "a benchmark key, 0123456789abcdef";
     dsl::DiagnosticBag b;
     auto run = engine::Run::prepare(in, options, b);
@@ -79,6 +81,7 @@ int main(int argc, char** argv) {
     }
     const fs::path out = dir / "a.jsonl", log_path = dir / "audit.sqlite";
     std::unique_ptr<engine::AuditLog> log;
+    std::unique_ptr<engine::AuditJournal> journal;
     ::sync();
     const auto t0 = std::chrono::steady_clock::now();
     if (logged) {
@@ -91,12 +94,15 @@ int main(int argc, char** argv) {
             {"benchmark", engine::current_os_user()}, "2026-01-01T00:00:00Z"));
       }
       log->append(approvals);
-      run->set_audit(log.get());
+      journal = std::make_unique<engine::AuditJournal>(
+          *log, engine::Actor{"benchmark", engine::current_os_user()});
+      run->set_journal(journal.get());
     }
     models::CohortReader source(csv, run->columns("id"), {});
     auto sink =
         engine::jsonl_file_sink(out.string(), engine::default_manifest_path(out.string()), 5);
     run->execute(source, input_sha, *sink);
+    journal.reset();
     log.reset();
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const double log_mb = logged ? static_cast<double>(fs::file_size(log_path)) / 1e6 : 0.0;
@@ -133,7 +139,7 @@ int main(int argc, char** argv) {
   unsigned sink_byte = 0;
   for (std::size_t at = 0; at < text.size();) {
     const std::size_t end = text.find('\n', at);
-    models::sha256_into(std::string_view(text).substr(at, end + 1 - at), digest);
+    base::sha256_into(std::string_view(text).substr(at, end + 1 - at), digest);
     sink_byte ^= digest[0];
     at = end + 1;
   }

@@ -27,8 +27,8 @@
 #include <vector>
 
 #include "bench_util.hpp"
+#include "skon/core/training.hpp"
 #include "skon/dsl/program.hpp"
-#include "skon/engine/training.hpp"
 #include "skon/models/logistic.hpp"
 #include "skon/models/metrics.hpp"
 #include "skon/models/preprocess.hpp"

@@ -9,7 +9,7 @@ if [[ -z "$formatter" ]]; then
   echo "clang-format is not installed (bash setup.sh test installs it)" >&2
   exit 1
 fi
-mapfile -t files < <(find dsl models engine cli tests -name '*.cpp' -o -name '*.hpp' | sort)
+mapfile -t files < <(find base dsl models engine cli tests -name '*.cpp' -o -name '*.hpp' | sort)
 ((${#files[@]} > 0)) || { echo "no C++ files found under $1" >&2; exit 1; }
 differ=()
 for f in "${files[@]}"; do

@@ -9,8 +9,8 @@
 #include <fstream>
 #include <string>
 
-#include "skon/engine/audit_log.hpp"
-#include "skon/models/errors.hpp"
+#include "skon/audit/audit_log.hpp"
+#include "skon/base/errors.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const std::string dir = [] {
@@ -40,9 +40,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       });
       log->pending("", [](const skon::engine::StoredRow&) {});
     }
-  } catch (const skon::models::InputError&) {
-  } catch (const skon::models::OutputError&) {
-  } catch (const skon::models::UsageError&) {
+  } catch (const skon::base::InputError&) {
+  } catch (const skon::base::OutputError&) {
+  } catch (const skon::base::UsageError&) {
   }
   return 0;
 }

@@ -19,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (!(p >= 0 && p <= 1)) __builtin_trap();  // a loaded model gives probabilities
       m.explain(raw.data());
     }
-  } catch (const skon::models::InputError&) {
+  } catch (const skon::base::InputError&) {
   }
   return 0;
 }

@@ -7,10 +7,10 @@
 #include <limits>
 #include <string>
 
+#include "skon/core/assessor.hpp"
+#include "skon/core/test_runner.hpp"
 #include "skon/dsl/format.hpp"
 #include "skon/dsl/program.hpp"
-#include "skon/engine/assessor.hpp"
-#include "skon/engine/test_runner.hpp"
 
 using namespace skon;
 
@@ -29,9 +29,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!again.has_errors()) dsl::check_program(*reparsed, again);
   if (again.has_errors()) __builtin_trap();  // the formatter broke a valid rule set
 
-  engine::run_tests(*program);
+  engine::run_tests(*program, skon::base::system_clock());
   for (dsl::Index p = 0; p < program->purposes.size(); ++p) {
-    const engine::Assessor assessor(*program, p, nullptr);
+    const engine::Assessor assessor(engine::AssessorSetup{
+        &*program, p, nullptr, engine::Language::Danish, 20454 /* 2026-01-01 */});
     const std::size_t width = assessor.input_fields().size();
     for (double v : {std::numeric_limits<double>::quiet_NaN(), 0.0, 1e300, -1e300}) {
       std::vector<double> values(width, v);

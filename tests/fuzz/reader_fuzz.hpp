@@ -46,8 +46,8 @@ inline void read_all(const std::uint8_t* data, std::size_t size, const char* ext
     models::Row row;
     while (reader.next(row)) {
     }
-  } catch (const models::InputError&) {
-  } catch (const models::OutputError&) {
+  } catch (const base::InputError&) {
+  } catch (const base::OutputError&) {
   }
   std::filesystem::remove(path);
 }

@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <set>
 
-#include "skon/engine/test_runner.hpp"
+#include "skon/core/test_runner.hpp"
 #include "support/rules.hpp"
 
 using namespace skon;
@@ -62,7 +62,7 @@ static void check_page(const char* page, std::size_t min_blocks, std::size_t min
   const auto final_program = test::load(program);
   REQUIRE_FALSE(final_program.bag.has_errors());
   for (const auto& d : final_program.bag.items()) FAIL_CHECK(d.message);
-  const auto report = engine::run_tests(*final_program.program);
+  const auto report = engine::run_tests(*final_program.program, skon::base::system_clock());
   CHECK(report.results.size() >= min_tests);
   for (const auto& r : report.results) {
     INFO(r.test->decl->name.value);

@@ -2,7 +2,7 @@
 
 #include <doctest/doctest.h>
 
-#include "skon/dsl/date.hpp"
+#include "skon/base/date.hpp"
 #include "skon/dsl/format.hpp"
 #include "support/rules.hpp"
 
@@ -110,10 +110,10 @@ TEST_CASE("parse: size and nesting limits give errors, not crashes") {
 }
 
 TEST_CASE("parse: dates are real calendar days") {
-  CHECK(dsl::parse_iso_date("2024-02-29").has_value());
-  CHECK_FALSE(dsl::parse_iso_date("2026-02-29").has_value());
-  CHECK_FALSE(dsl::parse_iso_date("2026-13-01").has_value());
-  CHECK(dsl::parse_iso_date("1970-01-01") == 0);
-  CHECK(dsl::format_iso_date(*dsl::parse_iso_date("2031-12-31")) == "2031-12-31");
-  CHECK(dsl::format_iso_date(-1) == "1969-12-31");
+  CHECK(base::parse_iso_date("2024-02-29").has_value());
+  CHECK_FALSE(base::parse_iso_date("2026-02-29").has_value());
+  CHECK_FALSE(base::parse_iso_date("2026-13-01").has_value());
+  CHECK(base::parse_iso_date("1970-01-01") == 0);
+  CHECK(base::format_iso_date(*base::parse_iso_date("2031-12-31")) == "2031-12-31");
+  CHECK(base::format_iso_date(-1) == "1969-12-31");
 }

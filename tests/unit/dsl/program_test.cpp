@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "skon/dsl/date.hpp"
+#include "skon/base/date.hpp"
 #include "support/rules.hpp"
 #include "support/temp_path.hpp"
 
@@ -18,9 +18,9 @@ TEST_CASE("program: a purpose is assessable only while in effect and not suspend
   auto l = test::load(text);
   REQUIRE_FALSE(l.bag.has_errors());
   dsl::DiagnosticBag bag;
-  CHECK(dsl::purpose_assessable(*l.program, 0, *dsl::parse_iso_date("2026-08-01"), bag));
-  CHECK(dsl::purpose_assessable(*l.program, 0, *dsl::parse_iso_date("2027-07-31"), bag));
-  CHECK_FALSE(dsl::purpose_assessable(*l.program, 0, *dsl::parse_iso_date("2027-08-01"), bag));
+  CHECK(dsl::purpose_assessable(*l.program, 0, *base::parse_iso_date("2026-08-01"), bag));
+  CHECK(dsl::purpose_assessable(*l.program, 0, *base::parse_iso_date("2027-07-31"), bag));
+  CHECK_FALSE(dsl::purpose_assessable(*l.program, 0, *base::parse_iso_date("2027-08-01"), bag));
   CHECK(bag.items().at(0).code == dsl::DiagCode::E0306);
   CHECK(bag.items().at(0).message.find("2027-08-01") != std::string::npos);
 

@@ -6,7 +6,7 @@
 
 #include <algorithm>
 
-#include "skon/engine/test_runner.hpp"
+#include "skon/core/test_runner.hpp"
 #include "support/rules.hpp"
 
 using namespace skon;
@@ -57,7 +57,7 @@ TEST_CASE("strata: a rule that counts flags runs after every rule that flags, in
     // Stratum 0 (by name), then the counter, then the rule that reads the level it raised.
     CHECK(order(l) == std::vector<std::string>{"absent", "no_exams", "several", "calm"});
     CHECK(l.program->purposes[0].strata == std::vector<dsl::Index>{0, 0, 1, 2});
-    CHECK(engine::run_tests(*l.program).failed == 0);
+    CHECK(engine::run_tests(*l.program, skon::base::system_clock()).failed == 0);
     ++permutations;
   } while (std::next_permutation(rules.begin(), rules.end()));
   CHECK(permutations == 24);
@@ -75,7 +75,7 @@ TEST_CASE("strata: within a stratum the highest raise wins and a cap applies aft
       "  probability 0.05\n  expect level medium\n}\n";
   const auto l = test::load(text);
   REQUIRE_FALSE(l.bag.has_errors());
-  const auto report = engine::run_tests(*l.program);
+  const auto report = engine::run_tests(*l.program, skon::base::system_clock());
   CHECK(report.failed == 0);
   // The trace shows the steps as applied: raises in name order, then the cap.
   const auto& trace = report.results.at(0).outcome.trace;
@@ -98,7 +98,7 @@ TEST_CASE("strata: a rule never reads its own flag") {
   const auto l = test::load(text);
   REQUIRE_FALSE(l.bag.has_errors());
   CHECK(order(l) == std::vector<std::string>{"absent", "more"});
-  CHECK(engine::run_tests(*l.program).failed == 0);
+  CHECK(engine::run_tests(*l.program, skon::base::system_clock()).failed == 0);
 }
 
 TEST_CASE("strata: cycles are refused, showing the cycle (E0115)") {
@@ -169,7 +169,7 @@ TEST_CASE("fired(rule) and subsets: rules that refer to rules") {
   REQUIRE_FALSE(l.bag.has_errors());
   CHECK(order(l) == std::vector<std::string>{"absent", "no_exams", "very_absent", "attendance_only",
                                              "exams_points"});
-  CHECK(engine::run_tests(*l.program).failed == 0);
+  CHECK(engine::run_tests(*l.program, skon::base::system_clock()).failed == 0);
 }
 
 TEST_CASE("fired(rule) and subsets: what the checker refuses") {

@@ -6,14 +6,14 @@
 #include <random>
 #include <set>
 
-#include "skon/dsl/date.hpp"
-#include "skon/engine/assessor.hpp"
-#include "skon/engine/columns.hpp"
-#include "skon/engine/constraints.hpp"
-#include "skon/engine/json_text.hpp"
-#include "skon/engine/provenance.hpp"
-#include "skon/engine/record_formats.hpp"
-#include "skon/models/sha256.hpp"
+#include "skon/base/date.hpp"
+#include "skon/base/sha256.hpp"
+#include "skon/core/assessor.hpp"
+#include "skon/core/columns.hpp"
+#include "skon/core/constraints.hpp"
+#include "skon/core/json_text.hpp"
+#include "skon/core/provenance.hpp"
+#include "skon/core/record_formats.hpp"
 #include "skon/models/train.hpp"
 #include "support/absence_model.hpp"
 #include "support/json_schema.hpp"
@@ -50,7 +50,7 @@ rule no_exams "Ingen afgangsprøver" in ew {
     rules = test::load(text);
     REQUIRE_FALSE(rules.bag.has_errors());
     model = test::train_absence_model(*rules.program, features);
-    model_sha = models::sha256_hex(models::to_json_text(model));
+    model_sha = base::sha256_hex(models::to_json_text(model));
   }
 };
 
@@ -64,7 +64,8 @@ std::vector<double> row(std::optional<double> absence, std::optional<bool> exams
 
 TEST_CASE("assess: model, rules, trace, review and exact contributions") {
   World w;
-  const engine::Assessor assessor(*w.rules.program, 0, &w.model);
+  const engine::Assessor assessor(engine::AssessorSetup{
+      &*w.rules.program, 0, &w.model, engine::Language::Danish, 20454 /* 2026-01-01 */});
   REQUIRE(assessor.input_fields() == std::vector<dsl::Index>{0, 1, 2});
   engine::Assessment a;
   assessor.assess(row(25, false, 1), a);
@@ -92,7 +93,8 @@ TEST_CASE("assess: model, rules, trace, review and exact contributions") {
 
 TEST_CASE("assess: JSON lines follow docs/assessment.schema.json and are deterministic") {
   World w;
-  const engine::Assessor assessor(*w.rules.program, 0, &w.model);
+  const engine::Assessor assessor(engine::AssessorSetup{
+      &*w.rules.program, 0, &w.model, engine::Language::Danish, 20454 /* 2026-01-01 */});
   engine::RunManifest run;
   run.run_id = std::string(32, 'a');
   engine::JsonRecordFormatter writer(assessor, run, 3);
@@ -102,7 +104,7 @@ TEST_CASE("assess: JSON lines follow docs/assessment.schema.json and are determi
   for (const auto& r : {row(25, false, 1), row(2, true, 0), row(std::nullopt, true, 0),
                         row(12, std::nullopt, std::nullopt)}) {
     engine::Assessment a;
-    a.id = models::hmac_sha256_hex("a key of sixteen bytes", "0101012222");
+    a.id = base::hmac_sha256_hex("a key of sixteen bytes", "0101012222");
     assessor.assess(r, a);
     std::string line;
     writer.append(a, line);
@@ -123,7 +125,7 @@ TEST_CASE("assess: JSON lines follow docs/assessment.schema.json and are determi
 TEST_CASE("constraints: model purpose, features, pin, gates, directions, effective dates") {
   World w;
   dsl::DiagnosticBag bag;
-  const std::int32_t day = *dsl::parse_iso_date("2026-11-26");
+  const std::int32_t day = *base::parse_iso_date("2026-11-26");
   CHECK(engine::enforce_constraints(*w.rules.program, 0, &w.model, w.model_sha, day, bag));
   CHECK(bag.error_count() == 0);
 
@@ -156,8 +158,8 @@ TEST_CASE("constraints: model purpose, features, pin, gates, directions, effecti
 
 TEST_CASE("assess: the listed contributions and the others add up to the log-odds") {
   World w(2);
-  engine::Assessor assessor(*w.rules.program, 0, &w.model);
-  assessor.set_top(1);
+  engine::Assessor assessor(engine::AssessorSetup{
+      &*w.rules.program, 0, &w.model, engine::Language::Danish, 20454 /* 2026-01-01 */, 1});
   engine::RunManifest run;
   run.run_id = std::string(32, 'a');
   engine::JsonRecordFormatter writer(assessor, run, 1);
@@ -205,7 +207,8 @@ TEST_CASE(
 
 TEST_CASE("assess and evaluate compute a person's probability along one path, to the last bit") {
   World w(2);
-  const engine::Assessor assessor(*w.rules.program, 0, &w.model);
+  const engine::Assessor assessor(engine::AssessorSetup{
+      &*w.rules.program, 0, &w.model, engine::Language::Danish, 20454 /* 2026-01-01 */});
   models::LogisticModel::Scratch scratch;
   std::mt19937_64 rng(17);
   std::uniform_real_distribution<double> u(0, 1);

@@ -2,7 +2,7 @@
 // checkpoint catches a cut tail and its signature a forgery, purge keeps the chain, and a file
 // that is not a log is refused. (tests/e2e/audit.sh plays the same attacks through the CLI.)
 
-#include "skon/engine/audit_log.hpp"
+#include "skon/audit/audit_log.hpp"
 
 #include <doctest/doctest.h>
 #include <sqlite3.h>
@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "skon/models/errors.hpp"
+#include "skon/base/errors.hpp"
 #include "support/temp_path.hpp"
 
 using namespace skon;
@@ -137,12 +137,12 @@ TEST_CASE("audit log: a purge removes personal data past each run's retention, k
 TEST_CASE("audit log: a file that is not a log, or has a newer schema, is refused") {
   const fs::path text = test::temp_path("audit_text.sqlite");
   std::ofstream(text) << "not a database at all\n";
-  CHECK_THROWS_AS(engine::AuditLog::open(text.string(), false), models::InputError);
+  CHECK_THROWS_AS(engine::AuditLog::open(text.string(), false), base::InputError);
   const fs::path newer = fresh_log("audit_newer.sqlite", 1);
   tamper(newer, "UPDATE skon_audit_meta SET value = '3' WHERE key = 'schema_version'");
-  CHECK_THROWS_AS(engine::AuditLog::open(newer.string(), false), models::InputError);
+  CHECK_THROWS_AS(engine::AuditLog::open(newer.string(), false), base::InputError);
   CHECK_THROWS_AS(engine::AuditLog::open(test::temp_path("no_such_log.sqlite").string(), false),
-                  models::InputError);
+                  base::InputError);
 }
 
 TEST_CASE(
@@ -229,7 +229,7 @@ TEST_CASE("audit log: a batch whose lines were rewritten along with its hashes i
   rows[0].body = "p1\thigh\t1\n";  // two fields short: verifies, but cannot be read
   log->append(rows);
   CHECK(log->verify().ok);
-  CHECK_THROWS_AS(log->rows("", "", "", [](const engine::StoredRow&) {}), models::InputError);
-  CHECK_THROWS_AS(log->pending("", [](const engine::StoredRow&) {}), models::InputError);
-  CHECK_THROWS_AS((void)log->has_assessment("r1", "p2"), models::InputError);
+  CHECK_THROWS_AS(log->rows("", "", "", [](const engine::StoredRow&) {}), base::InputError);
+  CHECK_THROWS_AS(log->pending("", [](const engine::StoredRow&) {}), base::InputError);
+  CHECK_THROWS_AS((void)log->has_assessment("r1", "p2"), base::InputError);
 }

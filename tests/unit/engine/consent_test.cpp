@@ -7,9 +7,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "skon/engine/assessor.hpp"
-#include "skon/engine/run.hpp"
-#include "skon/engine/sink.hpp"
+#include "skon/core/assessor.hpp"
+#include "skon/core/run.hpp"
+#include "skon/core/sink.hpp"
 #include "skon/models/record_source.hpp"
 #include "support/rules.hpp"
 #include "support/temp_path.hpp"
@@ -98,7 +98,8 @@ TEST_CASE("consent: the checker accepts guarded reads and refuses unguarded ones
 TEST_CASE("consent: without it the value is withheld, no gap, and completeness does not count it") {
   const auto l = test::load(kConsentRules);
   REQUIRE_FALSE(l.bag.has_errors());
-  const engine::Assessor assessor(*l.program, 0, nullptr);
+  const engine::Assessor assessor(engine::AssessorSetup{
+      &*l.program, 0, nullptr, engine::Language::Danish, 20454 /* 2026-01-01 */});
   const auto& in = assessor.input_fields();
   const auto slot = [&](const char* name) {
     return static_cast<std::size_t>(std::find(in.begin(), in.end(), l.program->find_field(name)) -
@@ -179,7 +180,7 @@ TEST_CASE("consent: the readers never parse or range-check a value without conse
   try {
     source->next(row);
     FAIL("a bad value with consent was accepted");
-  } catch (const models::InputError& e) {
+  } catch (const base::InputError& e) {
     CHECK(std::string(e.what()).find("column 'wellbeing'") != std::string::npos);
   }
 }

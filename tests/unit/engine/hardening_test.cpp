@@ -4,12 +4,12 @@
 
 #include <doctest/doctest.h>
 
-#include "skon/dsl/date.hpp"
-#include "skon/engine/assessor.hpp"
-#include "skon/engine/card.hpp"
-#include "skon/engine/columns.hpp"
-#include "skon/engine/test_runner.hpp"
-#include "skon/models/errors.hpp"
+#include "skon/base/date.hpp"
+#include "skon/base/errors.hpp"
+#include "skon/core/assessor.hpp"
+#include "skon/core/columns.hpp"
+#include "skon/core/test_runner.hpp"
+#include "skon/documents/card.hpp"
 #include "support/rules.hpp"
 
 using namespace skon;
@@ -22,14 +22,14 @@ TEST_CASE("hardening: a column mapping may not point a field at another field's 
   // PPR data (special category) fed into `transition` through an ordinary field.
   CHECK_THROWS_WITH_AS(
       engine::check_column_bindings(*shipped, {{"exit_exams_taken", "ppr_referral"}}),
-      doctest::Contains("both read column 'ppr_referral'"), models::InputError);
+      doctest::Contains("both read column 'ppr_referral'"), base::InputError);
   // Two fields bound to one column.
   CHECK_THROWS_AS(engine::check_column_bindings(
                       *shipped, {{"danish_grade", "Karakter"}, {"math_grade", "Karakter"}}),
-                  models::InputError);
+                  base::InputError);
   // A mapping naming no field (a typo would otherwise silently map nothing).
   CHECK_THROWS_WITH_AS(engine::check_column_bindings(*shipped, {{"absense_pct", "Fravær"}}),
-                       doctest::Contains("no field"), models::InputError);
+                       doctest::Contains("no field"), base::InputError);
   // Renaming headers is what a mapping is for.
   const auto columns = engine::check_column_bindings(*shipped, {{"absence_pct", "Fravær i %"}});
   CHECK(columns.at("absence_pct") == "Fravær i %");
@@ -41,7 +41,7 @@ TEST_CASE("hardening: a column mapping may not point a field at another field's 
   const auto alias = test::load(text);
   CHECK_THROWS_WITH_AS(engine::check_column_bindings(*alias.program, {{"gender", "sex"}}),
                        doctest::Contains("`sex` and `gender` both read column 'sex'"),
-                       models::InputError);
+                       base::InputError);
 }
 
 TEST_CASE("hardening: a rule outside its own effective period does not fire, and says so") {
@@ -55,18 +55,18 @@ TEST_CASE("hardening: a rule outside its own effective period does not fire, and
   const auto l = test::load(text);
   REQUIRE_FALSE(l.bag.has_errors());
   // Tested as production would run it today: the rule expired in 2021.
-  const auto report = engine::run_tests(*l.program);
+  const auto report = engine::run_tests(*l.program, skon::base::system_clock());
   REQUIRE(report.failed == 1);
   CHECK(report.results[0].failures.at(0).actual.find("not in effect") != std::string::npos);
 
   std::vector<double> values = {20, 1, 1};  // absence_pct, exams_taken, sex
   engine::Assessment a;
-  const engine::Assessor in_2020(*l.program, 0, nullptr, engine::Language::English,
-                                 *dsl::parse_iso_date("2020-06-01"));
+  const engine::Assessor in_2020(engine::AssessorSetup{
+      &*l.program, 0, nullptr, engine::Language::English, *base::parse_iso_date("2020-06-01")});
   in_2020.assess(values, a, 0.05);
   CHECK(a.outcome.flags.size() == 1);
-  const engine::Assessor in_2026(*l.program, 0, nullptr, engine::Language::English,
-                                 *dsl::parse_iso_date("2026-06-01"));
+  const engine::Assessor in_2026(engine::AssessorSetup{
+      &*l.program, 0, nullptr, engine::Language::English, *base::parse_iso_date("2026-06-01")});
   in_2026.assess(values, a, 0.05);
   CHECK(a.outcome.flags.empty());
   CHECK(a.outcome.level == 0);

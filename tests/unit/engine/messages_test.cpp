@@ -1,12 +1,12 @@
 // The message catalogue and the card in English: no Danish but what the rule authors wrote.
 
-#include "skon/engine/messages.hpp"
+#include "skon/core/messages.hpp"
 
 #include <doctest/doctest.h>
 
 #include <algorithm>
 
-#include "skon/engine/card.hpp"
+#include "skon/documents/card.hpp"
 #include "support/rules.hpp"
 
 using namespace skon;
@@ -78,7 +78,8 @@ rule ratio "Odd ratio" in ew {
 }
 )");
   REQUIRE_FALSE(l.bag.has_errors());
-  const engine::Assessor assessor(*l.program, 0, nullptr, engine::Language::English);
+  const engine::Assessor assessor(engine::AssessorSetup{
+      &*l.program, 0, nullptr, engine::Language::English, 20454 /* 2026-01-01 */});
   engine::Assessment a;
   // absence_pct = 12.5 (the ratio divides by zero), exams missing.
   std::vector<double> values(assessor.input_fields().size(), models::kMissing);
@@ -96,7 +97,8 @@ rule ratio "Odd ratio" in ew {
   CHECK(card.find("a calculation had no value") != std::string::npos);
   CHECK(card.find("No exams (could not be decided: data are missing)") != std::string::npos);
   // The Danish card of the same assessment uses Danish words and a decimal comma.
-  engine::Assessor danish(*l.program, 0, nullptr, engine::Language::Danish);
+  engine::Assessor danish(engine::AssessorSetup{&*l.program, 0, nullptr, engine::Language::Danish,
+                                                20454 /* 2026-01-01 */});
   danish.assess(values, a);
   const std::string dk = engine::render_card(danish, a, "P1", engine::Language::Danish);
   CHECK(dk.find("Absence 12,5 %, exams ukendt") != std::string::npos);
@@ -132,7 +134,8 @@ rule absence "High absence" in ew {
 )");
   REQUIRE_FALSE(l.bag.has_errors());
   for (const auto language : {engine::Language::English, engine::Language::Danish}) {
-    const engine::Assessor assessor(*l.program, 0, nullptr, language);
+    const engine::Assessor assessor(
+        engine::AssessorSetup{&*l.program, 0, nullptr, language, 20454 /* 2026-01-01 */});
     engine::Assessment a;
     std::vector<double> values(assessor.input_fields().size(), models::kMissing);
     values[0] = 2;

@@ -1,4 +1,4 @@
-#include "skon/engine/ordered_pool.hpp"
+#include "skon/core/ordered_pool.hpp"
 
 #include <doctest/doctest.h>
 

@@ -11,9 +11,9 @@
 #include <random>
 #include <sstream>
 
-#include "skon/engine/assessor.hpp"
-#include "skon/engine/batch_plan.hpp"
-#include "skon/engine/test_runner.hpp"
+#include "skon/core/assessor.hpp"
+#include "skon/core/batch_plan.hpp"
+#include "skon/core/test_runner.hpp"
 #include "support/reference_evaluator.hpp"
 #include "support/rules.hpp"
 
@@ -82,7 +82,8 @@ double random_value(const dsl::FieldInfo& f, std::mt19937_64& rng) {
 std::size_t compare(const dsl::Program& program, std::uint64_t seed, std::size_t rounds = 4) {
   std::size_t compared = 0;
   for (dsl::Index purpose = 0; purpose < program.purposes.size(); ++purpose) {
-    const engine::Assessor assessor(program, purpose, nullptr);
+    const engine::Assessor assessor(engine::AssessorSetup{
+        &program, purpose, nullptr, engine::Language::Danish, 20454 /* 2026-01-01 */});
     const auto& fields = assessor.input_fields();
     const test::ReferenceEvaluator oracle(program);
     std::mt19937_64 rng(seed + purpose);
@@ -291,7 +292,7 @@ engine::TestReport run_one(const std::string& text) {
     if (d.severity == dsl::Severity::Error) MESSAGE(d.message);
   }
   REQUIRE_FALSE(l.bag.has_errors());
-  return engine::run_tests(*l.program);
+  return engine::run_tests(*l.program, skon::base::system_clock());
 }
 
 }  // namespace
@@ -417,9 +418,10 @@ TEST_CASE("regression: sets over category values past the 64th (98 municipalitie
       "sex = male, municipality = k64\n  probability 0.05\n  expect no flag far\n}\n";
   const auto l = test::load(text);
   REQUIRE_FALSE(l.bag.has_errors());
-  CHECK(engine::run_tests(*l.program).failed == 0);
+  CHECK(engine::run_tests(*l.program, skon::base::system_clock()).failed == 0);
   // And as assess runs it: a batch over every municipality.
-  const engine::Assessor assessor(*l.program, 0, nullptr);
+  const engine::Assessor assessor(engine::AssessorSetup{
+      &*l.program, 0, nullptr, engine::Language::Danish, 20454 /* 2026-01-01 */});
   const auto& fields = assessor.input_fields();
   std::vector<double> values;
   for (int k = 0; k < 98; ++k) {
@@ -446,7 +448,7 @@ TEST_CASE("regression: a test that gives a probability is still held to the comp
       "  probability 0.5\n  expect level high\n}\n";
   const auto l = test::load(text);
   REQUIRE_FALSE(l.bag.has_errors());
-  const auto report = engine::run_tests(*l.program);
+  const auto report = engine::run_tests(*l.program, skon::base::system_clock());
   CHECK(report.failed == 1);
   REQUIRE(report.results.size() == 1);
   CHECK(report.results[0].outcome.insufficient_data);
@@ -470,7 +472,7 @@ TEST_CASE("regression: overflow and division by zero are unknown, with the reaso
       "  expect no flag huge\n  expect no flag ratio\n  expect review\n}\n";
   const auto l = test::load(text);
   REQUIRE_FALSE(l.bag.has_errors());
-  const auto report = engine::run_tests(*l.program);
+  const auto report = engine::run_tests(*l.program, skon::base::system_clock());
   CHECK(report.failed == 0);
   const engine::PurposeOutcome& o = report.results.at(0).outcome;
   REQUIRE(o.undecided.size() == 2);
@@ -488,7 +490,8 @@ TEST_CASE("regression: overflow and division by zero are unknown, with the reaso
   }
   CHECK(trigger_failed_closed);
   // Missing data is told apart from a calculation without a value.
-  const engine::Assessor assessor(*l.program, 0, nullptr);
+  const engine::Assessor assessor(engine::AssessorSetup{
+      &*l.program, 0, nullptr, engine::Language::Danish, 20454 /* 2026-01-01 */});
   engine::Assessment a;
   std::vector<double> values(assessor.input_fields().size(), 1.0);
   values[0] = models::kMissing;  // absence_pct
@@ -515,7 +518,7 @@ TEST_CASE("regression: escapes in texts mean what docs/language.md says, interpo
       "  probability 0.05\n  expect flag r\n}\n";
   const auto l = test::load(text);
   REQUIRE_FALSE(l.bag.has_errors());
-  const auto report = engine::run_tests(*l.program);
+  const auto report = engine::run_tests(*l.program, skon::base::system_clock());
   REQUIRE(report.results.size() == 1);
   const auto& o = report.results[0].outcome;
   REQUIRE(o.flags.size() == 1);

@@ -1,4 +1,4 @@
-#include "skon/engine/report.hpp"
+#include "skon/documents/report.hpp"
 
 #include <doctest/doctest.h>
 
@@ -6,9 +6,9 @@
 #include <fstream>
 #include <random>
 
-#include "skon/engine/report_card.hpp"
-#include "skon/engine/svg_plot.hpp"
-#include "skon/models/errors.hpp"
+#include "skon/base/errors.hpp"
+#include "skon/documents/report_card.hpp"
+#include "skon/documents/svg_plot.hpp"
 #include "skon/models/logistic.hpp"
 #include "skon/models/metrics.hpp"
 #include "support/rules.hpp"
@@ -150,7 +150,7 @@ rule high_absence "Højt fravær" in ew {
   try {
     engine::summarize_assessments(path.string(), program, ew, 10);
     FAIL("a broken line was accepted");
-  } catch (const models::InputError& e) {
+  } catch (const base::InputError& e) {
     const std::string what = e.what();
     CHECK(what.find("line 4") != std::string::npos);
     CHECK(what.find("0101991234") == std::string::npos);

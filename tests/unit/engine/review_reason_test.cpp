@@ -3,10 +3,10 @@
 
 #include <doctest/doctest.h>
 
-#include "skon/engine/assessor.hpp"
-#include "skon/engine/manifest.hpp"
-#include "skon/engine/record_formats.hpp"
-#include "skon/engine/test_runner.hpp"
+#include "skon/core/assessor.hpp"
+#include "skon/core/manifest.hpp"
+#include "skon/core/record_formats.hpp"
+#include "skon/core/test_runner.hpp"
 #include "support/rules.hpp"
 
 using namespace skon;
@@ -43,12 +43,12 @@ TEST_CASE("review reasons: tests assert which reason applies, by id") {
                                                 "  expect review reason no_exams\n"
                                                 "  expect no review reason review_2\n"));
     REQUIRE_FALSE(l.bag.has_errors());
-    CHECK(engine::run_tests(*l.program).failed == 0);
+    CHECK(engine::run_tests(*l.program, skon::base::system_clock()).failed == 0);
   }
   SUBCASE("a reason that does not apply fails, listing those that do") {
     const auto l = test::load(base + test_block(all_known, "  expect review reason review_2\n"));
     REQUIRE_FALSE(l.bag.has_errors());
-    const auto report = engine::run_tests(*l.program);
+    const auto report = engine::run_tests(*l.program, skon::base::system_clock());
     REQUIRE(report.failed == 1);
     const auto& f = report.results.at(0).failures.at(0);
     CHECK(f.expected == "review reason `review_2`");
@@ -56,13 +56,13 @@ TEST_CASE("review reasons: tests assert which reason applies, by id") {
   }
   SUBCASE("expect no review reason fails when it applies") {
     const auto l = test::load(base + test_block(all_known, "  expect no review reason no_exams\n"));
-    CHECK(engine::run_tests(*l.program).failed == 1);
+    CHECK(engine::run_tests(*l.program, skon::base::system_clock()).failed == 1);
   }
   SUBCASE("insufficient data is a reason of its own") {
     const auto l = test::load(base + test_block("exams_taken = true, sex = male",
                                                 "  expect review reason insufficient_data\n"));
     REQUIRE_FALSE(l.bag.has_errors());
-    CHECK(engine::run_tests(*l.program).failed == 0);
+    CHECK(engine::run_tests(*l.program, skon::base::system_clock()).failed == 0);
   }
   SUBCASE("an unknown reason is refused with a suggestion") {
     const auto l = test::load(base + test_block(all_known, "  expect review reason high_levl\n"));
@@ -89,7 +89,8 @@ TEST_CASE("review reasons: names that clash are refused") {
 TEST_CASE("review reasons: records carry the ids, an undecided trigger says why") {
   const auto l = test::load(named_prelude() + kRules);
   REQUIRE_FALSE(l.bag.has_errors());
-  const engine::Assessor assessor(*l.program, 0, nullptr);
+  const engine::Assessor assessor(engine::AssessorSetup{
+      &*l.program, 0, nullptr, engine::Language::Danish, 20454 /* 2026-01-01 */});
   engine::RunManifest run;
   run.run_id = std::string(32, 'a');
   engine::JsonRecordFormatter json(assessor, run, 3);
@@ -122,7 +123,8 @@ TEST_CASE("review reasons: an undecided trigger carries its id and why") {
               "  review odd required when absence_pct / (absence_pct - 5) > 1 because \"r\"\n");
   const auto l = test::load(text);
   REQUIRE_FALSE(l.bag.has_errors());
-  const engine::Assessor assessor(*l.program, 0, nullptr);
+  const engine::Assessor assessor(engine::AssessorSetup{
+      &*l.program, 0, nullptr, engine::Language::Danish, 20454 /* 2026-01-01 */});
   engine::RunManifest run;
   run.run_id = std::string(32, 'a');
   engine::JsonRecordFormatter json(assessor, run, 3);
@@ -142,11 +144,11 @@ TEST_CASE("tests: expected points compare with a tolerance (0.1 + 0.2 is 0.3)") 
   text += test_block("absence_pct = 5, exams_taken = true, sex = male", "  expect points 0.3\n");
   const auto l = test::load(text);
   REQUIRE_FALSE(l.bag.has_errors());
-  CHECK(engine::run_tests(*l.program).failed == 0);
+  CHECK(engine::run_tests(*l.program, skon::base::system_clock()).failed == 0);
   const auto wrong = test::load(
       named_prelude() +
       "rule a in ew {\n  when absence_pct > 1\n"
       "  points 0.1\n}\n" +
       test_block("absence_pct = 5, exams_taken = true, sex = male", "  expect points 0.1000001\n"));
-  CHECK(engine::run_tests(*wrong.program).failed == 1);
+  CHECK(engine::run_tests(*wrong.program, skon::base::system_clock()).failed == 1);
 }

@@ -1,7 +1,7 @@
 // The run as an engine API: constraints before any record, records and manifest as the schemas
 // say, counts, and nothing left behind when a record is bad.
 
-#include "skon/engine/run.hpp"
+#include "skon/core/run.hpp"
 
 #include <doctest/doctest.h>
 
@@ -9,14 +9,15 @@
 #include <fstream>
 #include <random>
 
-#include "skon/engine/approvals.hpp"
-#include "skon/engine/audit_log.hpp"
-#include "skon/engine/audit_rows.hpp"
-#include "skon/engine/columns.hpp"
-#include "skon/engine/constraints.hpp"
-#include "skon/engine/provenance.hpp"
-#include "skon/engine/sink.hpp"
-#include "skon/models/sha256.hpp"
+#include "skon/audit/approvals.hpp"
+#include "skon/audit/audit_journal.hpp"
+#include "skon/audit/audit_log.hpp"
+#include "skon/audit/audit_rows.hpp"
+#include "skon/base/sha256.hpp"
+#include "skon/core/columns.hpp"
+#include "skon/core/constraints.hpp"
+#include "skon/core/provenance.hpp"
+#include "skon/core/sink.hpp"
 #include "skon/models/train.hpp"
 #include "support/absence_model.hpp"
 #include "support/json_schema.hpp"
@@ -42,7 +43,7 @@ struct Setup {
                        "  flag \"Fravær på {absence_pct} %\"\n}\n");
     REQUIRE_FALSE(rules.bag.has_errors());
     model = test::train_absence_model(*rules.program);
-    model_sha = models::sha256_hex(models::to_json_text(model));
+    model_sha = base::sha256_hex(models::to_json_text(model));
     cohort = test::temp_path("run_cohort.csv");
     std::ofstream out(cohort);
     out << "id,absence_pct,exams_taken,sex\n";
@@ -97,7 +98,7 @@ TEST_CASE("run: records and manifest follow their schemas, counts add up, ids ar
   auto sink = engine::jsonl_file_sink(out.string(), engine::default_manifest_path(out.string()), 5);
   std::size_t progress_calls = 0;
   const engine::RunManifest m =
-      run->execute(source, models::sha256_file_hex(s.cohort), *sink,
+      run->execute(source, base::sha256_file_hex(s.cohort), *sink,
                    [&](const engine::RunProgress& p) { progress_calls += p.records > 0; });
   CHECK(progress_calls > 0);
   CHECK(m.counts.records == 3000);
@@ -120,7 +121,7 @@ TEST_CASE("run: records and manifest follow their schemas, counts add up, ids ar
   std::ifstream manifest_in(engine::default_manifest_path(out.string()));
   const auto manifest = nlohmann::json::parse(manifest_in);
   CHECK(test::SchemaChecker(schema("run.schema.json")).check(manifest) == "");
-  CHECK(manifest["input"]["sha256"] == models::sha256_file_hex(s.cohort));
+  CHECK(manifest["input"]["sha256"] == base::sha256_file_hex(s.cohort));
   CHECK(manifest["counts"]["records"] == 3000);
 }
 
@@ -143,7 +144,7 @@ TEST_CASE("run: a record without an id stops the run and leaves no output, manif
   fs::create_directories(dir);
   const fs::path out = dir / "a.jsonl";
   auto sink = engine::jsonl_file_sink(out.string(), engine::default_manifest_path(out.string()), 5);
-  CHECK_THROWS_AS(run->execute(source, "0", *sink), models::InputError);
+  CHECK_THROWS_AS(run->execute(source, "0", *sink), base::InputError);
   sink.reset();
   CHECK(fs::is_empty(dir));
 }
@@ -191,8 +192,9 @@ TEST_CASE("run: a purpose that requires approval logs only what each role approv
   const fs::path path = test::temp_path("run_approvals.sqlite");
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path.string() + suffix);
   auto log = engine::AuditLog::open(path.string(), true);
-  CHECK_THROWS_WITH_AS(run->set_audit(log.get()), doctest::Contains("no approval by uu_counsellor"),
-                       models::InputError);
+  engine::AuditJournal journal(*log, {"tester", "tester"});
+  CHECK_THROWS_WITH_AS(run->set_journal(&journal),
+                       doctest::Contains("no approval by uu_counsellor"), base::InputError);
 
   const auto approve = [&](const std::string& model_sha) {
     std::vector<engine::AuditRow> row{engine::audit_approval_row(
@@ -201,12 +203,12 @@ TEST_CASE("run: a purpose that requires approval logs only what each role approv
     log->append(row);
   };
   approve(std::string(64, '0'));  // another model's
-  CHECK_THROWS_WITH_AS(run->set_audit(log.get()), doctest::Contains("the model"),
-                       models::InputError);
+  CHECK_THROWS_WITH_AS(run->set_journal(&journal), doctest::Contains("the model"),
+                       base::InputError);
   approve(s.model_sha);
-  CHECK_NOTHROW(run->set_audit(log.get()));
+  CHECK_NOTHROW(run->set_journal(&journal));
   // Taking the log away again is allowed here; execute() then refuses (the next test).
-  CHECK_NOTHROW(run->set_audit(nullptr));
+  CHECK_NOTHROW(run->set_journal(nullptr));
 }
 
 TEST_CASE("approvals: an approval's rule texts never write outside a private folder") {
@@ -279,7 +281,7 @@ TEST_CASE("run: a purpose that requires approval is never assessed without a log
   const fs::path out = test::temp_path("run_unlogged.jsonl");
   auto sink = engine::jsonl_file_sink(out.string(), engine::default_manifest_path(out.string()), 5);
   CHECK_THROWS_WITH_AS(run->execute(source, "", *sink), doctest::Contains("must be logged"),
-                       models::UsageError);
+                       base::UsageError);
   sink.reset();
   CHECK_FALSE(fs::exists(out));
 }

@@ -6,6 +6,7 @@
 #include <random>
 
 using namespace skon::models;
+using namespace skon::base;
 
 TEST_CASE("drift: PSI by its definition, and the level chance reaches at a sample's size") {
   const std::vector<double> e = {0.25, 0.25, 0.5}, a = {0.5, 0.25, 0.25};

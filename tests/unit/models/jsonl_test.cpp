@@ -12,6 +12,7 @@
 #include "support/temp_path.hpp"
 
 using namespace skon::models;
+using namespace skon::base;
 namespace fs = std::filesystem;
 
 namespace {

@@ -13,6 +13,7 @@
 #include "support/temp_path.hpp"
 
 using namespace skon::models;
+using namespace skon::base;
 namespace fs = std::filesystem;
 
 namespace {
@@ -476,7 +477,7 @@ TEST_CASE("model: a training window of the analyst's choosing, and refitting for
   CHECK(model_card(refit).find("| refitted for production | yes") != std::string::npos);
   // Overlapping windows are a usage error.
   spec.test_years = std::pair{2020, 2023};
-  CHECK_THROWS_AS(train_model(spec), skon::models::UsageError);
+  CHECK_THROWS_AS(train_model(spec), skon::base::UsageError);
 }
 
 TEST_CASE("model: --C auto chooses C inside the training years, never looking at the test year") {

@@ -10,6 +10,7 @@
 #include "skon/models/record_source.hpp"
 
 using namespace skon::models;
+using namespace skon::base;
 namespace fs = std::filesystem;
 
 // Agreement with scikit-learn and statsmodels on real data no one here made. The reference is

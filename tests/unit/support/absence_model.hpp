@@ -7,8 +7,8 @@
 #include <fstream>
 #include <random>
 
+#include "skon/core/columns.hpp"
 #include "skon/dsl/program.hpp"
-#include "skon/engine/columns.hpp"
 #include "skon/models/train.hpp"
 #include "support/temp_path.hpp"
 

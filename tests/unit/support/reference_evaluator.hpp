@@ -9,8 +9,8 @@
 #include <optional>
 #include <vector>
 
+#include "skon/core/outcome.hpp"
 #include "skon/dsl/program.hpp"
-#include "skon/engine/outcome.hpp"
 
 namespace skon::test {
 

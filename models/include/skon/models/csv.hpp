@@ -11,6 +11,10 @@
 #include <string_view>
 #include <vector>
 
+namespace skon::base {
+class Sha256;
+}
+
 namespace skon::models {
 
 enum class Encoding : std::uint8_t { Utf8, Latin1, Windows1252 };
@@ -47,7 +51,7 @@ class CsvTokenizer {
   bool fill();  // appends the next block to buf_; false at end of file
 
   std::string path_;
-  std::unique_ptr<class Sha256> hash_;  // for a stream only
+  std::unique_ptr<base::Sha256> hash_;  // for a stream only
   mutable std::string digest_;
   std::FILE* file_ = nullptr;
   bool owns_file_ = false;

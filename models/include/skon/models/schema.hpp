@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "skon/models/errors.hpp"
+#include "skon/base/errors.hpp"
 
 namespace skon::models {
 

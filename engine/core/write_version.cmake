@@ -1,0 +1,22 @@
+# Writes OUT (a .cpp defining skon::engine::version()) from VERSION and `git describe`.
+set(describe "")
+find_package(Git QUIET)
+if(GIT_FOUND AND EXISTS "${SOURCE_DIR}/.git")
+  execute_process(COMMAND "${GIT_EXECUTABLE}" describe --always --dirty --tags
+                  WORKING_DIRECTORY "${SOURCE_DIR}" OUTPUT_VARIABLE describe
+                  OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    set(describe "")
+  endif()
+endif()
+set(full "${VERSION}")
+if(describe)
+  set(full "${VERSION} (${describe})")
+endif()
+set(content "#include \"skon/core/version.hpp\"\n\nnamespace skon::engine {\n\nstd::string_view version() { return \"${VERSION}\"; }\nstd::string_view version_with_build() { return \"${full}\"; }\n\n}  // namespace skon::engine\n")
+if(EXISTS "${OUT}")
+  file(READ "${OUT}" old)
+endif()
+if(NOT "${old}" STREQUAL "${content}")
+  file(WRITE "${OUT}" "${content}")
+endif()
