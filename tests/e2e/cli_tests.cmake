@@ -155,3 +155,9 @@ set_tests_properties(cli.compare PROPERTIES LABELS cli)
 add_test(NAME cli.patterns
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/patterns.sh $<TARGET_FILE:skon> ${PROJECT_SOURCE_DIR})
 set_tests_properties(cli.patterns PROPERTIES LABELS cli)
+
+# A rule outside its effective period never fires: assess (today and replays), explain, diff --cohort.
+add_test(NAME cli.effective_dates
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/effective_dates.sh $<TARGET_FILE:skon>
+          ${CMAKE_CURRENT_SOURCE_DIR}/data)
+set_tests_properties(cli.effective_dates PROPERTIES LABELS cli)

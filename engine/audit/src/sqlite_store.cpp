@@ -9,6 +9,7 @@
 #include <charconv>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
 
 #include "skon/audit/audit_log.hpp"
 #include "skon/audit/audit_store.hpp"
@@ -131,6 +132,7 @@ class SqliteStore final : public AuditStore {
   explicit SqliteStore(std::unique_ptr<Db> db) : d_(std::move(db)) {}
 
   std::int64_t append(const std::vector<AuditRow>& rows, const Link& link) override {
+    std::lock_guard lock(writing_);  // one transaction at a time on this connection
     const Db& d = *d_;
     d.exec("BEGIN IMMEDIATE", "starting to write");  // the head read under the write lock
     try {
@@ -223,6 +225,7 @@ class SqliteStore final : public AuditStore {
 
   std::int64_t erase(const std::vector<std::string>& kinds, const std::set<std::string>& runs,
                      const std::string& before) override {
+    std::lock_guard lock(writing_);
     const Db& d = *d_;
     d.exec("BEGIN IMMEDIATE", "starting to purge");
     try {
@@ -259,6 +262,7 @@ class SqliteStore final : public AuditStore {
 
  private:
   std::unique_ptr<Db> d_;
+  std::mutex writing_;  // threads of one process share the connection; processes use SQLite's lock
 };
 
 // Makes the schema in an empty file; then checks that the file is a Skøn log this skon reads.
