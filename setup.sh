@@ -4,9 +4,11 @@
 #
 #   bash setup.sh            install dependencies only
 #   bash setup.sh build      ... and build the optimised binaries (build/release)
-#   bash setup.sh demo       ... and run the main job on the shipped demo (into out/demo/)
-#   bash setup.sh test       ... and build + run every test: normal and ASan+UBSan builds, and the
-#                            libFuzzer targets for a few seconds each
+#   bash setup.sh demo       ... and run the main job on the shipped demo (into out/demo/); builds
+#                            only skon
+#   bash setup.sh test       ... and build + run every test: the optimised build, then one clang
+#                            ASan+UBSan build that runs every test again and the libFuzzer targets
+#                            for a few seconds each
 #
 # Idempotent; runs as root on a fresh Debian machine (uses sudo when not root).
 set -euo pipefail
@@ -19,7 +21,8 @@ readonly BUILD_PACKAGES=(
   libsimdjson-dev  # JSON Lines input (skon assess/explain/train/evaluate --data X.jsonl)
   libsqlite3-dev  # the audit log (skon assess --audit, skon audit, skon review, skon approve)
   clang-format  # the formatting check in the test command
-  clang libclang-rt-14-dev  # libFuzzer targets (tests/fuzz), run briefly by the test command
+  clang libclang-rt-14-dev  # the sanitizer build and its libFuzzer targets (tests/fuzz)
+  ccache  # rebuilds reuse what an earlier build on this machine compiled
 )
 # What the tests drive besides skon: python3 (reading logs and outputs back in the end-to-end tests)
 # and Chromium (the HTML documents in a headless browser, tests/e2e/doc_browser.sh).
@@ -47,9 +50,19 @@ install_missing() {
   fi
 }
 
+# ccache, where the machine has it, keyed on paths relative to the checkout, so a fresh clone
+# in another folder reuses what an earlier build compiled.
+use_ccache() {
+  if command -v ccache >/dev/null; then
+    export CMAKE_CXX_COMPILER_LAUNCHER=ccache CCACHE_BASEDIR="$PWD"
+  fi
+}
+
+# Only what the demo runs: skon itself.
 build_release() {
+  use_ccache
   cmake --preset release >/dev/null
-  cmake --build --preset release
+  cmake --build --preset release --target skon
 }
 
 # The main job on the shipped demo, every output in one folder:
@@ -194,9 +207,9 @@ main() {
     demo-date) demo_assessment_date "$2" ;;
     test)
       install_missing "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+      use_ccache
       cmake --workflow --preset release
       cmake --workflow --preset asan
-      cmake --workflow --preset fuzz
       ;;
     *) echo "usage: bash setup.sh [deps|peers|build|demo|test|demo-pipeline SKON OUT [ROWS ROWS]|demo-date YYYY-MM-DD]" >&2; exit 2 ;;
   esac

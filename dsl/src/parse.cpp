@@ -66,8 +66,19 @@ thread_local FreeNode* free_nodes = nullptr;
 
 }  // namespace
 
-// Under AddressSanitizer every node goes to malloc, so a use after free is still caught.
+// Under AddressSanitizer every node goes to malloc, so a use after free is still caught. GCC
+// defines __SANITIZE_ADDRESS__; clang 14 (the fuzz build) says so only through __has_feature.
 #if defined(__SANITIZE_ADDRESS__)
+#define SKON_ADDRESS_SANITIZER 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SKON_ADDRESS_SANITIZER 1
+#endif
+#endif
+#if defined(SKON_SANITIZED_BUILD) && !defined(SKON_ADDRESS_SANITIZER)
+#error "a sanitizer build must turn the node pool off: the address sanitizer was not detected"
+#endif
+#if defined(SKON_ADDRESS_SANITIZER)
 constexpr bool kPoolNodes = false;
 #else
 constexpr bool kPoolNodes = true;
