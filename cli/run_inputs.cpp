@@ -15,6 +15,7 @@
 #include "diagnostics_output.hpp"
 #include "skon/base/clock.hpp"
 #include "skon/base/date.hpp"
+#include "skon/base/keys.hpp"
 #include "skon/core/columns.hpp"
 #include "skon/dsl/suggest.hpp"
 
@@ -40,74 +41,25 @@ void add_run_arguments(CLI::App& sub, RunArguments& args) {
   args.data_options.add_to(sub);
 }
 
-namespace {
-
-std::int32_t assessment_date(const std::string& given) {
-  const auto clock = base::system_clock().today();
-  if (given.empty()) return clock;
-  const auto d = base::parse_iso_date(given);
-  if (!d) {
-    throw base::UsageError("--today: '" + given +
-                           "' is not a date; give it as YYYY-MM-DD, e.g. 2026-08-15");
-  }
-  // A replay assesses as of a past day; a future day would run a purpose before its approval.
-  if (*d > clock) {
-    throw base::UsageError("--today " + given + " is later than today (" +
-                           base::format_iso_date(clock) +
-                           "): a replay assesses as of a day that has been");
-  }
-  return *d;
-}
-
-}  // namespace
-
 std::string read_key(const RunArguments& args) {
+  constexpr const char* kWhat = "the pseudonymization key";
   std::string key;
   if (!args.id_key_file.empty()) {
-    std::ifstream f(args.id_key_file, std::ios::binary);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    key = ss.str();
-    while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
-    if (!f || key.empty()) {
-      throw base::InputError("cannot read a key from '" + args.id_key_file +
-                             "'; it should hold the secret key for pseudonyms (at least 16 "
-                             "bytes)");
-    }
-  } else if (const char* env = std::getenv("SKON_ID_KEY"); env != nullptr && *env != '\0') {
-    key = env;
-  } else {
-    throw base::UsageError(
-        "ids are pseudonymized with a secret key (in the output unless --reveal-ids, and always "
-        "in the audit log): give --id-key-file FILE or set SKON_ID_KEY; make a key with: "
-        "od -An -tx1 -N32 /dev/urandom | tr -d ' \\n' > pseudonym.key");
-  }
-  if (key.size() < 16) {
-    throw base::UsageError("the pseudonymization key must be at least 16 bytes");
-  }
-  // A key anyone could guess (all zeros, "aaaa...", "password12345678") makes pseudonyms
-  // reversible by trying every CPR number. Its bytes' empirical entropy must reach 64 bits.
-  std::array<std::size_t, 256> counts{};
-  for (unsigned char c : key) ++counts[c];
-  double bits = 0;
-  for (std::size_t n : counts) {
-    if (n == 0) continue;
-    const double p = static_cast<double>(n) / static_cast<double>(key.size());
-    bits -= static_cast<double>(n) * std::log2(p);
-  }
-  if (bits < 64) {
-    throw base::UsageError(
-        "the pseudonymization key is too easy to guess (about " + std::to_string(int(bits)) +
-        " bits); make a random one: od -An -tx1 -N32 /dev/urandom | tr -d ' \\n' > pseudonym.key");
-  }
-  if (!args.id_key_file.empty()) {
-    struct stat st {};
-    if (::stat(args.id_key_file.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
+    key = base::read_secret_key(args.id_key_file, kWhat);
+    if (base::readable_by_others(args.id_key_file)) {
       spdlog::warn("the key file '{}' can be read by others than its owner; chmod 600 it",
                    args.id_key_file);
     }
+    return key;
   }
-  return key;
+  if (const char* env = std::getenv("SKON_ID_KEY"); env != nullptr && *env != '\0') {
+    base::check_secret_key(env, kWhat);
+    return env;
+  }
+  throw base::UsageError(
+      "ids are pseudonymized with a secret key (in the output unless --reveal-ids, and always "
+      "in the audit log): give --id-key-file FILE or set SKON_ID_KEY; make a key with: "
+      "od -An -tx1 -N32 /dev/urandom | tr -d ' \\n' > pseudonym.key");
 }
 
 void refuse_stream_data(const std::string& data) {
@@ -120,60 +72,37 @@ void refuse_stream_data(const std::string& data) {
                          "a pipe cannot give; save it to a file and give its name");
 }
 
+namespace {
+
+void print(const dsl::DiagnosticBag& bag, const dsl::SourceMap& sources) {
+  print_diagnostics(bag, sources, DiagnosticOutput{}, stderr);
+}
+
+}  // namespace
+
 std::unique_ptr<dsl::Program> load_checked_rules(const std::vector<std::string>& paths,
                                                  std::string_view verb) {
-  dsl::DiagnosticBag bag;
-  auto program = load_rules(paths, bag);
-  if (bag.has_errors()) {
-    print_diagnostics(bag, program->sources, DiagnosticOutput{}, stderr);
-    throw base::InputError("the rule files have errors; nothing was " + std::string(verb));
-  }
-  return program;
+  return engine::load_checked_rules(paths, verb, print);
 }
 
 dsl::Index find_purpose(const dsl::Program& program, const std::string& name) {
-  const dsl::Index pi = program.find_purpose(name);
-  if (pi != dsl::kNone) return pi;
-  std::vector<std::string> names;
-  for (const auto& p : program.purposes) names.push_back(p.name);
-  const auto s = dsl::closest_match(name, names);
-  throw base::InputError("no purpose '" + name + "' in the rule files" +
-                         (s ? "; did you mean '" + *s + "'?" : std::string()));
+  return engine::find_purpose(program, name);
 }
 
 LoadedRun load_run(const RunArguments& args, engine::RunOptions options, bool with_key,
                    bool key_even_if_revealed) {
-  options.assessment_date = assessment_date(args.today);
-  options.date_given = !args.today.empty();
-  options.language = *engine::parse_language(args.lang);
-  options.reveal_ids = !with_key || args.reveal_ids;
-  if (!options.reveal_ids || key_even_if_revealed) options.id_key = read_key(args);
-
-  LoadedRun loaded;
-  loaded.program = load_checked_rules(args.rules, "assessed");
-  // Column bindings come from the reviewed rule files; a mapping file may rename headers but
-  // never point a field at another field's column.
-  if (!args.data_options.mapping.empty()) {
-    const auto header_for = models::read_header_map(args.data_options.mapping);
-    engine::check_column_bindings(*loaded.program, header_for);
-    options.column_for = header_for;
-  }
-  engine::RunInputs inputs;
-  inputs.program = loaded.program.get();
-  inputs.purpose = find_purpose(*loaded.program, args.purpose);
-  if (!args.model.empty()) {
-    loaded.model = std::make_unique<models::LogisticModel>(
-        models::load_model(args.model, &inputs.model_sha256));
-    inputs.model = loaded.model.get();
-  }
-  dsl::DiagnosticBag constraints;
-  loaded.run = engine::Run::prepare(std::move(inputs), std::move(options), constraints);
-  if (!loaded.run) {
-    print_diagnostics(constraints, loaded.program->sources, DiagnosticOutput{}, stderr);
-    throw base::InputError("purpose '" + args.purpose +
-                           "' may not be assessed; nothing was written");
-  }
-  return loaded;
+  engine::RunSetup setup;
+  setup.rules = args.rules;
+  setup.purpose = args.purpose;
+  setup.model = args.model;
+  setup.mapping = args.data_options.mapping;
+  setup.today = args.today;
+  setup.language = args.lang;
+  setup.reveal_ids = !with_key || args.reveal_ids;
+  // The date is checked before the key is asked for, as a user reads the options.
+  engine::assessment_date(args.today, *options.today_clock);
+  if (!setup.reveal_ids || key_even_if_revealed) setup.id_key = read_key(args);
+  return engine::prepare_run(setup, std::move(options), print);
 }
 
 }  // namespace skon::cli

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "data_options.hpp"
-#include "skon/core/run.hpp"
+#include "skon/core/run_setup.hpp"
 #include "skon/dsl/program.hpp"
 #include "skon/models/model.hpp"
 
@@ -29,12 +29,7 @@ struct RunArguments {
 
 void add_run_arguments(CLI::App& sub, RunArguments& args);
 
-// What a prepared run refers to; owned here, outliving the run.
-struct LoadedRun {
-  std::unique_ptr<dsl::Program> program;
-  std::unique_ptr<models::LogisticModel> model;
-  std::unique_ptr<engine::Run> run;
-};
+using engine::LoadedRun;
 
 // Loads the rules and model and prepares the run (the constraints are checked then). Prints
 // diagnostics and throws base::InputError when the rules have errors or the purpose may not be
@@ -43,8 +38,7 @@ struct LoadedRun {
 LoadedRun load_run(const RunArguments& args, engine::RunOptions options, bool with_key,
                    bool key_even_if_revealed = false);
 
-// Loads and checks rule files; prints the diagnostics and throws InputError when they have errors
-// ("... nothing was `verb`").
+// The engine's run setup (core/run_setup.hpp) with the diagnostics printed to stderr.
 std::unique_ptr<dsl::Program> load_checked_rules(const std::vector<std::string>& paths,
                                                  std::string_view verb);
 
@@ -52,7 +46,6 @@ std::unique_ptr<dsl::Program> load_checked_rules(const std::vector<std::string>&
 // short or guessable, InputError when the file cannot be read.
 std::string read_key(const RunArguments& args);
 
-// The purpose named `name`; InputError (with the closest name) when there is none.
 dsl::Index find_purpose(const dsl::Program& program, const std::string& name);
 
 // "-" or a pipe as --data, where the input must be read more than once (training).

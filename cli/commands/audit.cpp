@@ -17,6 +17,7 @@
 #include "skon/base/clock.hpp"
 #include "skon/base/date.hpp"
 #include "skon/base/errors.hpp"
+#include "skon/base/keys.hpp"
 #include "text_output.hpp"
 
 namespace skon::cli {
@@ -35,15 +36,7 @@ struct AuditOptions {
 };
 
 std::string read_secret(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  std::string key = ss.str();
-  while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
-  if (!f || key.size() < 16) {
-    throw base::InputError("cannot read a key of at least 16 bytes from '" + path + "'");
-  }
-  return key;
+  return base::read_secret_key(path, "the checkpoint key");
 }
 
 // ISO 8601 UTC of `days` days before now.

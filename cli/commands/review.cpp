@@ -9,8 +9,7 @@
 #include "command.hpp"
 #include "exit_codes.hpp"
 #include "run_inputs.hpp"
-#include "skon/audit/approvals.hpp"
-#include "skon/audit/audit_rows.hpp"
+#include "skon/audit/decisions.hpp"
 #include "skon/base/errors.hpp"
 #include "skon/models/model.hpp"
 
@@ -23,23 +22,13 @@ struct ReviewOptions {
 };
 
 int run_record(const ReviewOptions& opt) {
-  engine::Decision d = engine::Decision::Agree;
-  if (opt.decision == "disagree") d = engine::Decision::Disagree;
-  if (opt.decision == "needs-information") d = engine::Decision::NeedsInformation;
-  if (d == engine::Decision::Disagree && opt.note.find_first_not_of(" \t\n") == std::string::npos) {
-    throw base::UsageError("a disagreement needs its reason: give --note \"...\"");
-  }
-  if (opt.by.find_first_not_of(" \t") == std::string::npos) {
-    throw base::UsageError("--by names who decided");
-  }
+  engine::DecisionRecord d{
+      opt.run, opt.person, engine::Decision::Agree, {opt.by, engine::current_os_user()}, opt.note};
+  if (opt.decision == "disagree") d.decision = engine::Decision::Disagree;
+  if (opt.decision == "needs-information") d.decision = engine::Decision::NeedsInformation;
+  engine::check_decision(d);
   const auto log = opt.audit.open("", /*create=*/false);
-  if (!log->has_assessment(opt.run, opt.person)) {
-    throw base::InputError("the audit log " + log->path() + " has no assessment of person " +
-                           opt.person + " in run " + opt.run + "; nothing was recorded");
-  }
-  std::vector<engine::AuditRow> row{engine::audit_decision_row(
-      opt.run, opt.person, d, {opt.by, engine::current_os_user()}, opt.note, audit_now())};
-  const std::int64_t seq = log->append(row);
+  const std::int64_t seq = engine::record_decision(*log, d, audit_now());
   std::fprintf(stderr, "skon review: %s by %s recorded as row %lld of %s\n", opt.decision.c_str(),
                opt.by.c_str(), static_cast<long long>(seq), log->path().c_str());
   return kExitOk;
@@ -53,40 +42,22 @@ struct ApproveOptions {
 
 int run_approve(const ApproveOptions& opt) {
   const auto program = load_checked_rules(opt.rules, "approved");
-  const dsl::Index pi = find_purpose(*program, opt.purpose);
-  const dsl::PurposeInfo& p = program->purposes[pi];
-  const dsl::Index role = [&] {
-    for (dsl::Index r = 0; r < program->roles.size(); ++r) {
-      if (program->roles[r] == opt.role) return r;
-    }
-    return dsl::kNone;
-  }();
-  if (role == dsl::kNone) {
-    throw base::UsageError("--role " + opt.role + " is no role of the rule set");
-  }
-  if (!p.approvers.empty() &&
-      std::find(p.approvers.begin(), p.approvers.end(), role) == p.approvers.end()) {
-    throw base::UsageError("purpose " + p.name + " does not ask " + opt.role +
-                           " for approval (see its `requires approval by`)");
-  }
-  std::string model_sha;
+  engine::ApprovalRecord a;
+  a.purpose = find_purpose(*program, opt.purpose);
+  a.role = opt.role;
+  a.by = {opt.by, engine::current_os_user()};
+  a.note = opt.note;
+  std::unique_ptr<models::LogisticModel> model;
   if (!opt.model.empty()) {
-    const auto model = models::load_model(opt.model, &model_sha);
-    if (model.purpose != p.name) {
-      throw base::InputError("the model was trained for purpose " + model.purpose + ", not " +
-                             p.name);
-    }
-  } else if (!p.features.empty()) {
-    throw base::UsageError("purpose " + p.name + " has a model: approve it too (--model)");
+    model = std::make_unique<models::LogisticModel>(models::load_model(opt.model, &a.model_sha256));
+    a.model = model.get();
   }
+  engine::check_approval(*program, a);  // before the log exists: a refused approval makes none
   const auto log = opt.audit.open("", /*create=*/true);
-  std::vector<engine::AuditRow> row{engine::audit_approval_row(
-      engine::describe_approval(*program, pi, model_sha, opt.role, opt.note),
-      {opt.by, engine::current_os_user()}, audit_now())};
-  const std::int64_t seq = log->append(row);
+  const std::int64_t seq = engine::record_approval(*log, *program, a, audit_now());
   std::fprintf(stderr, "skon approve: %s approved purpose %s as %s (row %lld of %s)\n",
-               opt.by.c_str(), p.name.c_str(), opt.role.c_str(), static_cast<long long>(seq),
-               log->path().c_str());
+               opt.by.c_str(), program->purposes[a.purpose].name.c_str(), opt.role.c_str(),
+               static_cast<long long>(seq), log->path().c_str());
   return kExitOk;
 }
 

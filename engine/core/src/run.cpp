@@ -131,6 +131,12 @@ std::string Run::pseudonym(std::string_view id) const {
 }
 
 std::unique_ptr<Run> Run::prepare(RunInputs inputs, RunOptions options, dsl::DiagnosticBag& bag) {
+  // A replay assesses as of a day that has been; a later one would run a purpose before its
+  // approval (run_setup's assessment_date words it for the user first).
+  if (options.date_given && options.assessment_date > options.today_clock->today()) {
+    throw base::UsageError("the assessment date " + base::format_iso_date(options.assessment_date) +
+                           " is later than today: a replay assesses as of a day that has been");
+  }
   if (!enforce_constraints(*inputs.program, inputs.purpose, inputs.model, inputs.model_sha256,
                            options.assessment_date, bag)) {
     return nullptr;

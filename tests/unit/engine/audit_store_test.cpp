@@ -73,9 +73,8 @@ TEST_CASE("audit store contract: appends chain onto the head, verify and scans a
     CHECK(log->has_hash(v.head));
 
     std::vector<std::string> persons;
-    log->rows("assessment", "r1", "", [&](const engine::StoredRow& s) {
-      persons.push_back(s.row.person);
-    });
+    log->rows("assessment", "r1", "",
+              [&](const engine::StoredRow& s) { persons.push_back(s.row.person); });
     CHECK(persons == std::vector<std::string>{"p1", "p2"});
     persons.clear();
     log->rows("", "", "p2", [&](const engine::StoredRow& s) { persons.push_back(s.row.kind); });
@@ -128,10 +127,9 @@ TEST_CASE("audit store contract: concurrent appenders keep one chain") {
     for (int w = 0; w < 4; ++w) {
       writers.emplace_back([&log, w] {
         for (int i = 0; i < 25; ++i) {
-          std::vector<engine::AuditRow> rows{row("decision", "2026-01-01T00:00:00Z", "r",
-                                                 "p" + std::to_string(w), -1, "{}"),
-                                             row("decision", "2026-01-01T00:00:00Z", "r",
-                                                 "q" + std::to_string(i), -1, "{}")};
+          std::vector<engine::AuditRow> rows{
+              row("decision", "2026-01-01T00:00:00Z", "r", "p" + std::to_string(w), -1, "{}"),
+              row("decision", "2026-01-01T00:00:00Z", "r", "q" + std::to_string(i), -1, "{}")};
           log->append(rows);
         }
       });

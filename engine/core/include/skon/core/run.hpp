@@ -53,8 +53,10 @@ struct RunOptions {
   std::map<std::string, std::string> read_options;
   // Which column each field is read from, where a mapping file says (check_column_bindings).
   std::map<std::string, std::string> column_for;
-  // The clock the manifest's start and end are read from (outlives the run).
+  // The clock the manifest's start and end are read from, and the one that says what day it is
+  // (a replay's date may not be later); both outlive the run.
   const base::Clock* clock = &base::output_clock();
+  const base::Clock* today_clock = &base::system_clock();
 };
 
 struct RunProgress {
