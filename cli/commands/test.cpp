@@ -6,7 +6,9 @@
 #include "command.hpp"
 #include "diagnostics_output.hpp"
 #include "exit_codes.hpp"
+#include "skon/base/clock.hpp"
 #include "skon/base/errors.hpp"
+#include "skon/core/run_setup.hpp"
 #include "skon/core/test_runner.hpp"
 
 namespace skon::cli {
@@ -16,6 +18,7 @@ struct TestOptions {
   std::vector<std::string> paths;
   bool coverage = false;
   bool quiet_passes = false;
+  std::string today;  // the day tests without `on DATE` assume (default: the clock's)
 };
 
 std::string where(const dsl::SourceMap& sources, const dsl::Span& span) {
@@ -50,7 +53,10 @@ int run_test(const TestOptions& opt) {
     print_diagnostics(bag, program->sources, DiagnosticOutput{}, stderr);
     throw base::InputError("the rule files have errors; no test was run");
   }
-  const engine::TestReport report = engine::run_tests(*program, skon::base::system_clock());
+  // A test without `on DATE` runs as of --today, else the clock's day.
+  const base::FixedClock on_day =
+      base::FixedClock::at_day(engine::assessment_date(opt.today, base::system_clock()));
+  const engine::TestReport report = engine::run_tests(*program, on_day);
   for (const auto& result : report.results) {
     const std::string at = where(program->sources, result.test->decl->span);
     const std::string& name = result.test->decl->name.value;
@@ -80,6 +86,8 @@ void setup_test(CLI::App& app, CommandTable& table) {
   sub->add_flag("--coverage", opt->coverage,
                 "report, per rule, whether tests saw its condition true, false and unknown");
   sub->add_flag("--failures-only", opt->quiet_passes, "list only failing tests");
+  sub->add_option("--today", opt->today,
+                  "YYYY-MM-DD: the day tests without `on DATE` assume (default: today)");
   sub->footer("Exit codes: 0 all passed, 1 a test failed, 3 the rule files have errors.");
   sub->callback([opt, &table] { table.selected = [opt] { return run_test(*opt); }; });
 }

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <utility>
 
 #include "checker.hpp"
 #include "skon/base/date.hpp"
@@ -1051,7 +1052,11 @@ void Checker::check_tests() {
                "test " + backticked(decl.name.value) + " does not say which purpose it runs under")
           .help = "write `test \"...\" in PURPOSE {`";
     }
+    bool dated = false;
     for (const auto& st : decl.body) {
+      if (st.key == Key::On && std::exchange(dated, true)) {
+        bag_.add(DiagCode::E0109, st.span, "a test states the day it assumes once");
+      }
       switch (st.key) {
         case Key::Given:
           for (const auto& g : st.givens) {

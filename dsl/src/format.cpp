@@ -428,6 +428,9 @@ class Printer {
         case Key::Probability:
           s = "probability " + st.number->text;
           break;
+        case Key::On:
+          s = "on " + st.day->text;
+          break;
         case Key::ExpectFlag:
           s = "expect flag " + st.ident->name;
           break;

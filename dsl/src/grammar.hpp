@@ -268,7 +268,10 @@ struct expect_insufficient : if_must< kw_insufficient, kw_data > {};
 struct expect_points : if_must< kw_points, signed_required > {};
 struct expectation : sor< expect_no, expect_flag, expect_level, expect_review, expect_insufficient, expect_points > {};
 struct expect_stmt : if_must< kw_expect, expectation > {};
-struct test_stmt : sor< given_stmt, probability_stmt, expect_stmt > {};
+// `on DATE`: the day the test assumes (rules outside their `effective` period do not fire), so
+// `skon test` gives the same verdict on any day.
+struct test_on : if_must< kw_on, date_required > {};
+struct test_stmt : sor< given_stmt, probability_stmt, expect_stmt, test_on > {};
 struct test_scope : if_must< kw_in, name_required > {};
 struct test_open : lbrace {};
 struct test_close : rbrace {};

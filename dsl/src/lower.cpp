@@ -581,6 +581,9 @@ ast::TestDecl Lowerer::test_decl(const PtNode& n) {
     } else if (c.is_type<probability_stmt>()) {
       st.key = TKey::Probability;
       st.number = number(*k[0]);
+    } else if (c.is_type<test_on>()) {
+      st.key = TKey::On;
+      st.day = date(*k[0]);
     } else if (c.is_type<expect_no_flag>()) {
       st.key = TKey::ExpectNoFlag;
       st.ident = ident(*k[0]);

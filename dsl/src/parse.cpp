@@ -127,7 +127,7 @@ using selector = pt::selector<Rule,
         review_stmt, review_name, review_reason, guidance_stmt,
         when_stmt, flag_stmt, points_stmt, raise_stmt, cap_stmt, require_stmt, tags_stmt, rule_scope,
         given_stmt, given_item, probability_stmt, expect_stmt, expect_no_flag, expect_no_review, expect_flag,
-        expect_level, expect_review, expect_reason, expect_insufficient, expect_points, test_scope,
+        expect_level, expect_review, expect_reason, expect_insufficient, expect_points, test_on, test_scope,
         paren_expr, call, set_lit, range_lit>,
     fold_one_keep_span::on<expr, and_expr, not_expr, cmp_expr, sum_expr, prod_expr, unary_expr>>;
 // clang-format on

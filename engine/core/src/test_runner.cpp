@@ -63,16 +63,21 @@ TestReport run_tests(const dsl::Program& program, const base::Clock& clock) {
   using Key = ast::TestStmt::Key;
   TestReport report;
   report.coverage.assign(program.rules.size(), {false, false, false});
-  std::map<Index, std::unique_ptr<Assessor>> assessors;  // one per purpose, made when first needed
-  const std::int32_t today = clock.today();
+  // One assessor per purpose and day, made when first needed.
+  std::map<std::pair<Index, std::int32_t>, std::unique_ptr<Assessor>> assessors;
 
   for (const dsl::TestInfo& test : program.tests) {
     TestResult result;
     result.test = &test;
     if (test.purpose == dsl::kNone) continue;  // reported by the checker
     const dsl::PurposeInfo& purpose = program.purposes[test.purpose];
-    auto& assessor = assessors[test.purpose];
-    // A test runs as production would today: rules outside their own period do not fire.
+    // A test runs as production would on the day it states (`on DATE`), else on the clock's:
+    // rules outside their own period do not fire.
+    std::int32_t today = clock.today();
+    for (const auto& st : test.decl->body) {
+      if (st.key == Key::On) today = st.day->days;
+    }
+    auto& assessor = assessors[{test.purpose, today}];
     if (!assessor) {
       assessor = std::make_unique<Assessor>(
           AssessorSetup{&program, test.purpose, nullptr, Language::Danish, today});
@@ -131,6 +136,7 @@ TestReport run_tests(const dsl::Program& program, const base::Clock& clock) {
       switch (st.key) {
         case Key::Given:
         case Key::Probability:
+        case Key::On:
           break;
         case Key::ExpectFlag: {
           const Index r = program.find_rule(st.ident->name);

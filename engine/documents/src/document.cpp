@@ -47,8 +47,6 @@ void Document::html(std::string html, std::string markdown) {
   blocks.push_back(std::move(b));
 }
 
-namespace {
-
 // A table cell in Markdown: one line, pipes escaped.
 std::string md_cell(const std::string& s) {
   std::string out;
@@ -63,6 +61,8 @@ std::string md_cell(const std::string& s) {
   }
   return out;
 }
+
+namespace {
 
 // Escaped text with `code` and **strong** as HTML; newlines as line breaks.
 std::string inline_html(const std::string& s) {

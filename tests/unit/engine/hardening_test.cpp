@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include "skon/base/clock.hpp"
 #include "skon/base/date.hpp"
 #include "skon/base/errors.hpp"
 #include "skon/core/assessor.hpp"
@@ -42,6 +43,37 @@ TEST_CASE("hardening: a column mapping may not point a field at another field's 
   CHECK_THROWS_WITH_AS(engine::check_column_bindings(*alias.program, {{"gender", "sex"}}),
                        doctest::Contains("`sex` and `gender` both read column 'sex'"),
                        base::InputError);
+}
+
+TEST_CASE("tests: `on DATE` fixes the day a test assumes, whatever day it is run") {
+  std::string text = test::kPrelude;
+  text +=
+      "rule old \"Gammel regel\" in ew {\n  effective from 2019-01-01 to 2021-12-31\n"
+      "  when absence_pct > 10\n  flag \"gammel\"\n}\n";
+  text +=
+      "test \"in 2020\" in ew {\n  on 2020-06-01\n  given absence_pct = 20, exams_taken = true, "
+      "sex = male\n  probability 0.05\n  expect flag old\n}\n"
+      "test \"in 2023\" in ew {\n  on 2023-06-01\n  given absence_pct = 20, exams_taken = true, "
+      "sex = male\n  probability 0.05\n  expect no flag old\n}\n"
+      "test \"undated\" in ew {\n  given absence_pct = 20, exams_taken = true, "
+      "sex = male\n  probability 0.05\n  expect flag old\n}\n";
+  const auto l = test::load(text);
+  REQUIRE_FALSE(l.bag.has_errors());
+  for (const char* day : {"2020-01-01", "2021-12-31", "2026-12-07", "2040-02-29"}) {
+    CAPTURE(day);
+    const auto clock = base::FixedClock::at_day(*base::parse_iso_date(day));
+    const auto report = engine::run_tests(*l.program, clock);
+    REQUIRE(report.results.size() == 3);
+    CHECK(report.results[0].passed());
+    CHECK(report.results[1].passed());
+    // Undated: the clock decides.
+    CHECK(report.results[2].passed() == (std::string(day) <= "2021-12-31"));
+  }
+  // A test states its day once.
+  std::string twice = test::kPrelude;
+  twice += "test \"t\" in ew {\n  on 2020-06-01\n  on 2021-06-01\n  expect no review\n}\n";
+  const auto bad = test::load(twice);
+  CHECK(bad.bag.has_errors());
 }
 
 TEST_CASE("hardening: a rule outside its own effective period does not fire, and says so") {

@@ -324,10 +324,12 @@ struct TestStmt {
     ExpectNoReview,
     ExpectInsufficient,
     ExpectPoints,
+    On,  // the day the test assumes
   };
   Key key;
   Span span;
   std::vector<Given> givens;
+  std::optional<Date> day;          // on
   std::optional<NumberLit> number;  // probability, points
   std::optional<Ident> ident;       // flag rule, level, review reason id
 };

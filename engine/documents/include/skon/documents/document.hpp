@@ -57,6 +57,8 @@ void keyed_table(Document& doc, const std::vector<std::string>& header,
                  const std::vector<std::vector<KeyedCell>>& rows, const std::string& cls = "");
 
 std::string render_markdown(const Document& doc);
+// A table cell in Markdown: one line (a line break as <br>), pipes escaped. The one md_cell.
+std::string md_cell(const std::string& s);
 std::string render_html(const Document& doc);
 
 // The house style of Skøn's HTML documents (shared by every generated document).
