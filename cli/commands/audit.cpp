@@ -18,6 +18,7 @@
 #include "skon/base/date.hpp"
 #include "skon/base/errors.hpp"
 #include "skon/base/keys.hpp"
+#include "skon/documents/audit_document.hpp"
 #include "text_output.hpp"
 
 namespace skon::cli {
@@ -47,25 +48,6 @@ std::string days_ago(long days) {
   char b[32];
   std::strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return b;
-}
-
-nlohmann::ordered_json row_json(const engine::StoredRow& s) {
-  nlohmann::ordered_json j;
-  j["seq"] = s.seq;
-  if (s.entry > 0) j["entry"] = s.entry;  // an assessment stored in a batch row: its line
-  j["kind"] = s.row.kind;
-  j["time"] = s.row.time;
-  j["run"] =
-      s.row.run.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s.row.run);
-  j["person"] =
-      s.row.person.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s.row.person);
-  j["review_required"] = s.row.review < 0 ? nlohmann::ordered_json(nullptr)
-                                          : nlohmann::ordered_json(s.row.review == 1);
-  j["body"] = s.purged ? nlohmann::ordered_json(nullptr)
-                       : nlohmann::ordered_json::parse(s.row.body, nullptr, false);
-  j["digest"] = engine::to_hex(s.row.digest);
-  j["hash"] = engine::to_hex(s.hash);
-  return j;
 }
 
 int run_verify(const AuditOptions& opt) {
@@ -127,7 +109,7 @@ int run_show(const AuditOptions& opt) {
   const auto log = opt.audit.open("", /*create=*/false);
   std::size_t n = 0;
   log->rows("", opt.run, opt.person, [&](const engine::StoredRow& s) {
-    std::printf("%s\n", row_json(s).dump().c_str());
+    std::printf("%s\n", engine::audit_row_json(s).c_str());
     ++n;
   });
   if (n == 0) {
@@ -140,21 +122,9 @@ int run_show(const AuditOptions& opt) {
 
 int run_export(const AuditOptions& opt) {
   const auto log = opt.audit.open("", /*create=*/false);
-  std::string out =
-      opt.format == "csv" ? "seq,entry,kind,time,run,person,review,digest,hash,body\n" : "";
+  std::string out = opt.format == "csv" ? engine::audit_csv_header() : "";
   log->rows("", "", "", [&](const engine::StoredRow& s) {
-    if (opt.format == "jsonl") {
-      out += row_json(s).dump() + "\n";
-      return;
-    }
-    std::string body = s.purged ? "" : s.row.body;
-    std::string quoted = "\"";
-    for (char c : body) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-    quoted += '"';
-    out += std::to_string(s.seq) + "," + (s.entry > 0 ? std::to_string(s.entry) : "") + "," +
-           s.row.kind + "," + s.row.time + "," + s.row.run + "," + s.row.person + "," +
-           (s.row.review < 0 ? "" : std::to_string(s.row.review)) + "," +
-           engine::to_hex(s.row.digest) + "," + engine::to_hex(s.hash) + "," + quoted + "\n";
+    out += opt.format == "jsonl" ? engine::audit_row_json(s) + "\n" : engine::audit_row_csv(s);
   });
   write_text_output(opt.output, out);
   return kExitOk;
@@ -171,16 +141,9 @@ int run_pending(const AuditOptions& opt) {
   }
   const auto log = opt.audit.open("", /*create=*/false);
   std::size_t n = 0;
-  std::printf("run,person,assessed,review_ids\n");
+  std::fputs(engine::pending_csv_header().c_str(), stdout);
   log->pending(before, [&](const engine::StoredRow& s) {
-    const auto j = nlohmann::json::parse(s.row.body, nullptr, false);
-    std::string ids;
-    if (j.is_object() && j.contains("review_ids")) {
-      for (const auto& id : j["review_ids"])
-        ids += (ids.empty() ? "" : ";") + id.get<std::string>();
-    }
-    std::printf("%s,%s,%s,%s\n", s.row.run.c_str(), s.row.person.c_str(), s.row.time.c_str(),
-                ids.c_str());
+    std::fputs(engine::pending_row_csv(s).c_str(), stdout);
     ++n;
   });
   std::fprintf(stderr, "skon audit pending: %zu assessments await a decision\n", n);

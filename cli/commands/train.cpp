@@ -21,6 +21,7 @@
 #include "skon/core/constraints.hpp"
 #include "skon/core/training.hpp"
 #include "skon/core/version.hpp"
+#include "skon/documents/training_document.hpp"
 #include "skon/dsl/suggest.hpp"
 
 namespace skon::cli {
@@ -45,12 +46,6 @@ std::optional<std::pair<int, int>> year_range(const std::string& text, const cha
     throw base::UsageError(std::string(option) + " '" + text +
                            "' is not a year or a range of years; give e.g. 2015..2018");
   }
-}
-
-std::string fmt3(double v) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%.3g", v);
-  return b;
 }
 
 struct TrainOptions {
@@ -241,70 +236,8 @@ int run_train(const TrainOptions& opt) {
   if (to_stdout) return kExitOk;  // stdout carries the model only
 
   for (const auto& note : report.notes) spdlog::warn("{}", note);
-  const auto& mm = m.metrics;
-  std::printf("trained %s for purpose %s on %zu rows (%.1f %% positive) in %.2f s\n",
-              opt.output.c_str(), m.purpose.c_str(), m.training.rows, 100 * m.training.base_rate(),
-              seconds);
-  std::printf("validation: %s\n", mm.validation.c_str());
-  if (!report.c_path.empty()) {
-    std::printf("C path (mean over the folds; the test rows unseen):\n%10s %10s %8s\n", "C",
-                "log loss", "AUC");
-    for (const auto& p : report.c_path) {
-      std::printf("%10g %10.5f %8.4f%s\n", p.C, p.log_loss, p.auc,
-                  p.C == m.training.C ? "  <-" : "");
-    }
-    std::printf("%s\n", report.c_selection.c_str());
-  }
-  std::printf("AUC %.3f (95 %% CI %.3f-%.3f), PR AUC %.3f, Brier %.4f, calibration error %.4f\n",
-              mm.auc, mm.auc_ci_low, mm.auc_ci_high, mm.pr_auc, mm.brier, mm.calibration_error);
-  std::printf("top %.0f %%: precision %.3f, recall %.3f\n", 100 * mm.capacity,
-              mm.capacity_precision, mm.capacity_recall);
-  for (const auto& g : mm.groups) {
-    std::printf("largest gaps by %s: flag rate %.3f, TPR %.3f, FPR %.3f", g.field.c_str(),
-                g.gap_flag_rate, g.gap_tpr, g.gap_fpr);
-    if (g.resamples > 0) {
-      std::printf(" (bootstrap SD %.3f, %.3f, %.3f)", g.sd_flag_rate, g.sd_tpr, g.sd_fpr);
-    }
-    std::printf("\n");
-  }
-  // Each quality gate's verdict with its uncertainty: `skon assess` enforces them.
-  for (const dsl::Gate& gate : program->purposes[pi].gates) {
-    const engine::GateVerdict v = engine::gate_verdict(*program, gate, mm);
-    const std::string bound = std::string(gate.at_least ? ">= " : "<= ") + fmt3(gate.bound) +
-                              (gate.confidence ? " at " + fmt3(100 * *gate.confidence) + " %" : "");
-    if (!v.measured) {
-      std::printf("gate %s %s: not measured (train with --by)\n", v.name.c_str(), bound.c_str());
-      continue;
-    }
-    std::string uncertainty;
-    if (!std::isnan(v.sd)) {
-      const double z = models::z_for(gate.confidence.value_or(0.95));
-      uncertainty = " ± " + fmt3(v.sd) + " (" + fmt3(100 * gate.confidence.value_or(0.95)) +
-                    " % interval " + fmt3(std::max(0.0, v.value - z * v.sd)) + "–" +
-                    fmt3(v.value + z * v.sd) + ")";
-    }
-    std::printf("gate %s %s: %s%s — %s%s\n", v.name.c_str(), bound.c_str(), fmt3(v.value).c_str(),
-                uncertainty.c_str(), v.holds ? "met" : "NOT met",
-                gate.confidence ? " on the interval's bound" : " on the point estimate");
-  }
-  if (report.rows_rejected > 0) {
-    std::printf("%zu rows skipped; reasons in %s\n", report.rows_rejected,
-                spec.read.rejects_path.c_str());
-  }
-  if (!m.coefficients.empty() && m.coefficients.front().std_error) {
-    std::printf("\n%-32s %11s %10s %23s %10s\n", "coefficient (standardized)", "estimate",
-                "std. err", "95 % Wald interval", "p-value");
-    if (m.intercept_std_error) {
-      models::Coefficient ic{"(intercept)", m.intercept, 0, m.intercept_std_error};
-      std::printf("%-32s %11.5f %10.5f %11.5f %11.5f %10.3g\n", ic.name.c_str(), ic.value,
-                  *ic.std_error, ic.ci_low(), ic.ci_high(), ic.p_value());
-    }
-    for (const auto& c : m.coefficients) {
-      std::printf("%-32s %11.5f %10.5f %11.5f %11.5f %10.3g\n", c.name.c_str(), c.value,
-                  *c.std_error, c.ci_low(), c.ci_high(), c.p_value());
-    }
-    std::printf("\n");
-  }
+  engine::TrainingHeading h{opt.output, spec.read.rejects_path, seconds};
+  std::fputs(engine::training_text(h, *program, pi, report).c_str(), stdout);
   std::printf("model card: %s\n", card_path(opt.output).c_str());
   return kExitOk;
 }

@@ -103,7 +103,7 @@ set_tests_properties(cli.errors PROPERTIES LABELS cli)
 # Every sh block in README.md and docs/*.md runs as written (tests/e2e/docs_sh.sh).
 add_test(NAME cli.docs_sh_blocks
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/e2e/docs_sh.sh $<TARGET_FILE:skon> ${PROJECT_SOURCE_DIR})
-set_tests_properties(cli.docs_sh_blocks PROPERTIES LABELS cli)
+set_tests_properties(cli.docs_sh_blocks PROPERTIES LABELS "cli;docs")
 
 # skon diff: changes in a reviewer's terms, their class, and the impact on a cohort (tests/e2e/diff.sh).
 add_test(NAME cli.diff

@@ -60,16 +60,6 @@ std::string checkpoint_message(const Checkpoint& c) {
 
 }  // namespace
 
-std::string to_hex(const Digest& d) {
-  static const char* digits = "0123456789abcdef";
-  std::string s(64, '0');
-  for (std::size_t i = 0; i < 32; ++i) {
-    s[2 * i] = digits[d[i] >> 4];
-    s[2 * i + 1] = digits[d[i] & 15];
-  }
-  return s;
-}
-
 std::unique_ptr<AuditLog> AuditLog::open(const std::string& path, bool create) {
   return std::make_unique<AuditLog>(open_sqlite_store(path, create), path);
 }

@@ -28,8 +28,6 @@ inline constexpr int kAuditSchemaVersion = 2;
 // No run's assessments and decisions are purged sooner than this, whatever its purpose says.
 inline constexpr int kRetentionFloorMonths = 6;
 
-std::string to_hex(const Digest& d);
-
 // SHA-256 over kind, time, run, person, review and body, each but the last followed by '\n'.
 Digest row_digest(const AuditRow& row);
 
