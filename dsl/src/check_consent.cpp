@@ -65,6 +65,13 @@ class ConsentWalk {
             walk(*k.subject, guard, out);
             walk(*k.low, guard, out);
             walk(*k.high, guard, out);
+          } else if constexpr (std::is_same_v<K, ast::NumberLit> ||
+                               std::is_same_v<K, ast::BoolLit> ||
+                               std::is_same_v<K, ast::StringLit> ||
+                               std::is_same_v<K, ast::DateLit> || std::is_same_v<K, ast::NameRef>) {
+            // Literals read nothing; a name was handled above.
+          } else {
+            static_assert(ast::kUnhandled<K>);  // a new node kind must say what it reads
           }
         },
         e.kind);

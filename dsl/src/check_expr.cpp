@@ -394,11 +394,11 @@ Ty Checker::check_expr(ast::Expr& e, ExprFacts& facts, Index let_limit) {
           // `x == null`: missing values are asked about with missing(x), as in no other sense.
           if (k.op == ast::BinaryOp::Eq || k.op == ast::BinaryOp::Ne) {
             for (const bool null_on_right : {true, false}) {
-              const ast::Expr& null_side = null_on_right ? *k.rhs : *k.lhs;
-              const ast::Expr& value_side = null_on_right ? *k.lhs : *k.rhs;
-              const auto* n = bare_name(const_cast<ast::Expr&>(null_side), p_);
+              ast::Expr& null_side = null_on_right ? *k.rhs : *k.lhs;
+              ast::Expr& value_side = null_on_right ? *k.lhs : *k.rhs;
+              const auto* n = bare_name(null_side, p_);
               if (n == nullptr || !is_null_word(n->name)) continue;
-              check_expr(const_cast<ast::Expr&>(value_side), facts, let_limit);
+              check_expr(value_side, facts, let_limit);
               const std::string fn = k.op == ast::BinaryOp::Eq ? "missing" : "known";
               const std::string fixed = fn + "(" + format_expr(value_side) + ")";
               Diagnostic& d = error(DiagCode::E0104, null_side.span,

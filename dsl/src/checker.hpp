@@ -74,6 +74,7 @@ class Checker {
   Program& p_;
   DiagnosticBag& bag_;
   std::vector<ExprFacts> let_facts_;
+  std::vector<ast::Expr*> let_values_;  // each let's expression, as the checker may annotate it
   std::vector<ExprFacts> rule_facts_;
   std::vector<std::vector<ExprFacts>> trigger_facts_;  // per purpose, per review trigger
   std::set<Index> fields_used_;                        // anywhere, for the unused-field warning
@@ -101,6 +102,10 @@ class Checker {
 };
 
 std::string backticked(std::string_view name);
+
+// "unknown KIND `NAME`" (E0104) with the closest candidate as help and fix-it.
+Diagnostic& unknown(DiagnosticBag& bag, const ast::Ident& id, const std::string& kind,
+                    const std::vector<std::string>& candidates);
 
 // The names of a name -> index table, sorted (candidates for "did you mean").
 template <typename Map>

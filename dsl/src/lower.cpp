@@ -3,11 +3,22 @@
 #include <fast_float/fast_float.h>
 
 #include <cmath>
+#include <stdexcept>
 
 #include "grammar.hpp"
 #include "skon/base/date.hpp"
 
 namespace skon::dsl {
+
+namespace {
+
+// A parse-tree node the lowering does not know: the grammar grew and this file did not. Never a
+// silent default — an internal error (exit 4) naming the node.
+[[noreturn]] void unexpected(const PtNode& n) {
+  throw std::logic_error("lowering: unexpected parse node " + std::string(n.type));
+}
+
+}  // namespace
 
 using namespace grammar;
 namespace {
@@ -252,13 +263,15 @@ ast::ExprPtr Lowerer::expr(const PtNode& n, unsigned depth) {
       in.members = idents(target);
       in.negated = negated;
       e->kind = std::move(in);
-    } else {
+    } else if (target.is_type<range_lit>()) {
       ast::InRange in;
       in.subject = std::move(subject);
       in.low = literal_expr(*target.children[0]);
       in.high = literal_expr(*target.children[1]);
       in.negated = negated;
       e->kind = std::move(in);
+    } else {
+      unexpected(target);
     }
     return e;
   }
@@ -372,9 +385,11 @@ ast::SourceDecl Lowerer::source_decl(const PtNode& n) {
     } else if (c.is_type<source_requires_stmt>()) {
       st.key = ast::SourceDecl::Key::Requires;
       st.ident = ident(*c.children[0]);
-    } else {
+    } else if (c.is_type<accessible_to_stmt>()) {
       st.key = ast::SourceDecl::Key::AccessibleTo;
       st.idents = idents(c);
+    } else {
+      unexpected(c);
     }
     s.body.push_back(std::move(st));
   }
@@ -393,17 +408,21 @@ ast::FieldDecl Lowerer::field_decl(const PtNode& n) {
       if (part->is_type<range_spec>()) {
         f.type.low = number(*part->children[0]);
         f.type.high = number(*part->children[1]);
-      } else {
+      } else if (part->is_type<unit_spec>()) {
         f.type.unit = text(*part->children[0]);
+      } else {
+        unexpected(*part);
       }
     }
   } else if (type.is_type<bool_type>()) {
     f.type.kind = ast::FieldType::Kind::Bool;
   } else if (type.is_type<date_type>()) {
     f.type.kind = ast::FieldType::Kind::Date;
-  } else {
+  } else if (type.is_type<category_type>()) {
     f.type.kind = ast::FieldType::Kind::Category;
     f.type.levels = idents(type);
+  } else {
+    unexpected(type);
   }
   f.source = ident(*n.children[2]);
   for (std::size_t i = 3; i < n.children.size(); ++i) {
@@ -601,9 +620,11 @@ ast::TestDecl Lowerer::test_decl(const PtNode& n) {
       if (!k.empty()) st.ident = ident(*k[0]->children[0]);
     } else if (c.is_type<expect_insufficient>()) {
       st.key = TKey::ExpectInsufficient;
-    } else {  // expect_points
+    } else if (c.is_type<expect_points>()) {
       st.key = TKey::ExpectPoints;
       st.number = number(*k[0]);
+    } else {
+      unexpected(c);
     }
     t.body.push_back(std::move(st));
   }
