@@ -54,7 +54,9 @@ install_missing() {
 # in another folder reuses what an earlier build compiled.
 use_ccache() {
   if command -v ccache >/dev/null; then
-    export CMAKE_CXX_COMPILER_LAUNCHER=ccache CCACHE_BASEDIR="$PWD"
+    # (No directory in the hash: the sanitizer build has debug info, which would tie every
+    # object to the clone's folder.)
+    export CMAKE_CXX_COMPILER_LAUNCHER=ccache CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
   fi
 }
 

@@ -4,7 +4,6 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <nlohmann/json.hpp>
 
 #include "skon/dsl/render.hpp"
 
@@ -42,12 +41,8 @@ void print_diagnostics(const dsl::DiagnosticBag& bag, const dsl::SourceMap& sour
   }
 
   if (options.json) {
-    nlohmann::json doc;
-    doc["diagnostics"] = nlohmann::json::array();
-    for (const auto* d : shown) doc["diagnostics"].push_back(dsl::to_json(*d, sources));
-    doc["errors"] = bag.error_count();
-    doc["warnings"] = bag.warning_count();
-    const std::string text = doc.dump(2) + "\n";
+    const std::string text =
+        dsl::render_json(shown, sources, bag.error_count(), bag.warning_count());
     std::fwrite(text.data(), 1, text.size(), out);
     return;
   }

@@ -52,7 +52,7 @@ int run_compare(const CompareOptions& opt) {
     write_text_output(opt.paper,
                       engine::render_html(engine::decision_paper(*program, result, opt.lang)));
   }
-  write_text_output(opt.output, opt.format == "json" ? engine::compare_json(result).dump(2) + "\n"
+  write_text_output(opt.output, opt.format == "json" ? engine::compare_json(result)
                                                      : engine::compare_text(result));
   return kExitOk;
 }

@@ -46,7 +46,7 @@ int run_monitor(const MonitorOptions& opt) {
   }
   const engine::MonitorResult result =
       engine::monitor(*program, purpose, model, model_sha, request);
-  write_text_output(opt.output, opt.format == "json" ? engine::monitor_json(result).dump(2) + "\n"
+  write_text_output(opt.output, opt.format == "json" ? engine::monitor_json(result)
                                                      : engine::monitor_text(result));
   return result.breaches.empty() ? kExitOk : kExitFindings;
 }

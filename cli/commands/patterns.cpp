@@ -32,7 +32,7 @@ int run_patterns(const PatternsOptions& opt) {
   request.read = opt.data_options.to_read_options(opt.data + ".rejects.csv");
   request.target = opt.target;
   const engine::PatternsResult result = engine::find_patterns(*program, purpose, request);
-  write_text_output(opt.output, opt.format == "json" ? engine::patterns_json(result).dump(2) + "\n"
+  write_text_output(opt.output, opt.format == "json" ? engine::patterns_json(result)
                                                      : engine::patterns_text(result));
   return kExitOk;
 }

@@ -50,7 +50,7 @@ int run_report(const ReportOptions& opt) {
   request.cards = opt.cards;
   request.lang = opt.lang;
   const engine::ReportInputs in = engine::prepare_report(*program, model.get(), model_sha, request);
-  write_text_output(opt.output, json ? engine::report_json(in).dump(2) + "\n"
+  write_text_output(opt.output, json ? engine::report_json(in)
                                      : engine::render_html(engine::report_document(in)));
   return kExitOk;
 }

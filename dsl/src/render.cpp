@@ -101,6 +101,8 @@ std::string render_text(const Diagnostic& d, const SourceMap& sources, RenderOpt
   return out;
 }
 
+namespace {
+
 nlohmann::json to_json(const Diagnostic& d, const SourceMap& sources) {
   nlohmann::json j;
   j["code"] = std::string(info(d.code).id);
@@ -132,6 +134,18 @@ nlohmann::json to_json(const Diagnostic& d, const SourceMap& sources) {
     j["fix"] = std::move(f);
   }
   return j;
+}
+
+}  // namespace
+
+std::string render_json(const std::vector<const Diagnostic*>& diagnostics, const SourceMap& sources,
+                        std::size_t errors, std::size_t warnings) {
+  nlohmann::json doc;
+  doc["diagnostics"] = nlohmann::json::array();
+  for (const auto* d : diagnostics) doc["diagnostics"].push_back(to_json(*d, sources));
+  doc["errors"] = errors;
+  doc["warnings"] = warnings;
+  return doc.dump(2) + "\n";
 }
 
 std::string summary_line(std::size_t errors, std::size_t warnings) {

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <set>
 
+#include "json_values.hpp"
 #include "skon/base/errors.hpp"
 #include "skon/base/sha256.hpp"
 #include "skon/core/messages.hpp"
@@ -26,7 +27,7 @@ std::string fixed(double v, int digits = 3) {
 
 }  // namespace
 
-nlohmann::ordered_json compare_json(const CompareResult& r) {
+nlohmann::ordered_json compare_json_value(const CompareResult& r) {
   Json j;
   j["history"] = r.history;
   j["history_sha256"] = r.history_sha256;
@@ -180,6 +181,10 @@ std::string compare_text(const CompareResult& r) {
     }
   }
   return out;
+}
+
+std::string compare_json(const CompareResult& r) {
+  return compare_json_value(r).dump(2) + "\n";
 }
 
 }  // namespace skon::engine

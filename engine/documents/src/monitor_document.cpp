@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "json_values.hpp"
 #include "skon/base/errors.hpp"
 #include "skon/core/columns.hpp"
 #include "skon/core/messages.hpp"
@@ -27,7 +28,7 @@ std::string fixed(double v, int digits = 3) {
 
 }  // namespace
 
-nlohmann::ordered_json monitor_json(const MonitorResult& r) {
+nlohmann::ordered_json monitor_json_value(const MonitorResult& r) {
   Json j;
   j["purpose"] = r.purpose;
   j["data"] = r.data;
@@ -161,6 +162,10 @@ std::string monitor_text(const MonitorResult& r) {
          "until the model is retrained and re-approved\n";
   }
   return s;
+}
+
+std::string monitor_json(const MonitorResult& r) {
+  return monitor_json_value(r).dump(2) + "\n";
 }
 
 }  // namespace skon::engine

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "json_values.hpp"
 #include "skon/base/errors.hpp"
 #include "skon/core/columns.hpp"
 #include "skon/core/messages.hpp"
@@ -23,7 +24,7 @@ std::string fixed(double v, int digits = 2) {
 
 }  // namespace
 
-nlohmann::ordered_json patterns_json(const PatternsResult& r) {
+nlohmann::ordered_json patterns_json_value(const PatternsResult& r) {
   const auto num = [](double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); };
   const auto odds = [&](const std::optional<OddsRatio>& o) {
     return o ? Json{{"ratio", num(o->ratio)}, {"ci95", {num(o->low), num(o->high)}}} : Json();
@@ -197,6 +198,10 @@ void patterns_section(Document& d, const PatternsResult& r, bool da) {
   d.paragraph(t("De stærkeste sammenhænge mellem felterne (Pearson):",
                 "The strongest correlations among the fields (Pearson):"));
   d.table({t("felt", "field"), t("felt", "field"), "r", t("rækker", "rows")}, rows);
+}
+
+std::string patterns_json(const PatternsResult& r) {
+  return patterns_json_value(r).dump(2) + "\n";
 }
 
 }  // namespace skon::engine

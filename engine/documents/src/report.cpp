@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "json_values.hpp"
 #include "skon/base/errors.hpp"
 #include "skon/core/constraints.hpp"
 #include "skon/core/provenance.hpp"
@@ -172,32 +173,44 @@ ReportInputs prepare_report(const dsl::Program& program, const models::LogisticM
     throw base::InputError("cannot read the run's manifest '" + manifest_path +
                            "' (`skon assess` writes it beside the assessments)");
   }
-  in.manifest = nlohmann::json::parse(m, nullptr, false);
-  if (!in.manifest.is_object() || in.manifest.value("format", "") != "skon.run") {
+  const nlohmann::json manifest = nlohmann::json::parse(m, nullptr, false);
+  if (!manifest.is_object() || manifest.value("format", "") != "skon.run") {
     throw base::InputError("'" + manifest_path + "' is not a run manifest of `skon assess`");
   }
-  if (in.manifest.value("output_format", "") != "jsonl") {
+  if (manifest.value("output_format", "") != "jsonl") {
     throw base::InputError("'" + request.assessments +
                            "': the report reads assessments as JSON Lines (`skon assess "
                            "--format jsonl`, the default)");
   }
-  const std::string purpose = in.manifest.value("purpose", "");
+  const std::string purpose = manifest.value("purpose", "");
   in.purpose = program.find_purpose(purpose);
   if (in.purpose == dsl::kNone) {
     throw base::InputError("the assessments are of purpose '" + purpose +
                            "', which the rules given do not have");
   }
   const std::string rules_sha = rules_sha256(program);
-  const std::string run_rules = in.manifest["rules"].value("sha256", "");
+  const std::string run_rules = manifest.contains("rules") && manifest["rules"].is_object()
+                                    ? manifest["rules"].value("sha256", "")
+                                    : std::string();
   if (run_rules != rules_sha) {
     throw base::InputError("the assessments were made with another rule set (sha256 " +
                            run_rules.substr(0, 12) + "…) than the rules given (" +
                            rules_sha.substr(0, 12) +
                            "…): a report describes the rules that were run");
   }
-  const nlohmann::json& run_model = in.manifest["model"];
+  const nlohmann::json run_model =
+      manifest.contains("model") ? manifest["model"] : nlohmann::json();
   const std::string run_model_sha =
       run_model.is_object() ? run_model.value("sha256", "") : std::string();
+  in.run.assessment_date = manifest.value("assessment_date", "");
+  in.run.replay = manifest.value("replay", false);
+  in.run.rules_sha256 = run_rules;
+  in.run.model_sha256 = run_model_sha;
+  if (run_model.is_object()) {
+    in.run.has_model = true;
+    in.run.baseline_log_odds = run_model.value("baseline_log_odds", 0.0);
+    in.run.base_rate = run_model.value("base_rate", 0.0);
+  }
   if (!run_model_sha.empty() && model == nullptr) {
     throw base::UsageError("the assessments were made with a model: give it with --model");
   }
@@ -239,7 +252,7 @@ ReportInputs prepare_report(const dsl::Program& program, const models::LogisticM
   return in;
 }
 
-nlohmann::ordered_json report_json(const ReportInputs& in) {
+nlohmann::ordered_json report_json_value(const ReportInputs& in) {
   const dsl::Program& program = *in.program;
   const dsl::PurposeInfo& p = program.purposes[in.purpose];
   const AssessmentSummary& a = in.assessments;
@@ -249,12 +262,10 @@ nlohmann::ordered_json report_json(const ReportInputs& in) {
   j["purpose"] = p.name;
   j["purpose_label"] = p.label;
   j["run"] = a.run;
-  j["assessment_date"] = in.manifest.value("assessment_date", "");
-  j["replay"] = in.manifest.value("replay", false);
-  j["rules_sha256"] = in.manifest.contains("rules") ? in.manifest["rules"].value("sha256", "") : "";
-  j["model_sha256"] = in.manifest.contains("model") && in.manifest["model"].is_object()
-                          ? in.manifest["model"].value("sha256", "")
-                          : "";
+  j["assessment_date"] = in.run.assessment_date;
+  j["replay"] = in.run.replay;
+  j["rules_sha256"] = in.run.rules_sha256;
+  j["model_sha256"] = in.run.model_sha256;
   Json c;
   c["records"] = a.records;
   c["outcomes"] = Json::object();
@@ -309,9 +320,13 @@ nlohmann::ordered_json report_json(const ReportInputs& in) {
                           {"lowered_by_rules", lowered}};
   j["quality"] = quality_json(in);
   j["fairness"] = fairness_json(in);
-  if (in.patterns) j["patterns"] = patterns_json(*in.patterns);
+  if (in.patterns) j["patterns"] = patterns_json_value(*in.patterns);
   j["cards"] = a.cards.size();
   return j;
+}
+
+std::string report_json(const ReportInputs& in) {
+  return report_json_value(in).dump(2) + "\n";
 }
 
 }  // namespace skon::engine

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "json_values.hpp"
 #include "skon/core/messages.hpp"
 #include "skon/documents/report.hpp"
 #include "skon/documents/report_card.hpp"
@@ -366,7 +367,7 @@ if (location.hash.indexOf('#find=') === 0) {
 }  // namespace
 
 Document report_document(const ReportInputs& in) {
-  const Json j = report_json(in);
+  const Json j = report_json_value(in);
   Writer w;
   w.da = in.lang != "en";
   Document d;
@@ -415,9 +416,9 @@ Document report_document(const ReportInputs& in) {
   cx.model = in.model;
   cx.run = in.assessments.run;
   cx.lang = d.lang;
-  if (in.manifest.contains("model") && in.manifest["model"].is_object()) {
-    cx.baseline_log_odds = in.manifest["model"].value("baseline_log_odds", 0.0);
-    cx.base_rate = in.manifest["model"].value("base_rate", 0.0);
+  if (in.run.has_model) {
+    cx.baseline_log_odds = in.run.baseline_log_odds;
+    cx.base_rate = in.run.base_rate;
   }
   for (const std::string& record : in.assessments.cards) {
     d.html(card_html(record, cx), "");

@@ -22,7 +22,9 @@ TEST_CASE("render: compiler-style text with a caret under the span") {
         "  |        ^^^^^^^^^^^\n"
         "help: did you mean `absence_pct`?\n");
 
-  const nlohmann::json j = to_json(d, map);
+  const nlohmann::json doc = nlohmann::json::parse(render_json({&d}, map, 1, 0));
+  CHECK(doc["errors"] == 1);
+  const nlohmann::json& j = doc["diagnostics"][0];
   CHECK(j["code"] == "E0002");
   CHECK(j["line"] == 2);
   CHECK(j["column"] == 8);

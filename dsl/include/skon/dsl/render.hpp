@@ -1,6 +1,5 @@
 #pragma once
 
-#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
@@ -17,9 +16,11 @@ struct RenderOptions {
 // span, then notes and `help:`. Ends with a newline.
 std::string render_text(const Diagnostic& d, const SourceMap& sources, RenderOptions options = {});
 
-// Machine-readable form: {code, severity, message, help, file, line, column, end_line,
-// end_column, notes[{message, file, line, column}], fix{...}}.
-nlohmann::json to_json(const Diagnostic& d, const SourceMap& sources);
+// Machine-readable form, one JSON document (indented, one trailing newline):
+// {diagnostics: [{code, severity, message, help, file, line, column, end_line, end_column,
+// notes[{message, file, line, column}], fix{...}}, ...], errors, warnings}.
+std::string render_json(const std::vector<const Diagnostic*>& diagnostics, const SourceMap& sources,
+                        std::size_t errors, std::size_t warnings);
 
 // "2 errors, 1 warning" style summary line (no newline).
 std::string summary_line(std::size_t errors, std::size_t warnings);

@@ -2,7 +2,6 @@
 
 // What `skon compare` shows: its result as text and JSON, and the decision paper.
 
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "skon/documents/document.hpp"
@@ -10,7 +9,8 @@
 
 namespace skon::engine {
 
-nlohmann::ordered_json compare_json(const CompareResult& result);
+// As JSON text (indented, one trailing newline).
+std::string compare_json(const CompareResult& result);
 std::string compare_text(const CompareResult& result);
 
 // The decision paper: per scenario what it uses, gains (with uncertainty) and costs, structured

@@ -2,14 +2,14 @@
 
 // What `skon monitor` shows: its result as text and JSON.
 
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "skon/studies/monitor.hpp"
 
 namespace skon::engine {
 
-nlohmann::ordered_json monitor_json(const MonitorResult& result);
+// As JSON text (indented, one trailing newline).
+std::string monitor_json(const MonitorResult& result);
 std::string monitor_text(const MonitorResult& result);
 
 }  // namespace skon::engine

@@ -3,7 +3,6 @@
 // What `skon patterns` shows: its result as text and JSON, and the report's (and the paper's)
 // section of it.
 
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "skon/documents/document.hpp"
@@ -11,7 +10,8 @@
 
 namespace skon::engine {
 
-nlohmann::ordered_json patterns_json(const PatternsResult& result);
+// As JSON text (indented, one trailing newline).
+std::string patterns_json(const PatternsResult& result);
 std::string patterns_text(const PatternsResult& result);
 // The report's section (and the paper's): headings, a table per field group, correlations.
 void patterns_section(Document& doc, const PatternsResult& result, bool danish);

@@ -11,7 +11,6 @@
 
 #include <cstdint>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -56,7 +55,13 @@ struct ReportInputs {
   const dsl::Program* program = nullptr;
   dsl::Index purpose = dsl::kNone;
   const models::LogisticModel* model = nullptr;  // null for a purpose without one
-  nlohmann::json manifest;                       // the run's manifest (FILE.run.json)
+  // What the run's manifest (FILE.run.json) says of the run.
+  struct Run {
+    std::string assessment_date, rules_sha256, model_sha256;
+    bool replay = false;
+    bool has_model = false;
+    double baseline_log_odds = 0, base_rate = 0;
+  } run;
   AssessmentSummary assessments;
   // The model measured on a later cohort with outcomes (scores kept), and that cohort's name.
   std::optional<models::Evaluation> evaluation;
@@ -83,8 +88,8 @@ struct ReportRequest {
 ReportInputs prepare_report(const dsl::Program& program, const models::LogisticModel* model,
                             const std::string& model_sha256, const ReportRequest& request);
 
-// The report's figures as JSON: every number the HTML shows, under the same names.
-nlohmann::ordered_json report_json(const ReportInputs& in);
+// The report's figures as JSON text: every number the HTML shows, under the same names.
+std::string report_json(const ReportInputs& in);
 
 // The report as a document (render_html gives the self-contained file).
 Document report_document(const ReportInputs& in);
