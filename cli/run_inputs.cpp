@@ -89,6 +89,12 @@ dsl::Index find_purpose(const dsl::Program& program, const std::string& name) {
   return engine::find_purpose(program, name);
 }
 
+engine::LoadedPurpose load_purpose(const std::vector<std::string>& rules,
+                                   const std::string& purpose, const std::string& model,
+                                   std::string_view verb) {
+  return engine::load_purpose(rules, purpose, model, verb, print);
+}
+
 LoadedRun load_run(const RunArguments& args, engine::RunOptions options, bool with_key,
                    bool key_even_if_revealed) {
   engine::RunSetup setup;

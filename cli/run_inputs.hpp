@@ -48,6 +48,12 @@ std::string read_key(const RunArguments& args);
 
 dsl::Index find_purpose(const dsl::Program& program, const std::string& name);
 
+// Rules, one purpose of them and its model (when `model` is given): engine::load_purpose with the
+// diagnostics printed to stderr.
+engine::LoadedPurpose load_purpose(const std::vector<std::string>& rules,
+                                   const std::string& purpose, const std::string& model,
+                                   std::string_view verb);
+
 // "-" or a pipe as --data, where the input must be read more than once (training).
 void refuse_stream_data(const std::string& data);
 

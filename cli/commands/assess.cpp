@@ -67,35 +67,20 @@ int run_assess(const AssessOptions& opt) {
                engine::current_os_user()});
   loaded.run->set_journal(&journal);  // refuses what the purpose's approvers have not approved
 
-  models::ReadOptions read = opt.args.data_options.to_read_options(
+  const models::ReadOptions read = opt.args.data_options.to_read_options(
       opt.output == "-" ? "rejects.csv" : opt.output + ".rejects.csv");
-  // Skipped rows are named by their pseudonym, never by their values.
-  read.id_column = 0;
-  read.reject_id = [&run = *loaded.run](std::string_view id) { return run.pseudonym(id); };
-  models::CohortReader source(opt.data, loaded.run->columns(opt.args.id_column), read);
   std::unique_ptr<engine::AssessmentSink> sink =
       opt.format == "csv" ? engine::csv_file_sink(opt.output, manifest)
                           : engine::jsonl_file_sink(opt.output, manifest, opt.top);
 
   const bool progress = ::isatty(2) && spdlog::get_level() <= spdlog::level::info;
   const auto t0 = std::chrono::steady_clock::now();
-  const auto reopen = [&] {  // the second pass of the duplicate-id check: no rejects file again
-    models::ReadOptions again = read;
-    again.rejects_path.clear();
-    return std::make_unique<models::CohortReader>(opt.data, loaded.run->columns(opt.args.id_column),
-                                                  again);
-  };
-  // A file is hashed first (the run id depends on it); standard input or a pipe is hashed while
-  // it is read, and cannot be read again for the duplicate-id check's second pass.
-  const bool file = models::readable_twice(opt.data);
-  const engine::RunManifest m = loaded.run->execute(
-      source, file ? base::sha256_file_hex(opt.data) : "", *sink,
-      [&](const engine::RunProgress& p) {
+  const engine::RunManifest m = engine::assess_cohort(
+      *loaded.run, opt.data, read, opt.args.id_column, *sink, [&](const engine::RunProgress& p) {
         if (progress) {
           std::fprintf(stderr, "\rskon assess: %zu records, %3.0f %%", p.records, 100 * p.fraction);
         }
-      },
-      file ? std::function<std::unique_ptr<models::RecordSource>()>(reopen) : nullptr);
+      });
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (progress) std::fprintf(stderr, "\r%60s\r", "");

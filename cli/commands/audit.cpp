@@ -42,12 +42,7 @@ std::string read_secret(const std::string& path) {
 
 // ISO 8601 UTC of `days` days before now.
 std::string days_ago(long days) {
-  const std::time_t t = std::time(nullptr) - days * 86400;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char b[32];
-  std::strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return b;
+  return base::utc_timestamp(base::system_clock().now_seconds() - days * 86400);
 }
 
 int run_verify(const AuditOptions& opt) {

@@ -49,8 +49,8 @@ int run_compare(const CompareOptions& opt) {
   request.tool_version = std::string(engine::version());
   const engine::CompareResult result = engine::compare(*program, request);
   if (!opt.paper.empty()) {
-    write_text_output(opt.paper,
-                      engine::render_html(engine::decision_paper(*program, result, opt.lang)));
+    write_text_output(opt.paper, engine::render_html(engine::decision_paper(
+                                     *program, result, *engine::parse_language(opt.lang))));
   }
   write_text_output(opt.output, opt.format == "json" ? engine::compare_json(result)
                                                      : engine::compare_text(result));

@@ -47,7 +47,7 @@ int run_doc(const DocOptions& opt) {
                                                                                             : "md";
   const auto program = load_checked_rules(opt.rules, "documented");
   engine::RuleDocOptions o;
-  o.lang = opt.lang;
+  o.language = *engine::parse_language(opt.lang);  // da or en (checked by CLI11)
   o.today = status_date(opt.today);
   if (!opt.audit.empty()) {
     o.with_approvals = true;

@@ -13,6 +13,8 @@
 #include "command.hpp"
 #include "exit_codes.hpp"
 #include "file_checks.hpp"
+#include "skon/base/clock.hpp"
+#include "skon/base/date.hpp"
 #include "skon/base/errors.hpp"
 #include "skon/models/synthetic_cohort.hpp"
 
@@ -52,9 +54,8 @@ int run_generate(GenerateOptions& opt) {
                              "')");
     }
   } else if (opt.cohort.current) {
-    const auto today = std::chrono::year_month_day(
-        std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()));
-    opt.cohort.year_from = opt.cohort.year_to = static_cast<int>(today.year());
+    const std::string today = base::format_iso_date(base::system_clock().today());
+    opt.cohort.year_from = opt.cohort.year_to = std::stoi(today.substr(0, 4));
   }
   const auto t0 = std::chrono::steady_clock::now();
   warn_about_stale_temporaries(opt.output);

@@ -31,10 +31,11 @@ struct MonitorOptions {
 };
 
 int run_monitor(const MonitorOptions& opt) {
-  const auto program = load_checked_rules(opt.rules, "monitored");
-  const dsl::Index purpose = find_purpose(*program, opt.purpose);
-  std::string model_sha;
-  const models::LogisticModel model = models::load_model(opt.model, &model_sha);
+  const engine::LoadedPurpose loaded = load_purpose(opt.rules, opt.purpose, opt.model, "monitored");
+  const auto& program = loaded.program;
+  const dsl::Index purpose = loaded.purpose;
+  const models::LogisticModel& model = *loaded.model;
+  const std::string& model_sha = loaded.model_sha256;
   engine::MonitorRequest request;
   request.data = opt.data;
   request.read = opt.data_options.to_read_options(opt.data + ".rejects.csv");

@@ -25,8 +25,9 @@ struct PatternsOptions {
 };
 
 int run_patterns(const PatternsOptions& opt) {
-  const auto program = load_checked_rules(opt.rules, "examined");
-  const dsl::Index purpose = find_purpose(*program, opt.purpose);
+  const engine::LoadedPurpose loaded = load_purpose(opt.rules, opt.purpose, "", "examined");
+  const auto& program = loaded.program;
+  const dsl::Index purpose = loaded.purpose;
   engine::PatternsRequest request;
   request.data = opt.data;
   request.read = opt.data_options.to_read_options(opt.data + ".rejects.csv");

@@ -48,7 +48,7 @@ int run_report(const ReportOptions& opt) {
   request.target = opt.target;
   request.by = opt.by;
   request.cards = opt.cards;
-  request.lang = opt.lang;
+  request.language = *engine::parse_language(opt.lang);  // da or en (checked by CLI11)
   const engine::ReportInputs in = engine::prepare_report(*program, model.get(), model_sha, request);
   write_text_output(opt.output, json ? engine::report_json(in)
                                      : engine::render_html(engine::report_document(in)));

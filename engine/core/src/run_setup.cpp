@@ -3,6 +3,7 @@
 #include "skon/base/date.hpp"
 #include "skon/base/errors.hpp"
 #include "skon/base/keys.hpp"
+#include "skon/base/sha256.hpp"
 #include "skon/core/columns.hpp"
 #include "skon/dsl/suggest.hpp"
 #include "skon/models/record_source.hpp"
@@ -100,6 +101,23 @@ LoadedRun prepare_run(const RunSetup& setup, RunOptions options, const ShowDiagn
                            "' may not be assessed; nothing was written");
   }
   return loaded;
+}
+
+RunManifest assess_cohort(Run& run, const std::string& data, models::ReadOptions read,
+                          const std::string& id_column, AssessmentSink& sink,
+                          const std::function<void(const RunProgress&)>& progress) {
+  read.id_column = 0;
+  read.reject_id = [&run](std::string_view id) { return run.pseudonym(id); };
+  models::CohortReader source(data, run.columns(id_column), read);
+  const auto reopen = [&] {  // the duplicate-id check's second pass: no rejects file again
+    models::ReadOptions again = read;
+    again.rejects_path.clear();
+    return std::make_unique<models::CohortReader>(data, run.columns(id_column), again);
+  };
+  const bool file = models::readable_twice(data);
+  return run.execute(
+      source, file ? base::sha256_file_hex(data) : "", sink, progress,
+      file ? std::function<std::unique_ptr<models::RecordSource>()>(reopen) : nullptr);
 }
 
 }  // namespace skon::engine

@@ -290,7 +290,7 @@ class Card {
       if (i < a_.contributions.size()) {
         const Index f = a_.contributions[i].field;
         rows.push_back({field_label(f), value_of(f),
-                        typical_value(model_, p_.fields[f].name, lang_ == Language::Danish),
+                        typical_value(model_, p_.fields[f].name, lang_),
                         format_tenths(steps[i].points, true)});
       } else {
         rows.push_back({w(Msg::CardOthers), "", "", format_tenths(steps[i].points, true)});

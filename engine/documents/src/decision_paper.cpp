@@ -460,10 +460,10 @@ void Paper::traceability() {
 }  // namespace
 
 Document decision_paper(const dsl::Program& program, const CompareResult& result,
-                        const std::string& lang) {
-  Paper paper{program, result, lang != "en", {}};
+                        Language language) {
+  Paper paper{program, result, language == Language::Danish, {}};
   Document& d = paper.d;
-  d.lang = paper.da ? "da" : "en";
+  d.language = language;
   std::string names;
   for (const auto& s : result.scenarios) names += (names.empty() ? "" : " / ") + s.label;
   d.title = paper.t("Beslutningsoplæg: ", "Decision paper: ") + names;

@@ -218,7 +218,7 @@ figcaption { color: var(--muted); font-size: .85rem; }
 }
 
 std::string render_html(const Document& doc) {
-  std::string out = "<!DOCTYPE html>\n<html lang=\"" + escape_html(doc.lang) +
+  std::string out = "<!DOCTYPE html>\n<html lang=\"" + std::string(language_code(doc.language)) +
                     "\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + escape_html(doc.title) +
                     "</title>\n<style>\n" + document_css() + doc.css +
                     "</style>\n</head>\n<body>\n<main>\n";

@@ -145,7 +145,8 @@ std::string patterns_text(const PatternsResult& r) {
   return s;
 }
 
-void patterns_section(Document& d, const PatternsResult& r, bool da) {
+void patterns_section(Document& d, const PatternsResult& r, Language language) {
+  const bool da = language == Language::Danish;
   const auto t = [da](const char* a, const char* b) { return std::string(da ? a : b); };
   d.heading(1, t("Mønstre i historiske data", "Patterns in historical data"));
   d.paragraph(t("Alle felter, et formål kunne bruge — også fra kilder, dette formål ikke må "

@@ -166,7 +166,7 @@ ReportInputs prepare_report(const dsl::Program& program, const models::LogisticM
   ReportInputs in;
   in.program = &program;
   in.model = model;
-  in.lang = request.lang;
+  in.language = request.language;
   const std::string manifest_path = request.assessments + ".run.json";
   std::ifstream m(manifest_path);
   if (!m) {

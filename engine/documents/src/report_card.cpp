@@ -39,7 +39,9 @@ std::string field_label(const dsl::Program& program, const std::string& field) {
 
 // The typical value of a field, from the model's training rows: a number's mean, a category's
 // reference (most frequent, unless the analyst chose another), a yes/no field's share of yes.
-std::string typical_value(const models::LogisticModel* model, const std::string& field, bool da) {
+std::string typical_value(const models::LogisticModel* model, const std::string& field,
+                          Language language) {
+  const bool da = language == Language::Danish;
   if (model == nullptr) return "–";
   for (const auto& t : model->preprocessor.features()) {
     if (t.column.name != field) continue;
@@ -102,7 +104,7 @@ std::vector<CardStep> percentage_steps(double start_log_odds,
 }
 
 std::string card_html(const std::string& record, const CardContext& cx) {
-  const bool da = cx.lang != "en";
+  const bool da = cx.language == Language::Danish;
   const auto tr = [da](const char* d, const char* e) { return std::string(da ? d : e); };
   const dsl::Program& program = *cx.program;
   const dsl::PurposeInfo& purpose = program.purposes[cx.purpose];
@@ -193,7 +195,7 @@ std::string card_html(const std::string& record, const CardContext& cx) {
                                                     : "");
       out += std::string("<tr") + (s.missing ? " class=\"missing\"" : "") + "><td>" +
              escape_html(name) + "</td><td>" +
-             escape_html(s.field.empty() ? "" : typical_value(cx.model, s.field, da)) +
+             escape_html(s.field.empty() ? "" : typical_value(cx.model, s.field, cx.language)) +
              "</td><td data-step=\"" + std::to_string(t) + "\">" + signed_pp(t, da) +
              "</td><td class=\"bar\"><span class=\"" + (t >= 0 ? "up" : "down") +
              "\" style=\"width:" + std::to_string(static_cast<int>(width)) +

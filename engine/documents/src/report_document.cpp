@@ -369,9 +369,9 @@ if (location.hash.indexOf('#find=') === 0) {
 Document report_document(const ReportInputs& in) {
   const Json j = report_json_value(in);
   Writer w;
-  w.da = in.lang != "en";
+  w.da = in.language == Language::Danish;
   Document d;
-  d.lang = w.da ? "da" : "en";
+  d.language = in.language;
   d.css = kReportCss;
   d.title = w.t("Rapport: ", "Report: ") + j["purpose_label"].get<std::string>() + " (`" +
             j["purpose"].get<std::string>() + "`)";
@@ -394,7 +394,7 @@ Document report_document(const ReportInputs& in) {
   quality_section(d, w, j);
   fairness_section(d, w, j);
   rules_section(d, w, j);
-  if (in.patterns) patterns_section(d, *in.patterns, w.da);
+  if (in.patterns) patterns_section(d, *in.patterns, in.language);
 
   d.heading(1, w.t("Forklaringskort", "Explanation cards"));
   d.paragraph(
@@ -415,7 +415,7 @@ Document report_document(const ReportInputs& in) {
   cx.purpose = in.purpose;
   cx.model = in.model;
   cx.run = in.assessments.run;
-  cx.lang = d.lang;
+  cx.language = d.language;
   if (in.run.has_model) {
     cx.baseline_log_odds = in.run.baseline_log_odds;
     cx.base_rate = in.run.base_rate;

@@ -37,7 +37,7 @@ std::string prose(const std::string& text) {
 class Writer {
  public:
   Writer(const Program& p, const RuleDocOptions& o)
-      : p_(p), o_(o), da_(o.lang != "en"), files_(rule_file_names(p)) {
+      : p_(p), o_(o), da_(o.language == Language::Danish), files_(rule_file_names(p)) {
     for (const auto& m : p_.modules) {
       for (const auto& d : m.decls) {
         if (const auto* r = std::get_if<dsl::ast::RoleDecl>(&d); r != nullptr && r->label) {
@@ -512,7 +512,7 @@ void Writer::duties(Document& d) {
 
 Document Writer::build() {
   Document d;
-  d.lang = da_ ? "da" : "en";
+  d.language = o_.language;
   d.title = t("Regelsættet som dokument — til juridisk gennemgang",
               "The rule set as a document — for legal review");
   header(d);

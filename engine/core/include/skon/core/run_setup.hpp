@@ -16,6 +16,7 @@
 #include "skon/core/run.hpp"
 #include "skon/dsl/program.hpp"
 #include "skon/models/model.hpp"
+#include "skon/models/record_source.hpp"
 
 namespace skon::engine {
 
@@ -71,5 +72,14 @@ struct LoadedRun {
 // assessed; UsageError for a bad date, an unknown language or a weak key. `options` gives the
 // rest (workers, top, read options, clocks).
 LoadedRun prepare_run(const RunSetup& setup, RunOptions options, const ShowDiagnostics& show);
+
+// Assesses the cohort at `data` (a file, standard input "-" or a pipe; CSV or JSON Lines) with
+// `run` into `sink`, with the two choices every front end must make the same way: a row that is
+// skipped is named by its pseudonym, never by its values; a file is hashed before it is read
+// (the run id depends on it) and can be read again for the duplicate-id check, a stream is hashed
+// while it is read and cannot.
+RunManifest assess_cohort(Run& run, const std::string& data, models::ReadOptions read,
+                          const std::string& id_column, AssessmentSink& sink,
+                          const std::function<void(const RunProgress&)>& progress = {});
 
 }  // namespace skon::engine

@@ -17,6 +17,6 @@ std::string compare_text(const CompareResult& result);
 // as a fundamental-rights impact assessment (AI Act Art. 27) with the Dutch IAMA's why / what /
 // how; what the measurements cannot answer is asked of the working group.
 Document decision_paper(const dsl::Program& program, const CompareResult& result,
-                        const std::string& lang);
+                        Language language);
 
 }  // namespace skon::engine

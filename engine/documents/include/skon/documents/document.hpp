@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "skon/core/messages.hpp"
+
 namespace skon::engine {
 
 struct DocBlock {
@@ -29,7 +31,7 @@ struct DocBlock {
 
 struct Document {
   std::string title;
-  std::string lang = "da";  // the HTML's language
+  Language language = Language::Danish;  // the HTML's language
   std::vector<DocBlock> blocks;
   std::string css;     // added to the house style
   std::string script;  // inline, at the end of the page (no file is ever loaded)

@@ -14,6 +14,6 @@ namespace skon::engine {
 std::string patterns_json(const PatternsResult& result);
 std::string patterns_text(const PatternsResult& result);
 // The report's section (and the paper's): headings, a table per field group, correlations.
-void patterns_section(Document& doc, const PatternsResult& result, bool danish);
+void patterns_section(Document& doc, const PatternsResult& result, Language language);
 
 }  // namespace skon::engine

@@ -67,7 +67,7 @@ struct ReportInputs {
   std::optional<models::Evaluation> evaluation;
   std::string evaluation_data;
   std::optional<PatternsResult> patterns;  // with a history
-  std::string lang = "da";
+  Language language = Language::Danish;
 };
 
 // What `skon report` is asked for.
@@ -78,7 +78,7 @@ struct ReportRequest {
   std::string target = "outcome";
   std::vector<std::string> by;  // group fields for the fairness section
   std::size_t cards = 60;
-  std::string lang = "da";
+  Language language = Language::Danish;
   std::string history;  // optional: historical data with outcomes, for the patterns section
 };
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "skon/core/messages.hpp"
 #include "skon/dsl/program.hpp"
 #include "skon/models/model.hpp"
 
@@ -20,7 +21,7 @@ struct CardContext {
   double baseline_log_odds = 0;                  // the model's starting point (the run's manifest)
   double base_rate = 0;                          // the training rows' outcome rate
   std::string run;
-  std::string lang = "da";
+  Language language = Language::Danish;
 };
 
 // A percentage-point step of the waterfall.
@@ -42,7 +43,7 @@ std::vector<CardStep> percentage_steps(double start_log_odds,
 // The typical value of a field among the model's training rows: a number's mean, a category's
 // reference value, a yes/no field's share of yes; "–" when the model does not say.
 std::string typical_value(const models::LogisticModel* model, const std::string& field,
-                          bool danish);
+                          Language language);
 
 // The card for one assessment record (its JSON text) as an HTML <article>.
 std::string card_html(const std::string& record, const CardContext& context);

@@ -22,7 +22,7 @@ struct DocApproval {
 };
 
 struct RuleDocOptions {
-  std::string lang = "da";             // da or en
+  Language language = Language::Danish;
   std::int32_t today = 0;              // days since 1970-01-01: the status date
   bool with_approvals = false;         // an audit log was given
   std::string audit_path;              // its name, for the text
