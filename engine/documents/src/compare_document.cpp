@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <set>
 
+#include "figures.hpp"
 #include "json_values.hpp"
 #include "skon/base/errors.hpp"
 #include "skon/base/sha256.hpp"
@@ -20,10 +21,7 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-// A figure with `digits` decimals as the CLI writes them (a dash for none).
-std::string fixed(double v, int digits = 3) {
-  return std::isnan(v) ? "–" : format_fixed(v, digits, Language::English);
-}
+using detail::fixed;
 
 }  // namespace
 

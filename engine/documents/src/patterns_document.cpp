@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "figures.hpp"
 #include "json_values.hpp"
 #include "skon/base/errors.hpp"
 #include "skon/core/columns.hpp"
@@ -17,10 +18,7 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-// A figure with `digits` decimals as the CLI writes them (a dash for none).
-std::string fixed(double v, int digits = 2) {
-  return std::isnan(v) ? "–" : format_fixed(v, digits, Language::English);
-}
+using detail::fixed;
 
 }  // namespace
 
@@ -94,7 +92,7 @@ std::string status_of(const FieldPattern& f, bool da) {
 }
 
 std::string ratio_text(const std::optional<OddsRatio>& o) {
-  return o ? fixed(o->ratio) + " (" + fixed(o->low) + "–" + fixed(o->high) + ")" : "–";
+  return o ? fixed(o->ratio, 2) + " (" + fixed(o->low, 2) + "–" + fixed(o->high, 2) + ")" : "–";
 }
 
 // The strongest group odds ratio of a field (farthest from 1 on the log scale).
@@ -194,7 +192,7 @@ void patterns_section(Document& d, const PatternsResult& r, Language language) {
   rows.clear();
   for (std::size_t i = 0; i < std::min<std::size_t>(10, r.correlations.size()); ++i) {
     const auto& c = r.correlations[i];
-    rows.push_back({"`" + c.a + "`", "`" + c.b + "`", fixed(c.r), std::to_string(c.rows)});
+    rows.push_back({"`" + c.a + "`", "`" + c.b + "`", fixed(c.r, 2), std::to_string(c.rows)});
   }
   d.paragraph(t("De stærkeste sammenhænge mellem felterne (Pearson):",
                 "The strongest correlations among the fields (Pearson):"));
